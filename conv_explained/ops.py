@@ -1,0 +1,391 @@
+r"""Reference operators: correlation (what frameworks call convolution), true
+convolution, and transposed convolution, in 1-D, 2-D and 3-D.
+
+Semantics, layouts and option names follow :mod:`torch.nn.functional`:
+inputs are ``(N, C_in, *spatial)`` or unbatched ``(C_in, *spatial)``; the
+weight of :func:`correlate` and :func:`convolve` is ``(C_out, C_in / groups,
+*kernel_size)`` and that of :func:`conv_transpose` is ``(C_in, C_out / groups,
+*kernel_size)``. Options are an int (used on every axis) or one int per axis.
+
+Integer inputs give exact ``int64`` results; otherwise the result has numpy's
+common dtype of the inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Union
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from . import _core
+from ._validate import as_array, check_int, ntuple
+from .shapes import (
+    conv_output_size,
+    conv_transpose_output_size,
+    resolve_padding,
+)
+
+__all__ = ["conv_transpose", "convolve", "correlate", "flip"]
+
+IntOrTuple = Union[int, Sequence[int]]
+Padding = Union[int, Sequence[int], str]
+
+
+def flip(weight: ArrayLike) -> np.ndarray:
+    """Reverse a weight along every spatial (kernel) axis.
+
+    The first two axes (the channel axes) are left alone.
+
+    Examples
+    --------
+    >>> flip([[[[0, 1, 2], [3, 4, 5], [6, 7, 8]]]])[0, 0]
+    array([[8, 7, 6],
+           [5, 4, 3],
+           [2, 1, 0]])
+    """
+    w = as_array("weight", weight)
+    if w.ndim < 3:
+        raise ValueError(
+            f"weight must have at least 3 dimensions (two channel axes and the kernel), "
+            f"got shape {tuple(w.shape)}"
+        )
+    return np.flip(w, axis=tuple(range(2, w.ndim))).copy()
+
+
+def _check_bias(bias: ArrayLike | None, channels: int) -> np.ndarray | None:
+    if bias is None:
+        return None
+    b = as_array("bias", bias)
+    if b.shape != (channels,):
+        raise ValueError(
+            f"bias must have shape ({channels},), one value per output channel, "
+            f"got shape {tuple(b.shape)}"
+        )
+    return b
+
+
+def _check_groups(groups: object, c_in: int, c_out: int) -> int:
+    g = check_int("groups", groups)
+    if c_in % g:
+        raise ValueError(f"groups {g} must divide the {c_in} input channels")
+    if c_out % g:
+        raise ValueError(f"groups {g} must divide the {c_out} output channels")
+    return g
+
+
+def correlate(
+    x: ArrayLike,
+    weight: ArrayLike,
+    bias: ArrayLike | None = None,
+    *,
+    stride: IntOrTuple = 1,
+    padding: Padding = 0,
+    dilation: IntOrTuple = 1,
+    groups: int = 1,
+    padding_mode: str = "zeros",
+) -> np.ndarray:
+    r"""Cross-correlation: what deep-learning frameworks call "convolution".
+
+    The kernel slides over the input without being flipped. In 2-D, for
+    output channel :math:`o` of group :math:`g`,
+
+    .. math::
+
+        y[n, o, i, j] = b[o] + \sum_{c, u, v}
+            x_p[n, g C_g + c,\; s_0 i + d_0 u,\; s_1 j + d_1 v]\; w[o, c, u, v]
+
+    where :math:`x_p` is the padded input. This equals
+    ``torch.nn.functional.conv1d/conv2d/conv3d`` (and ``torch.nn.Conv*d``
+    with its ``padding_mode``).
+
+    Parameters
+    ----------
+    x : array_like
+        Input, ``(N, C_in, *spatial)`` or unbatched ``(C_in, *spatial)``.
+    weight : array_like
+        Kernels, ``(C_out, C_in / groups, *kernel_size)``; 1-3 kernel axes.
+    bias : array_like, optional
+        ``(C_out,)``, added to every output position of its channel.
+    stride : int or tuple of int, optional
+        Step between kernel positions.
+    padding : int, tuple of int, or {"valid", "same", "full"}, optional
+        Amount on both sides of each axis, or a rule: ``"valid"`` (none),
+        ``"same"`` (output size = input size, stride 1 only; an even effective
+        kernel gets the extra row/column at the end, as in PyTorch) or
+        ``"full"`` (``dilation * (kernel_size - 1)`` on each side).
+    dilation : int or tuple of int, optional
+        Spacing between kernel taps.
+    groups : int, optional
+        Split channels into independent groups; ``groups == C_in`` is a
+        depthwise correlation.
+    padding_mode : {"zeros", "reflect", "replicate", "circular"}, optional
+        What the padding cells hold, as in ``torch.nn.Conv2d``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(N, C_out, *out)`` (or ``(C_out, *out)`` for an unbatched input)
+        with ``out`` from :func:`~conv_explained.conv_output_size`.
+
+    Raises
+    ------
+    TypeError
+        For non-numeric arrays or non-integer options.
+    ValueError
+        For wrong ranks, mismatched channels, bad options, or a kernel larger
+        than the padded input.
+
+    See Also
+    --------
+    convolve : the same with the kernel flipped (true convolution).
+    conv_transpose : the adjoint (transpose) of this linear map.
+
+    Notes
+    -----
+    The sum runs over kernel windows built as strided views; each group is one
+    matrix product (im2col + GEMM), so there is no Python loop over output
+    positions.
+
+    Examples
+    --------
+    The example of the MXNet post: a 5x5 image and the kernel 0..8.
+
+    >>> image = np.array([[1, 2, 2, 1, 0],
+    ...                   [3, 3, 3, 3, 0],
+    ...                   [3, 0, 0, 2, 2],
+    ...                   [0, 3, 0, 3, 3],
+    ...                   [2, 2, 2, 3, 2]])
+    >>> kernel = np.arange(9).reshape(3, 3)
+    >>> correlate(image[None], kernel[None, None])[0]
+    array([[60, 56, 52],
+           [39, 61, 66],
+           [54, 78, 82]])
+    """
+    w = _core.spatial_weight("weight", weight)
+    d = w.ndim - 2
+    xb, unbatched = _core.batched(
+        "x", x, d, context=f"for a {d}-D weight of shape {tuple(w.shape)}"
+    )
+    c_in = xb.shape[1]
+    c_out, c_per_group = w.shape[:2]
+    g = _check_groups(groups, c_in, c_out)
+    if c_per_group * g != c_in:
+        raise ValueError(
+            f"weight expects {c_per_group * g} input channels ({c_per_group} per group x "
+            f"{g} groups) but x has {c_in} (x shape {tuple(xb.shape[unbatched:])}, weight "
+            f"shape {tuple(w.shape)})"
+        )
+    b = _check_bias(bias, c_out)
+    mode = _core.check_padding_mode(padding_mode)
+    kernel = w.shape[2:]
+    strides = ntuple("stride", stride, d)
+    dilations = ntuple("dilation", dilation, d)
+    if isinstance(padding, Sequence) and not isinstance(padding, str):
+        padding = ntuple("padding", padding, d, minimum=0)
+    pads = resolve_padding(padding, kernel, stride=strides, dilation=dilations)
+    spatial = xb.shape[2:]
+    out = conv_output_size(
+        tuple(spatial),
+        tuple(kernel),
+        stride=strides,
+        padding=tuple(p for p, _ in pads) if all(a == b for a, b in pads) else padding,
+        dilation=dilations,
+    )
+    dtype = _core.result_dtype(xb, w, b)
+    xp = _core.pad(xb, pads, mode)
+    y = _core.correlate_padded(xp, w, out, strides, dilations, g, dtype)
+    if b is not None:
+        y += b.astype(dtype).reshape((1, c_out) + (1,) * d)
+    return y[0] if unbatched else y
+
+
+def convolve(
+    x: ArrayLike,
+    weight: ArrayLike,
+    bias: ArrayLike | None = None,
+    *,
+    stride: IntOrTuple = 1,
+    padding: Padding = 0,
+    dilation: IntOrTuple = 1,
+    groups: int = 1,
+    padding_mode: str = "zeros",
+) -> np.ndarray:
+    r"""True convolution: the kernel flipped along every spatial axis.
+
+    .. math::
+
+        y[n, o, i, j] = b[o] + \sum_{c, u, v}
+            x_p[n, g C_g + c,\; s_0 i + d_0 u,\; s_1 j + d_1 v]\;
+            w[o, c, k_0 - 1 - u, k_1 - 1 - v]
+
+    so ``convolve(x, w) == correlate(x, flip(w))``. With ``padding="full"``
+    and one channel this is ``scipy.signal.convolve(..., mode="full")``; with
+    no padding it is ``mode="valid"``.
+
+    Parameters
+    ----------
+    x, weight, bias, stride, padding, dilation, groups, padding_mode
+        Exactly as in :func:`correlate`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape as :func:`correlate` gives.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`correlate`.
+
+    See Also
+    --------
+    correlate, flip
+
+    Examples
+    --------
+    The same image and kernel as in :func:`correlate`: convolution applies
+    the kernel 8..0 and gives different numbers.
+
+    >>> image = np.array([[1, 2, 2, 1, 0],
+    ...                   [3, 3, 3, 3, 0],
+    ...                   [3, 0, 0, 2, 2],
+    ...                   [0, 3, 0, 3, 3],
+    ...                   [2, 2, 2, 3, 2]])
+    >>> kernel = np.arange(9).reshape(3, 3)
+    >>> convolve(image[None], kernel[None, None])[0]
+    array([[60, 60, 60],
+           [57, 59, 54],
+           [42, 42, 46]])
+    """
+    return correlate(
+        x,
+        flip(_core.spatial_weight("weight", weight)),
+        bias,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        groups=groups,
+        padding_mode=padding_mode,
+    )
+
+
+def conv_transpose(
+    x: ArrayLike,
+    weight: ArrayLike,
+    bias: ArrayLike | None = None,
+    *,
+    stride: IntOrTuple = 1,
+    padding: IntOrTuple = 0,
+    output_padding: IntOrTuple = 0,
+    groups: int = 1,
+    dilation: IntOrTuple = 1,
+) -> np.ndarray:
+    r"""Transposed convolution (``torch.nn.functional.conv_transpose1d/2d/3d``).
+
+    Each input cell stamps a copy of the kernel, scaled by its value, into the
+    output at ``stride`` spacing, and overlapping stamps add up. The same
+    numbers come from a direct correlation (Dumoulin & Visin, section 4): insert
+    ``stride - 1`` zeros between input cells, pad each side with
+    ``dilation * (kernel_size - 1) - padding`` zeros (plus ``output_padding``
+    at the end), and correlate with the flipped kernel, input and output
+    channel axes swapped, at stride 1. This function computes it that way.
+
+    Parameters
+    ----------
+    x : array_like
+        ``(N, C_in, *spatial)`` or unbatched ``(C_in, *spatial)``.
+    weight : array_like
+        ``(C_in, C_out / groups, *kernel_size)`` (PyTorch's layout, the same
+        tensor the matching forward correlation uses).
+    bias : array_like, optional
+        ``(C_out,)``.
+    stride, padding, dilation : int or tuple of int, optional
+        The options of the forward correlation being transposed.
+    output_padding : int or tuple of int, optional
+        Extra size at the end of each axis (Dumoulin & Visin's :math:`a`);
+        smaller than the stride or the dilation.
+    groups : int, optional
+        Independent channel groups.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(N, C_out, *out)`` with ``out`` from
+        :func:`~conv_explained.conv_transpose_output_size`.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For bad arrays or options, as :func:`correlate`.
+
+    See Also
+    --------
+    correlate, conv_explained.conv_matrix
+
+    Examples
+    --------
+    A 2x2 input and a kernel of ones, stride 2: four separate stamps.
+
+    >>> conv_transpose(np.array([[[1, 2], [3, 4]]]), np.ones((1, 1, 2, 2), int), stride=2)[0]
+    array([[1, 1, 2, 2],
+           [1, 1, 2, 2],
+           [3, 3, 4, 4],
+           [3, 3, 4, 4]])
+    """
+    w = _core.spatial_weight("weight", weight)
+    d = w.ndim - 2
+    xb, unbatched = _core.batched(
+        "x", x, d, context=f"for a {d}-D weight of shape {tuple(w.shape)}"
+    )
+    c_in = xb.shape[1]
+    if w.shape[0] != c_in:
+        raise ValueError(
+            f"weight expects {w.shape[0]} input channels (its first axis) but x has "
+            f"{c_in} (weight shape {tuple(w.shape)}, x shape {tuple(xb.shape[unbatched:])})"
+        )
+    g = check_int("groups", groups)
+    if c_in % g:
+        raise ValueError(f"groups {g} must divide the {c_in} input channels")
+    c_out = w.shape[1] * g
+    b = _check_bias(bias, c_out)
+    kernel = w.shape[2:]
+    strides = ntuple("stride", stride, d)
+    pads = ntuple("padding", padding, d, minimum=0)
+    extra = ntuple("output_padding", output_padding, d, minimum=0)
+    dilations = ntuple("dilation", dilation, d)
+    out = conv_transpose_output_size(
+        tuple(xb.shape[2:]),
+        tuple(kernel),
+        stride=strides,
+        padding=pads,
+        output_padding=extra,
+        dilation=dilations,
+    )
+    dtype = _core.result_dtype(xb, w, b)
+
+    # 1. Insert stride - 1 zeros between neighbouring input cells.
+    spatial = xb.shape[2:]
+    dilated_shape = tuple((i - 1) * s + 1 for i, s in zip(spatial, strides))
+    xz = np.zeros(xb.shape[:2] + dilated_shape, dtype=dtype)
+    xz[(Ellipsis, *(slice(None, None, s) for s in strides))] = xb
+    # 2. Pad by d(k-1) - p on each side (+ output_padding at the end); a
+    #    negative amount crops instead.
+    before = [dl * (k - 1) - p for k, p, dl in zip(kernel, pads, dilations)]
+    after = [b_ + a for b_, a in zip(before, extra)]
+    xz = _core.pad(xz, [(max(b_, 0), max(a, 0)) for b_, a in zip(before, after)])
+    crop = tuple(
+        slice(max(-b_, 0), xz.shape[2 + i] - max(-a, 0))
+        for i, (b_, a) in enumerate(zip(before, after))
+    )
+    xz = xz[(Ellipsis, *crop)]
+    # 3. Correlate with the flipped kernel, channel axes swapped per group.
+    cg = c_in // g
+    og = w.shape[1]
+    wt = w.reshape((g, cg, og) + tuple(kernel)).swapaxes(1, 2).reshape((c_out, cg) + tuple(kernel))
+    wt = np.flip(wt, axis=tuple(range(2, 2 + d)))
+    y = _core.correlate_padded(xz, wt, out, (1,) * d, dilations, g, dtype)
+    if b is not None:
+        y += b.astype(dtype).reshape((1, c_out) + (1,) * d)
+    return y[0] if unbatched else y

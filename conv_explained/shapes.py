@@ -1,0 +1,535 @@
+r"""Shape arithmetic: output sizes and padding amounts, in pure integers.
+
+This module is the single place where sizes are computed: the operators, the
+renderer and the tests all ask it. Every function accepts one size (an ``int``)
+or one size per spatial axis (a tuple), and answers in the same form.
+
+The relationships are those of V. Dumoulin and F. Visin, *A guide to
+convolution arithmetic for deep learning*, arXiv:1603.07285 (2016), written
+with PyTorch's parameter names. For one axis with input size :math:`i`,
+kernel size :math:`k`, stride :math:`s`, zero padding :math:`p` on each side
+and dilation :math:`d` (so the effective kernel size is
+:math:`\hat k = d(k-1)+1`):
+
+.. math::
+
+    o = \left\lfloor \frac{i + 2p - d(k-1) - 1}{s} \right\rfloor + 1
+
+and for the transposed convolution of an input of size :math:`i'`
+
+.. math::
+
+    o' = s(i'-1) - 2p + d(k-1) + a + 1,
+
+where :math:`a` (PyTorch's ``output_padding``) selects one of the :math:`s`
+input sizes that a strided convolution maps to the same :math:`i'`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Union
+
+from ._validate import check_int, ntuple
+
+__all__ = [
+    "conv_output_size",
+    "conv_transpose_output_padding",
+    "conv_transpose_output_size",
+    "full_padding",
+    "pool_output_size",
+    "receptive_field",
+    "resolve_padding",
+    "same_padding",
+]
+
+Size = Union[int, Sequence[int]]
+PaddingSpec = Union[int, Sequence[int], str]
+
+_PADDING_WORDS = ("valid", "same", "full")
+
+
+def _rank(*values: object) -> int | None:
+    """Number of axes implied by the tuple-valued arguments (None if all scalar)."""
+    lengths = {
+        len(v) for v in values if isinstance(v, Sequence) and not isinstance(v, str)
+    }
+    if not lengths:
+        return None
+    if len(lengths) > 1:
+        raise ValueError(
+            "sizes and options given as tuples must all have the same length, got "
+            + ", ".join(
+                repr(v) for v in values if isinstance(v, Sequence) and not isinstance(v, str)
+            )
+        )
+    return lengths.pop()
+
+
+def _out(values: list[int], rank: int | None) -> int | tuple[int, ...]:
+    return values[0] if rank is None else tuple(values)
+
+
+def same_padding(kernel_size: Size, *, dilation: Size = 1) -> tuple[int, int] | tuple[
+    tuple[int, int], ...
+]:
+    r"""Padding ``(before, after)`` that keeps the size for ``padding="same"``.
+
+    PyTorch's rule: the total padding is :math:`d(k-1)`; ``before`` gets half of
+    it rounded down and ``after`` the rest, so an even effective kernel puts the
+    extra row or column at the end (bottom, right).
+
+    Parameters
+    ----------
+    kernel_size : int or tuple of int
+        Kernel size, one per axis.
+    dilation : int or tuple of int, optional
+        Spacing between kernel taps.
+
+    Returns
+    -------
+    tuple
+        ``(before, after)`` for an int ``kernel_size``, else one pair per axis.
+
+    Examples
+    --------
+    >>> same_padding(3)
+    (1, 1)
+    >>> same_padding(4)
+    (1, 2)
+    >>> same_padding((3, 2), dilation=(2, 1))
+    ((2, 2), (0, 1))
+    """
+    rank = _rank(kernel_size, dilation)
+    n = rank or 1
+    ks = ntuple("kernel_size", kernel_size, n)
+    ds = ntuple("dilation", dilation, n)
+    pairs = []
+    for k, d in zip(ks, ds):
+        total = d * (k - 1)
+        pairs.append((total // 2, total - total // 2))
+    return pairs[0] if rank is None else tuple(pairs)
+
+
+def full_padding(kernel_size: Size, *, dilation: Size = 1) -> int | tuple[int, ...]:
+    r"""Padding on each side for ``padding="full"``: :math:`d(k-1)`.
+
+    Every position where the kernel overlaps the input by at least one tap
+    gives an output, so the output grows to :math:`i + d(k-1)` (Dumoulin &
+    Visin, relationship 4).
+
+    Examples
+    --------
+    >>> full_padding(3)
+    2
+    >>> full_padding((3, 5), dilation=2)
+    (4, 8)
+    """
+    rank = _rank(kernel_size, dilation)
+    n = rank or 1
+    ks = ntuple("kernel_size", kernel_size, n)
+    ds = ntuple("dilation", dilation, n)
+    return _out([d * (k - 1) for k, d in zip(ks, ds)], rank)
+
+
+def resolve_padding(
+    padding: PaddingSpec,
+    kernel_size: Size,
+    *,
+    stride: Size = 1,
+    dilation: Size = 1,
+) -> tuple[tuple[int, int], ...]:
+    """Turn any padding specification into ``(before, after)`` pairs, one per axis.
+
+    Parameters
+    ----------
+    padding : int, tuple of int, or {"valid", "same", "full"}
+        As in :func:`torch.nn.functional.conv2d`, plus ``"full"``.
+    kernel_size, stride, dilation : int or tuple of int
+        The other options of the convolution; ``"same"`` needs stride 1.
+
+    Returns
+    -------
+    tuple of (int, int)
+        Always one pair per axis, even for scalar arguments.
+
+    Raises
+    ------
+    ValueError
+        For an unknown padding word, a negative amount, or ``"same"`` with a
+        stride other than 1 (PyTorch refuses that too).
+
+    Examples
+    --------
+    >>> resolve_padding(1, (3, 3))
+    ((1, 1), (1, 1))
+    >>> resolve_padding("same", 4)
+    ((1, 2),)
+    >>> resolve_padding("full", (3, 2), dilation=(1, 2))
+    ((2, 2), (2, 2))
+    """
+    rank = _rank(kernel_size, stride, dilation, padding)
+    n = rank or 1
+    ks = ntuple("kernel_size", kernel_size, n)
+    ss = ntuple("stride", stride, n)
+    ds = ntuple("dilation", dilation, n)
+    if isinstance(padding, str):
+        word = padding.lower()
+        if word not in _PADDING_WORDS:
+            raise ValueError(
+                f"padding must be an int, a tuple of ints, 'valid', 'same' or 'full', "
+                f"got {padding!r}"
+            )
+        if word == "valid":
+            return ((0, 0),) * n
+        if word == "same":
+            if any(s != 1 for s in ss):
+                raise ValueError(
+                    f"padding='same' is not supported for strided convolutions, "
+                    f"got stride {stride!r}"
+                )
+            result = same_padding(ks, dilation=ds)
+            return tuple(result)  # type: ignore[arg-type]
+        full = full_padding(ks, dilation=ds)
+        return tuple((p, p) for p in full)  # type: ignore[union-attr]
+    ps = ntuple("padding", padding, n, minimum=0)
+    return tuple((p, p) for p in ps)
+
+
+def _check_fits(i: int, k: int, d: int, before: int, after: int) -> None:
+    effective = d * (k - 1) + 1
+    if effective > i + before + after:
+        raise ValueError(
+            f"kernel_size {k} (effective size {effective} with dilation {d}) is larger "
+            f"than the padded input {i + before + after} (input {i} + padding "
+            f"{before} + {after})"
+        )
+
+
+def conv_output_size(
+    i: Size,
+    k: Size,
+    *,
+    stride: Size = 1,
+    padding: PaddingSpec = 0,
+    dilation: Size = 1,
+) -> int | tuple[int, ...]:
+    r"""Output size of a convolution (or correlation) along each axis.
+
+    .. math::
+
+        o = \left\lfloor \frac{i + p_\text{before} + p_\text{after} - d(k-1) - 1}{s}
+        \right\rfloor + 1
+
+    With symmetric padding :math:`p` and :math:`d=1` this is Dumoulin &
+    Visin's relationship 6, :math:`o = \lfloor (i + 2p - k)/s \rfloor + 1`;
+    its special cases are no padding (:math:`o = i - k + 1`, relationship 1),
+    half or "same" padding (:math:`o = i`, relationship 3) and full padding
+    (:math:`o = i + k - 1`, relationship 4). Dilation replaces :math:`k` by
+    the effective size :math:`d(k-1)+1` (relationship 15).
+
+    Parameters
+    ----------
+    i : int or tuple of int
+        Input size (spatial only, no batch or channel axis).
+    k : int or tuple of int
+        Kernel size.
+    stride : int or tuple of int, optional
+        Step between neighbouring kernel positions.
+    padding : int, tuple of int, or {"valid", "same", "full"}, optional
+        Zero padding on both sides, or one of the named rules
+        (see :func:`resolve_padding`).
+    dilation : int or tuple of int, optional
+        Spacing between kernel taps; 1 means contiguous.
+
+    Returns
+    -------
+    int or tuple of int
+        An int for scalar arguments, else one size per axis.
+
+    Raises
+    ------
+    TypeError
+        If a size or option is not an integer.
+    ValueError
+        If a size is not positive, the padding is negative, or the effective
+        kernel is larger than the padded input.
+
+    See Also
+    --------
+    conv_transpose_output_size, pool_output_size
+
+    Examples
+    --------
+    >>> conv_output_size(5, 3)                      # no padding, no strides
+    3
+    >>> conv_output_size(5, 3, stride=2, padding=1)  # padding and strides
+    3
+    >>> conv_output_size((7, 7), 3, dilation=2)
+    (3, 3)
+    >>> conv_output_size(6, 4, padding="same")
+    6
+    """
+    rank = _rank(i, k, stride, padding, dilation)
+    n = rank or 1
+    ins = ntuple("input size", i, n)
+    ks = ntuple("kernel_size", k, n)
+    ss = ntuple("stride", stride, n)
+    ds = ntuple("dilation", dilation, n)
+    pads = resolve_padding(padding, ks, stride=ss, dilation=ds)
+    out = []
+    for ii, kk, s, d, (before, after) in zip(ins, ks, ss, ds, pads):
+        _check_fits(ii, kk, d, before, after)
+        out.append((ii + before + after - d * (kk - 1) - 1) // s + 1)
+    return _out(out, rank)
+
+
+def conv_transpose_output_size(
+    i: Size,
+    k: Size,
+    *,
+    stride: Size = 1,
+    padding: Size = 0,
+    output_padding: Size = 0,
+    dilation: Size = 1,
+) -> int | tuple[int, ...]:
+    r"""Output size of a transposed convolution along each axis.
+
+    .. math::
+
+        o' = s(i'-1) - 2p + d(k-1) + a + 1
+
+    This inverts :func:`conv_output_size`: a convolution with the same
+    ``k``, ``s``, ``p``, ``d`` maps an input of size :math:`o'` back to
+    :math:`i'`. When :math:`(o' + 2p - d(k-1) - 1)` is not a multiple of
+    :math:`s`, several sizes :math:`o'` give the same :math:`i'`; the extra
+    :math:`a \in \{0, \dots, s-1\}` (``output_padding``, Dumoulin & Visin's
+    relationship 14) chooses among them. Without it the relationships are 8
+    (no padding, unit strides: :math:`o' = i' + k - 1`), 9 (zero padding),
+    10 (half padding: :math:`o' = i'`), 11 (full padding:
+    :math:`o' = i' - k + 1`), 12 (no padding, strides:
+    :math:`o' = s(i'-1) + k`) and 13 (padding and strides).
+
+    Parameters
+    ----------
+    i : int or tuple of int
+        Input size of the transposed convolution.
+    k : int or tuple of int
+        Kernel size.
+    stride, padding, dilation : int or tuple of int, optional
+        The options of the convolution being transposed.
+    output_padding : int or tuple of int, optional
+        Extra size added at the end; must be smaller than the stride or the
+        dilation (PyTorch's rule).
+
+    Returns
+    -------
+    int or tuple of int
+
+    Raises
+    ------
+    ValueError
+        If ``output_padding`` is not smaller than stride or dilation, or the
+        result is not positive.
+
+    Examples
+    --------
+    >>> conv_transpose_output_size(2, 3)                      # relationship 8
+    4
+    >>> conv_transpose_output_size(3, 3, stride=2, padding=1)  # relationship 13
+    5
+    >>> conv_transpose_output_size(3, 3, stride=2, padding=1, output_padding=1)
+    6
+    """
+    rank = _rank(i, k, stride, padding, output_padding, dilation)
+    n = rank or 1
+    ins = ntuple("input size", i, n)
+    ks = ntuple("kernel_size", k, n)
+    ss = ntuple("stride", stride, n)
+    ps = ntuple("padding", padding, n, minimum=0)
+    ops = ntuple("output_padding", output_padding, n, minimum=0)
+    ds = ntuple("dilation", dilation, n)
+    out = []
+    for ii, kk, s, p, a, d in zip(ins, ks, ss, ps, ops, ds):
+        if a >= s and a >= d:
+            raise ValueError(
+                f"output_padding must be smaller than either stride or dilation, "
+                f"got output_padding {output_padding!r} with stride {stride!r} and "
+                f"dilation {dilation!r}"
+            )
+        size = s * (ii - 1) - 2 * p + d * (kk - 1) + a + 1
+        if size < 1:
+            raise ValueError(
+                f"padding {padding!r} is too large: the transposed convolution of size "
+                f"{ii} with kernel_size {kk}, stride {s} and dilation {d} would have "
+                f"output size {size}"
+            )
+        out.append(size)
+    return _out(out, rank)
+
+
+def conv_transpose_output_padding(
+    target: Size,
+    i: Size,
+    k: Size,
+    *,
+    stride: Size = 1,
+    padding: Size = 0,
+    dilation: Size = 1,
+) -> int | tuple[int, ...]:
+    r"""The ``output_padding`` :math:`a` that makes a transposed convolution
+    of size ``i`` come out at size ``target``.
+
+    Useful to undo a strided convolution exactly: if ``conv_output_size(t, k,
+    stride=s, padding=p) == i`` then ``target=t`` gives an ``a`` in
+    :math:`\{0,\dots,s-1\}`.
+
+    Examples
+    --------
+    >>> conv_output_size(6, 3, stride=2, padding=1)
+    3
+    >>> conv_transpose_output_padding(6, 3, 3, stride=2, padding=1)
+    1
+    """
+    rank = _rank(target, i, k, stride, padding, dilation)
+    n = rank or 1
+    ts = ntuple("target", target, n)
+    ins = ntuple("input size", i, n)
+    ks = ntuple("kernel_size", k, n)
+    ss = ntuple("stride", stride, n)
+    ps = ntuple("padding", padding, n, minimum=0)
+    ds = ntuple("dilation", dilation, n)
+    out = []
+    for t, ii, kk, s, p, d in zip(ts, ins, ks, ss, ps, ds):
+        a = t - (s * (ii - 1) - 2 * p + d * (kk - 1) + 1)
+        if a < 0 or (a >= s and a >= d):
+            raise ValueError(
+                f"target {t} is not reachable from input size {ii} with kernel_size "
+                f"{kk}, stride {s}, padding {p} and dilation {d}"
+            )
+        out.append(a)
+    return _out(out, rank)
+
+
+def pool_output_size(
+    i: Size,
+    k: Size,
+    *,
+    stride: Size | None = None,
+    padding: Size = 0,
+    dilation: Size = 1,
+    ceil_mode: bool = False,
+) -> int | tuple[int, ...]:
+    r"""Output size of max or average pooling along each axis.
+
+    .. math::
+
+        o = \left\lfloor \frac{i + 2p - d(k-1) - 1}{s} \right\rfloor + 1
+
+    with the ceiling instead of the floor when ``ceil_mode`` is true, except
+    that a last window starting beyond the input and the left padding is
+    dropped (PyTorch's rule). Pooling does not use the input values, so this
+    is the convolution arithmetic of Dumoulin & Visin (relationship 7) with a
+    default stride equal to the kernel size.
+
+    Parameters
+    ----------
+    i, k : int or tuple of int
+        Input and window sizes.
+    stride : int or tuple of int, optional
+        Defaults to ``k`` (non-overlapping windows).
+    padding : int or tuple of int, optional
+        Implicit padding on both sides; at most half the window size.
+    dilation : int or tuple of int, optional
+        Spacing between window taps (max pooling only).
+    ceil_mode : bool, optional
+        Round the division up, letting a last partial window in.
+
+    Returns
+    -------
+    int or tuple of int
+
+    Raises
+    ------
+    ValueError
+        If the padding exceeds half the window, or no window fits.
+
+    Examples
+    --------
+    >>> pool_output_size(4, 2)
+    2
+    >>> pool_output_size(5, 2)
+    2
+    >>> pool_output_size(5, 2, ceil_mode=True)
+    3
+    >>> pool_output_size((6, 7), 3, stride=2, padding=1)
+    (3, 4)
+    """
+    if not isinstance(ceil_mode, bool):
+        raise TypeError(f"ceil_mode must be True or False, got {ceil_mode!r}")
+    rank = _rank(i, k, stride, padding, dilation)
+    n = rank or 1
+    ins = ntuple("input size", i, n)
+    ks = ntuple("kernel_size", k, n)
+    ss = ks if stride is None else ntuple("stride", stride, n)
+    ps = ntuple("padding", padding, n, minimum=0)
+    ds = ntuple("dilation", dilation, n)
+    out = []
+    for ii, kk, s, p, d in zip(ins, ks, ss, ps, ds):
+        if p > kk // 2:
+            raise ValueError(
+                f"padding must be at most half of kernel_size, got padding {padding!r} "
+                f"with kernel_size {k!r}"
+            )
+        span = ii + 2 * p - d * (kk - 1) - 1
+        if span < 0:
+            _check_fits(ii, kk, d, p, p)
+        size = (math.ceil(span / s) if ceil_mode else span // s) + 1
+        if ceil_mode and (size - 1) * s >= ii + p:
+            size -= 1
+        out.append(size)
+    return _out(out, rank)
+
+
+def receptive_field(
+    layers: Sequence[tuple[int, int] | tuple[int, int, int]],
+) -> list[tuple[int, int]]:
+    r"""Receptive field and jump of each layer in a stack of convolutions/pools.
+
+    Each layer is ``(kernel_size, stride)`` or ``(kernel_size, stride,
+    dilation)`` along one axis. With :math:`r_0 = 1, j_0 = 1`:
+
+    .. math::
+
+        r_l = r_{l-1} + d_l (k_l - 1) j_{l-1}, \qquad j_l = j_{l-1} s_l
+
+    Returns
+    -------
+    list of (int, int)
+        ``(receptive field, jump)`` after each layer: how many input cells one
+        output cell sees, and how far apart neighbouring outputs are in input
+        cells.
+
+    Examples
+    --------
+    >>> receptive_field([(3, 1), (3, 1), (3, 1)])
+    [(3, 1), (5, 1), (7, 1)]
+    >>> receptive_field([(3, 1), (2, 2), (3, 1)])
+    [(3, 1), (4, 2), (8, 2)]
+    """
+    r, j = 1, 1
+    out = []
+    for index, layer in enumerate(layers):
+        if not isinstance(layer, Sequence) or len(layer) not in (2, 3):
+            raise ValueError(
+                f"layers[{index}] must be (kernel_size, stride) or "
+                f"(kernel_size, stride, dilation), got {layer!r}"
+            )
+        k = check_int(f"layers[{index}] kernel_size", layer[0])
+        s = check_int(f"layers[{index}] stride", layer[1])
+        d = check_int(f"layers[{index}] dilation", layer[2]) if len(layer) == 3 else 1
+        r = r + d * (k - 1) * j
+        j = j * s
+        out.append((r, j))
+    return out

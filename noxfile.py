@@ -1,0 +1,62 @@
+"""Sessions for conv_explained: ``nox -l`` lists them."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nox
+
+nox.options.default_venv_backend = "venv"
+nox.options.sessions = ["lint", "tests", "docs"]
+
+ROOT = Path(__file__).parent
+# The CPU wheel of torch lies in pip's find-links folder here; pinning it
+# keeps pip from resolving a multi-GB CUDA build.
+TORCH = "torch==2.13.0"
+
+
+def _install(session: nox.Session, extra: str) -> None:
+    session.install(TORCH)
+    session.install("-e", f".[{extra}]")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the test suite (pytest, hypothesis, doctests) against torch."""
+    _install(session, "test")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Check style with ruff (lint and format)."""
+    session.install("ruff>=0.6")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the site into docs/_build/html (``-- --fresh`` re-executes everything)."""
+    _install(session, "docs")
+    args = list(session.posargs)
+    if "--fresh" in args:
+        args.remove("--fresh")
+        for stale in ("docs/_build", "docs/auto_gallery", "docs/gen_modules"):
+            shutil.rmtree(ROOT / stale, ignore_errors=True)
+    if "--serve" in args:
+        args.remove("--serve")
+        session.install("sphinx-autobuild")
+        session.run("sphinx-autobuild", "docs", "docs/_build/html", *args)
+        return
+    session.run(
+        "sphinx-build", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html", *args
+    )
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Time the operators and the renderer against torch in the same process."""
+    _install(session, "bench")
+    session.run("python", "benchmarks/bench.py", *session.posargs)
