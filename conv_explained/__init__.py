@@ -5,7 +5,7 @@ numpy arrays out), the shape arithmetic, the matrix and FFT views, gradients,
 and a renderer for numerically annotated figures and animations.
 """
 
-from .ops import conv_transpose, convolve, correlate, flip
+from .ops import conv_transpose, convolve, correlate, flip, transposed_as_correlation
 from .shapes import (
     conv_output_size,
     conv_transpose_output_padding,
@@ -30,6 +30,7 @@ __all__ = [
     "receptive_field",
     "resolve_padding",
     "same_padding",
+    "transposed_as_correlation",
 ]
 
 __version__ = "0.1.0"

@@ -27,7 +27,7 @@ from .shapes import (
     resolve_padding,
 )
 
-__all__ = ["conv_transpose", "convolve", "correlate", "flip"]
+__all__ = ["conv_transpose", "convolve", "correlate", "flip", "transposed_as_correlation"]
 
 IntOrTuple = Union[int, Sequence[int]]
 Padding = Union[int, Sequence[int], str]
@@ -255,9 +255,9 @@ def convolve(
     ...                   [2, 2, 2, 3, 2]])
     >>> kernel = np.arange(9).reshape(3, 3)
     >>> convolve(image[None], kernel[None, None])[0]
-    array([[60, 60, 60],
-           [57, 59, 54],
-           [42, 42, 46]])
+    array([[76, 72, 52],
+           [81, 75, 62],
+           [42, 42, 54]])
     """
     return correlate(
         x,
@@ -285,12 +285,14 @@ def conv_transpose(
     r"""Transposed convolution (``torch.nn.functional.conv_transpose1d/2d/3d``).
 
     Each input cell stamps a copy of the kernel, scaled by its value, into the
-    output at ``stride`` spacing, and overlapping stamps add up. The same
-    numbers come from a direct correlation (Dumoulin & Visin, section 4): insert
-    ``stride - 1`` zeros between input cells, pad each side with
+    output at ``stride`` spacing; overlapping stamps add up, and ``padding``
+    cells are then cropped from each side. This function computes it that way
+    (one matrix product per group, then one strided add per kernel tap). The
+    same numbers come from a direct correlation (Dumoulin & Visin, section 4):
+    insert ``stride - 1`` zeros between input cells, pad each side with
     ``dilation * (kernel_size - 1) - padding`` zeros (plus ``output_padding``
     at the end), and correlate with the flipped kernel, input and output
-    channel axes swapped, at stride 1. This function computes it that way.
+    channel axes swapped, at stride 1; the tests check both views.
 
     Parameters
     ----------
@@ -365,13 +367,122 @@ def conv_transpose(
     )
     dtype = _core.result_dtype(xb, w, b)
 
-    # 1. Insert stride - 1 zeros between neighbouring input cells.
+    # Scatter form: one GEMM per group gives every input cell's scaled kernel
+    # copy; the copies are then added into the output one kernel tap at a
+    # time (a loop over taps, not over output positions).
+    n = xb.shape[0]
+    spatial = xb.shape[2:]
+    cg, og = c_in // g, w.shape[1]
+    taps = int(np.prod(kernel))
+    positions = int(np.prod(spatial))
+    cells = np.ascontiguousarray(xb, dtype=dtype).reshape(n, c_in, positions)
+    full = tuple(
+        (i - 1) * s + dl * (k - 1) + 1 + a
+        for i, s, dl, k, a in zip(spatial, strides, dilations, kernel, extra)
+    )
+    y = np.zeros((n, c_out, *full), dtype=dtype)
+    wd = np.asarray(w, dtype=dtype)
+    for group in range(g):
+        # (og * taps, cg) @ (N, cg, positions) -> (N, og, taps, *spatial)
+        w_group = wd[group * cg : (group + 1) * cg].reshape(cg, og * taps).T
+        stamps = np.matmul(w_group, cells[:, group * cg : (group + 1) * cg])
+        stamps = stamps.reshape(n, og, taps, *spatial)
+        target = y[:, group * og : (group + 1) * og]
+        for t, tap in enumerate(np.ndindex(*kernel)):
+            where = tuple(
+                slice(u * dl, u * dl + (i - 1) * s + 1, s)
+                for u, dl, i, s in zip(tap, dilations, spatial, strides)
+            )
+            target[(Ellipsis, *where)] += stamps[:, :, t]
+    y = y[(Ellipsis, *(slice(p, p + o) for p, o in zip(pads, out)))]
+    y = np.ascontiguousarray(y)
+    if b is not None:
+        y += b.astype(dtype).reshape((1, c_out) + (1,) * d)
+    return y[0] if unbatched else y
+
+
+def transposed_as_correlation(
+    x: ArrayLike,
+    weight: ArrayLike,
+    *,
+    stride: IntOrTuple = 1,
+    padding: IntOrTuple = 0,
+    output_padding: IntOrTuple = 0,
+    groups: int = 1,
+    dilation: IntOrTuple = 1,
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""The direct correlation that a transposed convolution equals.
+
+    Returns ``(x_direct, weight_direct)`` such that
+    ``correlate(x_direct, weight_direct, dilation=dilation, groups=groups)``
+    equals ``conv_transpose(x, weight, stride=..., padding=..., ...)``
+    (Dumoulin & Visin, section 4, "fractionally strided convolution"):
+
+    * ``x_direct`` is ``x`` with ``stride - 1`` zeros inserted between
+      neighbouring cells, then padded on each side with
+      :math:`d(k-1) - p` zeros (cropped where that is negative), plus
+      ``output_padding`` zeros at the end;
+    * ``weight_direct`` is ``weight`` with its two channel axes swapped in
+      each group and every kernel axis flipped.
+
+    Parameters
+    ----------
+    x, weight, stride, padding, output_padding, groups, dilation
+        As in :func:`conv_transpose`.
+
+    Returns
+    -------
+    x_direct : numpy.ndarray
+        The zero-inserted, padded input (batched if ``x`` was).
+    weight_direct : numpy.ndarray
+        ``(C_out, C_in / groups, *kernel_size)``.
+
+    Examples
+    --------
+    >>> xd, wd = transposed_as_correlation(np.array([[[1, 2], [3, 4]]]),
+    ...                                    np.arange(4).reshape(1, 1, 2, 2), stride=2)
+    >>> xd[0]
+    array([[0, 0, 0, 0, 0],
+           [0, 1, 0, 2, 0],
+           [0, 0, 0, 0, 0],
+           [0, 3, 0, 4, 0],
+           [0, 0, 0, 0, 0]])
+    >>> wd[0, 0]
+    array([[3, 2],
+           [1, 0]])
+    """
+    w = _core.spatial_weight("weight", weight)
+    d = w.ndim - 2
+    xb, unbatched = _core.batched(
+        "x", x, d, context=f"for a {d}-D weight of shape {tuple(w.shape)}"
+    )
+    c_in = xb.shape[1]
+    if w.shape[0] != c_in:
+        raise ValueError(
+            f"weight expects {w.shape[0]} input channels (its first axis) but x has "
+            f"{c_in} (weight shape {tuple(w.shape)}, x shape {tuple(xb.shape[unbatched:])})"
+        )
+    g = check_int("groups", groups)
+    if c_in % g:
+        raise ValueError(f"groups {g} must divide the {c_in} input channels")
+    kernel = w.shape[2:]
+    strides = ntuple("stride", stride, d)
+    pads = ntuple("padding", padding, d, minimum=0)
+    extra = ntuple("output_padding", output_padding, d, minimum=0)
+    dilations = ntuple("dilation", dilation, d)
+    conv_transpose_output_size(  # validates the combination
+        tuple(xb.shape[2:]),
+        tuple(kernel),
+        stride=strides,
+        padding=pads,
+        output_padding=extra,
+        dilation=dilations,
+    )
+    dtype = _core.result_dtype(xb, w)
     spatial = xb.shape[2:]
     dilated_shape = tuple((i - 1) * s + 1 for i, s in zip(spatial, strides))
     xz = np.zeros(xb.shape[:2] + dilated_shape, dtype=dtype)
     xz[(Ellipsis, *(slice(None, None, s) for s in strides))] = xb
-    # 2. Pad by d(k-1) - p on each side (+ output_padding at the end); a
-    #    negative amount crops instead.
     before = [dl * (k - 1) - p for k, p, dl in zip(kernel, pads, dilations)]
     after = [b_ + a for b_, a in zip(before, extra)]
     xz = _core.pad(xz, [(max(b_, 0), max(a, 0)) for b_, a in zip(before, after)])
@@ -379,13 +490,8 @@ def conv_transpose(
         slice(max(-b_, 0), xz.shape[2 + i] - max(-a, 0))
         for i, (b_, a) in enumerate(zip(before, after))
     )
-    xz = xz[(Ellipsis, *crop)]
-    # 3. Correlate with the flipped kernel, channel axes swapped per group.
-    cg = c_in // g
-    og = w.shape[1]
-    wt = w.reshape((g, cg, og) + tuple(kernel)).swapaxes(1, 2).reshape((c_out, cg) + tuple(kernel))
-    wt = np.flip(wt, axis=tuple(range(2, 2 + d)))
-    y = _core.correlate_padded(xz, wt, out, (1,) * d, dilations, g, dtype)
-    if b is not None:
-        y += b.astype(dtype).reshape((1, c_out) + (1,) * d)
-    return y[0] if unbatched else y
+    xz = np.ascontiguousarray(xz[(Ellipsis, *crop)])
+    cg, og = c_in // g, w.shape[1]
+    wt = w.reshape((g, cg, og, *kernel)).swapaxes(1, 2).reshape((og * g, cg, *kernel))
+    wt = np.flip(wt, axis=tuple(range(2, 2 + d))).astype(dtype)
+    return (xz[0] if unbatched else xz), np.ascontiguousarray(wt)
