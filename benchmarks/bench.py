@@ -64,6 +64,7 @@ def bench_ops(repeat: int) -> list[dict]:
                 ty = F.conv2d(tx, tw, stride=stride, padding=1)
                 np.testing.assert_allclose(y, ty.numpy(), rtol=1e-4, atol=1e-3)
                 wt = rng.standard_normal((32, 16, 3, 3)).astype(np.float32)
+                twt = torch.from_numpy(wt)
                 op = stride - 1
                 cases = {
                     "correlate": (
@@ -71,11 +72,11 @@ def bench_ops(repeat: int) -> list[dict]:
                         lambda s=stride: F.conv2d(tx, tw, stride=s, padding=1),
                     ),
                     "conv_transpose": (
-                        lambda s=stride, yy=y, op=op: ce.conv_transpose(
+                        lambda s=stride, yy=y, op=op, wt=wt: ce.conv_transpose(
                             yy, wt, stride=s, padding=1, output_padding=op
                         ),
-                        lambda s=stride, yy=ty, op=op, twt=torch.from_numpy(wt): (
-                            F.conv_transpose2d(yy, twt, stride=s, padding=1, output_padding=op)
+                        lambda s=stride, yy=ty, op=op, twt=twt: F.conv_transpose2d(
+                            yy, twt, stride=s, padding=1, output_padding=op
                         ),
                     ),
                 }
@@ -135,8 +136,10 @@ def main() -> None:
     parser.add_argument("--skip-render", action="store_true", help="only time the operators")
     args = parser.parse_args()
 
-    print(f"torch {torch.__version__}, numpy {np.__version__}, default threads "
-          f"{torch.get_num_threads()}")
+    print(
+        f"torch {torch.__version__}, numpy {np.__version__}, default threads "
+        f"{torch.get_num_threads()}"
+    )
     print("\nOperators on x (8, 16, 64, 64) float32, weight (32, 16, 3, 3), padding 1")
     print(f"{'op':<15}{'stride':>7}{'threads':>8}{'ours ms':>10}{'torch ms':>10}{'ratio':>8}")
     for row in bench_ops(args.repeat):
@@ -151,12 +154,16 @@ def main() -> None:
     if result is None:
         print("\nrenderer: catalog not available")
         return
-    print(f"\nCatalog: {result['cases']} cases, {result['frames']} frames in "
-          f"{result['seconds']:.2f} s ({result['ms_per_frame']:.1f} ms per frame); target < 10 s")
+    print(
+        f"\nCatalog: {result['cases']} cases, {result['frames']} frames in "
+        f"{result['seconds']:.2f} s ({result['ms_per_frame']:.1f} ms per frame); target < 10 s"
+    )
     share = result["conv_arithmetic_bytes"] / ORIGINAL_GIF_BYTES
-    print(f"conv_arithmetic equivalents: {result['conv_arithmetic_cases']} GIFs, "
-          f"{result['conv_arithmetic_bytes']:,} bytes vs {ORIGINAL_GIF_BYTES:,} "
-          f"({share:.3f} of the originals; target <= 0.25), narrowest {result['min_width']} px")
+    print(
+        f"conv_arithmetic equivalents: {result['conv_arithmetic_cases']} GIFs, "
+        f"{result['conv_arithmetic_bytes']:,} bytes vs {ORIGINAL_GIF_BYTES:,} "
+        f"({share:.3f} of the originals; target <= 0.25), narrowest {result['min_width']} px"
+    )
 
 
 if __name__ == "__main__":

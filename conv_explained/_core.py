@@ -13,7 +13,12 @@ import numpy as np
 
 from ._validate import as_array
 
-PADDING_MODES = {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+PADDING_MODES = {
+    "zeros": "constant",
+    "reflect": "reflect",
+    "replicate": "edge",
+    "circular": "wrap",
+}
 
 
 def result_dtype(*arrays: np.ndarray) -> np.dtype:
@@ -75,7 +80,7 @@ def pad(
     pads: Sequence[tuple[int, int]],
     mode: str = "zeros",
     *,
-    value: float | int = 0,
+    value: float = 0,
 ) -> np.ndarray:
     """Pad the trailing ``len(pads)`` axes of ``x`` as PyTorch's ``F.pad`` would.
 
@@ -85,14 +90,14 @@ def pad(
     d = len(pads)
     spatial = x.shape[-d:]
     if mode == "reflect":
-        for size, (before, after) in zip(spatial, pads):
+        for size, (before, after) in zip(spatial, pads, strict=True):
             if before >= size or after >= size:
                 raise ValueError(
                     f"padding {max(before, after)} is too large for padding_mode 'reflect' "
                     f"on an axis of size {size}: it must be smaller than the size"
                 )
     if mode == "circular":
-        for size, (before, after) in zip(spatial, pads):
+        for size, (before, after) in zip(spatial, pads, strict=True):
             if before > size or after > size:
                 raise ValueError(
                     f"padding {max(before, after)} is too large for padding_mode 'circular' "
@@ -122,8 +127,8 @@ def windows(
     shape = (*lead, *out, *kernel)
     strides = (
         *lead_strides,
-        *(st * s for st, s in zip(sp_strides, stride)),
-        *(st * dl for st, dl in zip(sp_strides, dilation)),
+        *(st * s for st, s in zip(sp_strides, stride, strict=True)),
+        *(st * dl for st, dl in zip(sp_strides, dilation, strict=True)),
     )
     return np.lib.stride_tricks.as_strided(xp, shape=shape, strides=strides, writeable=False)
 

@@ -88,6 +88,4 @@ def check_spatial_rank(name: str, array: np.ndarray, *, allowed: Sequence[int]) 
     """Raise if ``array.ndim`` is not one of ``allowed``."""
     if array.ndim not in allowed:
         choices = " or ".join(str(a) for a in allowed)
-        raise ValueError(
-            f"{name} must have {choices} dimensions, got shape {tuple(array.shape)}"
-        )
+        raise ValueError(f"{name} must have {choices} dimensions, got shape {tuple(array.shape)}")

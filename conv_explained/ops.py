@@ -1,5 +1,6 @@
-r"""Reference operators: correlation (what frameworks call convolution), true
-convolution, and transposed convolution, in 1-D, 2-D and 3-D.
+r"""Reference operators: correlation, true convolution, transposed convolution.
+
+Correlation is what frameworks call convolution. All work in 1-D, 2-D and 3-D.
 
 Semantics, layouts and option names follow :mod:`torch.nn.functional`:
 inputs are ``(N, C_in, *spatial)`` or unbatched ``(C_in, *spatial)``; the
@@ -14,7 +15,6 @@ common dtype of the inputs.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Union
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -29,8 +29,8 @@ from .shapes import (
 
 __all__ = ["conv_transpose", "convolve", "correlate", "flip", "transposed_as_correlation"]
 
-IntOrTuple = Union[int, Sequence[int]]
-Padding = Union[int, Sequence[int], str]
+IntOrTuple = int | Sequence[int]
+Padding = int | Sequence[int] | str
 
 
 def flip(weight: ArrayLike) -> np.ndarray:
@@ -378,7 +378,7 @@ def conv_transpose(
     cells = np.ascontiguousarray(xb, dtype=dtype).reshape(n, c_in, positions)
     full = tuple(
         (i - 1) * s + dl * (k - 1) + 1 + a
-        for i, s, dl, k, a in zip(spatial, strides, dilations, kernel, extra)
+        for i, s, dl, k, a in zip(spatial, strides, dilations, kernel, extra, strict=True)
     )
     y = np.zeros((n, c_out, *full), dtype=dtype)
     wd = np.asarray(w, dtype=dtype)
@@ -391,10 +391,10 @@ def conv_transpose(
         for t, tap in enumerate(np.ndindex(*kernel)):
             where = tuple(
                 slice(u * dl, u * dl + (i - 1) * s + 1, s)
-                for u, dl, i, s in zip(tap, dilations, spatial, strides)
+                for u, dl, i, s in zip(tap, dilations, spatial, strides, strict=True)
             )
             target[(Ellipsis, *where)] += stamps[:, :, t]
-    y = y[(Ellipsis, *(slice(p, p + o) for p, o in zip(pads, out)))]
+    y = y[(Ellipsis, *(slice(p, p + o) for p, o in zip(pads, out, strict=True)))]
     y = np.ascontiguousarray(y)
     if b is not None:
         y += b.astype(dtype).reshape((1, c_out) + (1,) * d)
@@ -480,15 +480,15 @@ def transposed_as_correlation(
     )
     dtype = _core.result_dtype(xb, w)
     spatial = xb.shape[2:]
-    dilated_shape = tuple((i - 1) * s + 1 for i, s in zip(spatial, strides))
+    dilated_shape = tuple((i - 1) * s + 1 for i, s in zip(spatial, strides, strict=True))
     xz = np.zeros(xb.shape[:2] + dilated_shape, dtype=dtype)
     xz[(Ellipsis, *(slice(None, None, s) for s in strides))] = xb
-    before = [dl * (k - 1) - p for k, p, dl in zip(kernel, pads, dilations)]
-    after = [b_ + a for b_, a in zip(before, extra)]
-    xz = _core.pad(xz, [(max(b_, 0), max(a, 0)) for b_, a in zip(before, after)])
+    before = [dl * (k - 1) - p for k, p, dl in zip(kernel, pads, dilations, strict=True)]
+    after = [b_ + a for b_, a in zip(before, extra, strict=True)]
+    xz = _core.pad(xz, [(max(b_, 0), max(a, 0)) for b_, a in zip(before, after, strict=True)])
     crop = tuple(
         slice(max(-b_, 0), xz.shape[2 + i] - max(-a, 0))
-        for i, (b_, a) in enumerate(zip(before, after))
+        for i, (b_, a) in enumerate(zip(before, after, strict=True))
     )
     xz = np.ascontiguousarray(xz[(Ellipsis, *crop)])
     cg, og = c_in // g, w.shape[1]

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Union
 
 from ._validate import check_int, ntuple
 
@@ -44,17 +43,15 @@ __all__ = [
     "same_padding",
 ]
 
-Size = Union[int, Sequence[int]]
-PaddingSpec = Union[int, Sequence[int], str]
+Size = int | Sequence[int]
+PaddingSpec = int | Sequence[int] | str
 
 _PADDING_WORDS = ("valid", "same", "full")
 
 
 def _rank(*values: object) -> int | None:
     """Number of axes implied by the tuple-valued arguments (None if all scalar)."""
-    lengths = {
-        len(v) for v in values if isinstance(v, Sequence) and not isinstance(v, str)
-    }
+    lengths = {len(v) for v in values if isinstance(v, Sequence) and not isinstance(v, str)}
     if not lengths:
         return None
     if len(lengths) > 1:
@@ -71,9 +68,9 @@ def _out(values: list[int], rank: int | None) -> int | tuple[int, ...]:
     return values[0] if rank is None else tuple(values)
 
 
-def same_padding(kernel_size: Size, *, dilation: Size = 1) -> tuple[int, int] | tuple[
-    tuple[int, int], ...
-]:
+def same_padding(
+    kernel_size: Size, *, dilation: Size = 1
+) -> tuple[int, int] | tuple[tuple[int, int], ...]:
     r"""Padding ``(before, after)`` that keeps the size for ``padding="same"``.
 
     PyTorch's rule: the total padding is :math:`d(k-1)`; ``before`` gets half of
@@ -106,7 +103,7 @@ def same_padding(kernel_size: Size, *, dilation: Size = 1) -> tuple[int, int] | 
     ks = ntuple("kernel_size", kernel_size, n)
     ds = ntuple("dilation", dilation, n)
     pairs = []
-    for k, d in zip(ks, ds):
+    for k, d in zip(ks, ds, strict=True):
         total = d * (k - 1)
         pairs.append((total // 2, total - total // 2))
     return pairs[0] if rank is None else tuple(pairs)
@@ -130,7 +127,7 @@ def full_padding(kernel_size: Size, *, dilation: Size = 1) -> int | tuple[int, .
     n = rank or 1
     ks = ntuple("kernel_size", kernel_size, n)
     ds = ntuple("dilation", dilation, n)
-    return _out([d * (k - 1) for k, d in zip(ks, ds)], rank)
+    return _out([d * (k - 1) for k, d in zip(ks, ds, strict=True)], rank)
 
 
 def resolve_padding(
@@ -279,7 +276,7 @@ def conv_output_size(
     ds = ntuple("dilation", dilation, n)
     pads = resolve_padding(padding, ks, stride=ss, dilation=ds)
     out = []
-    for ii, kk, s, d, (before, after) in zip(ins, ks, ss, ds, pads):
+    for ii, kk, s, d, (before, after) in zip(ins, ks, ss, ds, pads, strict=True):
         _check_fits(ii, kk, d, before, after)
         out.append((ii + before + after - d * (kk - 1) - 1) // s + 1)
     return _out(out, rank)
@@ -351,7 +348,7 @@ def conv_transpose_output_size(
     ops = ntuple("output_padding", output_padding, n, minimum=0)
     ds = ntuple("dilation", dilation, n)
     out = []
-    for ii, kk, s, p, a, d in zip(ins, ks, ss, ps, ops, ds):
+    for ii, kk, s, p, a, d in zip(ins, ks, ss, ps, ops, ds, strict=True):
         if a >= s and a >= d:
             raise ValueError(
                 f"output_padding must be smaller than either stride or dilation, "
@@ -378,8 +375,10 @@ def conv_transpose_output_padding(
     padding: Size = 0,
     dilation: Size = 1,
 ) -> int | tuple[int, ...]:
-    r"""The ``output_padding`` :math:`a` that makes a transposed convolution
-    of size ``i`` come out at size ``target``.
+    r"""Find the ``output_padding`` that makes a transposed convolution hit a size.
+
+    Returns the :math:`a` with which a transposed convolution of an input of
+    size ``i`` comes out at size ``target``.
 
     Useful to undo a strided convolution exactly: if ``conv_output_size(t, k,
     stride=s, padding=p) == i`` then ``target=t`` gives an ``a`` in
@@ -401,7 +400,7 @@ def conv_transpose_output_padding(
     ps = ntuple("padding", padding, n, minimum=0)
     ds = ntuple("dilation", dilation, n)
     out = []
-    for t, ii, kk, s, p, d in zip(ts, ins, ks, ss, ps, ds):
+    for t, ii, kk, s, p, d in zip(ts, ins, ks, ss, ps, ds, strict=True):
         a = t - (s * (ii - 1) - 2 * p + d * (kk - 1) + 1)
         if a < 0 or (a >= s and a >= d):
             raise ValueError(
@@ -476,7 +475,7 @@ def pool_output_size(
     ps = ntuple("padding", padding, n, minimum=0)
     ds = ntuple("dilation", dilation, n)
     out = []
-    for ii, kk, s, p, d in zip(ins, ks, ss, ps, ds):
+    for ii, kk, s, p, d in zip(ins, ks, ss, ps, ds, strict=True):
         if p > kk // 2:
             raise ValueError(
                 f"padding must be at most half of kernel_size, got padding {padding!r} "
