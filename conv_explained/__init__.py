@@ -5,7 +5,10 @@ numpy arrays out), the shape arithmetic, the matrix and FFT views, gradients,
 and a renderer for numerically annotated figures and animations.
 """
 
+from .grad import avg_pool_grad, correlate_grad, max_pool_grad
+from .matrix import col2im, conv_matrix, im2col
 from .ops import conv_transpose, convolve, correlate, flip, transposed_as_correlation
+from .pooling import avg_pool, global_avg_pool, global_max_pool, max_pool
 from .shapes import (
     conv_output_size,
     conv_transpose_output_padding,
@@ -16,16 +19,30 @@ from .shapes import (
     resolve_padding,
     same_padding,
 )
+from .spectral import fft_convolve, fft_correlate, fft_correlate_nd
 
 __all__ = [
+    "avg_pool",
+    "avg_pool_grad",
+    "col2im",
+    "conv_matrix",
     "conv_output_size",
     "conv_transpose",
     "conv_transpose_output_padding",
     "conv_transpose_output_size",
     "convolve",
     "correlate",
+    "correlate_grad",
+    "fft_convolve",
+    "fft_correlate",
+    "fft_correlate_nd",
     "flip",
     "full_padding",
+    "global_avg_pool",
+    "global_max_pool",
+    "im2col",
+    "max_pool",
+    "max_pool_grad",
     "pool_output_size",
     "receptive_field",
     "resolve_padding",

@@ -1,1 +1,483 @@
-"""Placeholder: being written."""
+r"""Max and average pooling, local and global, in 1-D, 2-D and 3-D.
+
+Semantics follow :mod:`torch.nn.functional` (``max_pool1d/2d/3d``,
+``avg_pool1d/2d/3d``, ``adaptive_max_pool*d(x, 1)``, ``adaptive_avg_pool*d(x,
+1)``): inputs are ``(N, C, *spatial)`` or unbatched ``(C, *spatial)``, every
+channel is pooled on its own, and output sizes come from
+:func:`~conv_explained.pool_output_size`.
+
+Torch has one function per spatial rank; here one function serves all three,
+and the rank is read from the arguments:
+
+* a tuple ``kernel_size`` gives the rank by its length (1, 2 or 3);
+* an int ``kernel_size`` with ``ndim`` given uses ``ndim``;
+* an int ``kernel_size`` without ``ndim`` takes ``x`` as batched
+  ``(N, C, *spatial)``, so the rank is ``x.ndim - 2``.
+
+An unbatched ``(C, *spatial)`` input therefore needs a tuple ``kernel_size``
+or ``ndim``. Windows are strided views of the padded input
+(:func:`conv_explained._core.windows`): there is no Python loop over output
+positions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from . import _core
+from ._validate import _is_int, as_array, ntuple
+from .shapes import pool_output_size
+
+__all__ = ["avg_pool", "global_avg_pool", "global_max_pool", "max_pool"]
+
+IntOrTuple = int | Sequence[int]
+
+
+def _real_array(x: object) -> np.ndarray:
+    array = as_array("x", x)
+    if np.issubdtype(array.dtype, np.complexfloating):
+        raise TypeError(f"x must be a real (integer or float) array, got dtype {array.dtype}")
+    return array
+
+
+def _check_ndim(ndim: object) -> int:
+    if not _is_int(ndim):
+        raise TypeError(f"ndim must be 1, 2 or 3, got {ndim!r}")
+    if ndim not in (1, 2, 3):
+        raise ValueError(f"ndim must be 1, 2 or 3, got {ndim!r}")
+    return int(ndim)  # type: ignore[call-overload]
+
+
+def _spatial_rank(array: np.ndarray, kernel_size: object, ndim: object) -> int:
+    """Number of spatial axes, by the rule in the module docstring."""
+    rank = None if ndim is None else _check_ndim(ndim)
+    if isinstance(kernel_size, Sequence) and not isinstance(kernel_size, str):
+        length = len(kernel_size)
+        if length not in (1, 2, 3):
+            raise ValueError(
+                f"kernel_size must be an int or a tuple of 1, 2 or 3 ints, got {kernel_size!r}"
+            )
+        if rank is not None and length != rank:
+            raise ValueError(
+                f"kernel_size {kernel_size!r} has {length} entries but ndim is {ndim!r}"
+            )
+        return length
+    if rank is not None:
+        return rank
+    if array.ndim in (3, 4, 5):
+        return array.ndim - 2
+    raise ValueError(
+        "x must have 3, 4 or 5 dimensions (N, C, *spatial) when kernel_size is an int "
+        f"and ndim is not given, got shape {tuple(array.shape)}"
+    )
+
+
+def _setup(
+    x: object,
+    kernel_size: object,
+    stride: object,
+    padding: object,
+    dilation: object,
+    ceil_mode: object,
+    ndim: object,
+) -> tuple[np.ndarray, bool, tuple[tuple[int, ...], ...], tuple[int, ...]]:
+    """Check a pooling call; return the batched input, options and output size."""
+    array = _real_array(x)
+    d = _spatial_rank(array, kernel_size, ndim)
+    xb, unbatched = _core.batched("x", array, d, context=f"for {d}-D pooling")
+    ks = ntuple("kernel_size", kernel_size, d)
+    ss = ks if stride is None else ntuple("stride", stride, d)
+    ps = ntuple("padding", padding, d, minimum=0)
+    ds = ntuple("dilation", dilation, d)
+    out = pool_output_size(
+        tuple(xb.shape[2:]), ks, stride=ss, padding=ps, dilation=ds, ceil_mode=ceil_mode
+    )
+    return xb, unbatched, (ks, ss, ps, ds), tuple(out)  # type: ignore[arg-type]
+
+
+def _pads(
+    spatial: Sequence[int],
+    out: Sequence[int],
+    options: tuple[tuple[int, ...], ...],
+) -> list[tuple[int, int]]:
+    """``(before, after)`` per axis: the padding, widened at the end.
+
+    The widening puts the ceil_mode overhang of the last window inside the
+    array too.
+    """
+    ks, ss, ps, ds = options
+    pads = []
+    for i, o, k, s, p, dl in zip(spatial, out, ks, ss, ps, ds, strict=True):
+        reach = (o - 1) * s + dl * (k - 1) + 1  # one past the last tap, padded coordinates
+        pads.append((p, max(p, reach - i - p)))
+    return pads
+
+
+def _tap_index(
+    spatial: Sequence[int],
+    out: Sequence[int],
+    options: tuple[tuple[int, ...], ...],
+) -> np.ndarray:
+    """``(*out, taps)``: flat input index of every window tap, -1 outside the input."""
+    ks, ss, _, ds = options
+    flat = np.arange(int(np.prod(spatial))).reshape(spatial)
+    padded = _core.pad(flat, _pads(spatial, out, options), value=-1)
+    view = _core.windows(padded, ks, out, ss, ds)
+    return view.reshape(*out, -1)
+
+
+def _check_divisor_override(divisor_override: object) -> None:
+    if divisor_override is None:
+        return
+    words = "divisor_override must be a non-zero integer or None"
+    if not _is_int(divisor_override):
+        raise TypeError(f"{words}, got {divisor_override!r}")
+    if divisor_override == 0:
+        raise ValueError(f"{words}, got {divisor_override!r}")
+
+
+def _divisor(
+    spatial: Sequence[int],
+    out: Sequence[int],
+    options: tuple[tuple[int, ...], ...],
+    count_include_pad: object,
+    divisor_override: int | None,
+) -> np.ndarray:
+    """``(*out)`` average-pooling divisors, counted by pooling an array of ones.
+
+    The ones cover the input, and its padding too with ``count_include_pad``,
+    but never the ceil_mode overhang past the padding.
+    """
+    if not isinstance(count_include_pad, bool):
+        raise TypeError(f"count_include_pad must be True or False, got {count_include_pad!r}")
+    if divisor_override is not None:
+        return np.full(tuple(out), float(divisor_override))
+    ks, ss, ps, ds = options
+    pads = _pads(spatial, out, options)
+    if count_include_pad:
+        counted = np.ones(tuple(i + 2 * p for i, p in zip(spatial, ps, strict=True)))
+        counted = _core.pad(
+            counted, [(0, after - p) for (_, after), p in zip(pads, ps, strict=True)]
+        )
+    else:
+        counted = _core.pad(np.ones(tuple(spatial)), pads)
+    return _core.windows(counted, ks, out, ss, ds).sum(axis=tuple(range(-len(ks), 0)))
+
+
+def max_pool(
+    x: ArrayLike,
+    kernel_size: IntOrTuple,
+    *,
+    stride: IntOrTuple | None = None,
+    padding: IntOrTuple = 0,
+    dilation: IntOrTuple = 1,
+    ceil_mode: bool = False,
+    return_indices: bool = False,
+    ndim: int | None = None,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    r"""Max pooling: the largest value in each window, channel by channel.
+
+    In 2-D, with :math:`x_p` the input padded with :math:`-\infty`,
+
+    .. math::
+
+        y[n, c, i, j] = \max_{u, v}\; x_p[n, c,\; s_0 i + d_0 u,\; s_1 j + d_1 v]
+
+    which equals ``torch.nn.functional.max_pool1d/2d/3d``.
+
+    Parameters
+    ----------
+    x : array_like
+        ``(N, C, *spatial)`` or unbatched ``(C, *spatial)``, 1-3 spatial axes;
+        integer or float.
+    kernel_size : int or tuple of int
+        Window size. A tuple gives the number of spatial axes by its length;
+        an int uses ``ndim``, or without ``ndim`` takes ``x`` as batched
+        (rank ``x.ndim - 2``).
+    stride : int or tuple of int, optional
+        Step between windows; defaults to ``kernel_size``.
+    padding : int or tuple of int, optional
+        Implicit :math:`-\infty` padding on both sides (the integer dtype's
+        minimum for integer input), at most ``kernel_size // 2``.
+    dilation : int or tuple of int, optional
+        Spacing between window taps.
+    ceil_mode : bool, optional
+        Round the output size up, letting in a last partial window as long as
+        it starts inside the input or the left padding.
+    return_indices : bool, optional
+        Also return where each maximum came from.
+    ndim : int, optional
+        Number of spatial axes (1, 2 or 3), needed for an int ``kernel_size``
+        with an unbatched input.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(N, C, *out)`` (``(C, *out)`` if unbatched) with ``out`` from
+        :func:`~conv_explained.pool_output_size`; same dtype as ``x``.
+    numpy.ndarray
+        Only with ``return_indices``: int64 array of the same shape holding
+        the flat (row-major) index of each maximum into the spatial axes of
+        its input channel, torch's convention (padding is never chosen).
+
+    Raises
+    ------
+    TypeError
+        For bool, complex or object arrays and non-integer options.
+    ValueError
+        For a wrong rank, non-positive sizes, negative padding, padding above
+        ``kernel_size // 2`` or a window that does not fit.
+
+    See Also
+    --------
+    avg_pool, global_max_pool, conv_explained.max_pool_grad
+
+    Notes
+    -----
+    Ties go to the first maximum in row-major window order; a NaN in the
+    window makes the output NaN, and its index is that of the last NaN, as on
+    torch's CPU.
+
+    Examples
+    --------
+    Max pooling 2x2 with stride 2 keeps the largest of each block:
+
+    >>> x = np.array([[[1, 1, 2, 4],
+    ...                [5, 6, 7, 8],
+    ...                [3, 2, 1, 0],
+    ...                [1, 2, 3, 4]]])
+    >>> values, indices = max_pool(x, (2, 2), return_indices=True)
+    >>> values
+    array([[[6, 8],
+            [3, 4]]])
+    >>> indices
+    array([[[ 5,  7],
+            [ 8, 15]]])
+    """
+    if not isinstance(return_indices, bool):
+        raise TypeError(f"return_indices must be True or False, got {return_indices!r}")
+    xb, unbatched, options, out = _setup(
+        x, kernel_size, stride, padding, dilation, ceil_mode, ndim
+    )
+    ks, ss, _, ds = options
+    spatial = xb.shape[2:]
+    fill = np.iinfo(xb.dtype).min if np.issubdtype(xb.dtype, np.integer) else -np.inf
+    xp = _core.pad(xb, _pads(spatial, out, options), value=fill)
+    taps = _core.windows(xp, ks, out, ss, ds).reshape(*xb.shape[:2], *out, int(np.prod(ks)))
+    values = taps.max(axis=-1)  # NaN propagates
+    if not return_indices:
+        return values[0] if unbatched else values
+    index = np.broadcast_to(_tap_index(spatial, out, options), taps.shape)
+    real = index >= 0
+    # First real tap equal to the maximum (the padding holds the same -inf or
+    # minimum and must never be chosen) ...
+    position = np.argmax((taps == values[..., None]) & real, axis=-1)
+    nan = np.isnan(values) if np.issubdtype(values.dtype, np.floating) else None
+    if nan is not None and nan.any():
+        # ... except that the last NaN wins, as in torch's `val > max || isnan(val)`.
+        last = taps.shape[-1] - 1 - np.argmax((np.isnan(taps) & real)[..., ::-1], axis=-1)
+        position = np.where(nan, last, position)
+    indices = np.take_along_axis(index, position[..., None], axis=-1)[..., 0]
+    indices = indices.astype(np.int64)
+    if unbatched:
+        return values[0], indices[0]
+    return values, indices
+
+
+def avg_pool(
+    x: ArrayLike,
+    kernel_size: IntOrTuple,
+    *,
+    stride: IntOrTuple | None = None,
+    padding: IntOrTuple = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+    ndim: int | None = None,
+) -> np.ndarray:
+    r"""Average pooling: the mean of each window, channel by channel.
+
+    .. math::
+
+        y[n, c, i, j] = \frac{1}{D_{ij}} \sum_{u, v}
+            x_p[n, c,\; s_0 i + u,\; s_1 j + v]
+
+    with :math:`x_p` the zero-padded input, which equals
+    ``torch.nn.functional.avg_pool1d/2d/3d``. The divisor :math:`D_{ij}` is
+    ``divisor_override`` if given; otherwise the number of window cells that
+    lie in the input and, with ``count_include_pad``, in the padding (but
+    never the ``ceil_mode`` overhang beyond the padding).
+
+    Parameters
+    ----------
+    x : array_like
+        ``(N, C, *spatial)`` or unbatched ``(C, *spatial)``, 1-3 spatial axes.
+    kernel_size : int or tuple of int
+        Window size; the rank rule is that of :func:`max_pool`.
+    stride : int or tuple of int, optional
+        Step between windows; defaults to ``kernel_size``.
+    padding : int or tuple of int, optional
+        Implicit zero padding on both sides, at most ``kernel_size // 2``.
+    ceil_mode : bool, optional
+        Round the output size up (see :func:`max_pool`).
+    count_include_pad : bool, optional
+        Count padding cells in the divisor.
+    divisor_override : int, optional
+        A fixed non-zero divisor for every window.
+    ndim : int, optional
+        Number of spatial axes, as in :func:`max_pool`.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(N, C, *out)`` (or ``(C, *out)``); float64 for integer input,
+        otherwise the dtype of ``x``.
+
+    Raises
+    ------
+    TypeError
+        For bool, complex or object arrays and non-integer options.
+    ValueError
+        As :func:`max_pool`, and for ``divisor_override=0``.
+
+    See Also
+    --------
+    max_pool, global_avg_pool, conv_explained.avg_pool_grad
+
+    Notes
+    -----
+    The divisors are counted, not derived: they are the window sums of an
+    array of ones that covers the cells that count.
+
+    Examples
+    --------
+    >>> avg_pool(np.array([[1, 2, 3, 4, 5]]), (2,))
+    array([[1.5, 3.5]])
+    >>> avg_pool(np.array([[1, 2, 3, 4, 5]]), (2,), ceil_mode=True)
+    array([[1.5, 3.5, 5. ]])
+    >>> avg_pool(np.array([[1, 2, 3, 4]]), (3,), stride=1, padding=1)
+    array([[1.        , 2.        , 3.        , 2.33333333]])
+    >>> avg_pool(np.array([[1, 2, 3, 4]]), (3,), stride=1, padding=1, count_include_pad=False)
+    array([[1.5, 2. , 3. , 3.5]])
+    """
+    xb, unbatched, options, out = _setup(x, kernel_size, stride, padding, 1, ceil_mode, ndim)
+    _check_divisor_override(divisor_override)
+    ks, ss, _, ds = options
+    spatial = xb.shape[2:]
+    dtype = np.dtype(np.float64) if np.issubdtype(xb.dtype, np.integer) else xb.dtype
+    xp = _core.pad(xb.astype(dtype, copy=False), _pads(spatial, out, options))
+    sums = _core.windows(xp, ks, out, ss, ds).sum(axis=tuple(range(-len(ks), 0)))
+    divisor = _divisor(spatial, out, options, count_include_pad, divisor_override)
+    y = (sums / divisor).astype(dtype, copy=False)
+    return y[0] if unbatched else y
+
+
+def _global_setup(x: object, ndim: object) -> tuple[np.ndarray, bool, tuple[int, ...]]:
+    array = _real_array(x)
+    if ndim is None:
+        if array.ndim not in (3, 4, 5):
+            raise ValueError(
+                "x must have 3, 4 or 5 dimensions (N, C, *spatial) when ndim is not given, "
+                f"got shape {tuple(array.shape)}"
+            )
+        d = array.ndim - 2
+    else:
+        d = _check_ndim(ndim)
+    xb, unbatched = _core.batched("x", array, d, context=f"for {d}-D pooling")
+    return xb, unbatched, tuple(range(2, 2 + d))
+
+
+def global_max_pool(x: ArrayLike, *, ndim: int | None = None) -> np.ndarray:
+    """Global max pooling: each feature map reduced to its largest value.
+
+    Equals ``torch.nn.functional.adaptive_max_pool1d/2d/3d(x, 1)``: the
+    spatial axes stay, with size 1, so the result broadcasts against ``x``.
+
+    Parameters
+    ----------
+    x : array_like
+        ``(N, C, *spatial)`` with 1-3 spatial axes, or unbatched
+        ``(C, *spatial)`` when ``ndim`` is given.
+    ndim : int, optional
+        Number of spatial axes; without it ``x`` is taken as batched.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(N, C, 1, ..., 1)`` (or ``(C, 1, ..., 1)``), dtype of ``x``; a NaN
+        anywhere in a map makes its result NaN.
+
+    Raises
+    ------
+    TypeError
+        For bool, complex or object arrays.
+    ValueError
+        For a wrong rank or an empty axis.
+
+    See Also
+    --------
+    global_avg_pool, max_pool
+
+    Examples
+    --------
+    Two 2x2 feature maps become a feature vector of two numbers:
+
+    >>> maps = np.array([[[[1, 5], [3, 2]], [[0, -1], [7, 4]]]])
+    >>> global_max_pool(maps)
+    array([[[[5]],
+    <BLANKLINE>
+            [[7]]]])
+    >>> global_max_pool(maps).reshape(1, -1)
+    array([[5, 7]])
+    """
+    xb, unbatched, axes = _global_setup(x, ndim)
+    y = xb.max(axis=axes, keepdims=True)
+    return y[0] if unbatched else y
+
+
+def global_avg_pool(x: ArrayLike, *, ndim: int | None = None) -> np.ndarray:
+    """Global average pooling: each feature map reduced to its mean.
+
+    Equals ``torch.nn.functional.adaptive_avg_pool1d/2d/3d(x, 1)``; the
+    spatial axes stay, with size 1.
+
+    Parameters
+    ----------
+    x : array_like
+        ``(N, C, *spatial)`` with 1-3 spatial axes, or unbatched
+        ``(C, *spatial)`` when ``ndim`` is given.
+    ndim : int, optional
+        Number of spatial axes; without it ``x`` is taken as batched.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(N, C, 1, ..., 1)`` (or ``(C, 1, ..., 1)``); float64 for integer
+        input, otherwise the dtype of ``x``.
+
+    Raises
+    ------
+    TypeError
+        For bool, complex or object arrays.
+    ValueError
+        For a wrong rank or an empty axis.
+
+    See Also
+    --------
+    global_max_pool, avg_pool
+
+    Examples
+    --------
+    >>> maps = np.array([[[1, 5], [3, 2]], [[0, -1], [7, 4]]])
+    >>> global_avg_pool(maps, ndim=2)
+    array([[[2.75]],
+    <BLANKLINE>
+           [[2.5 ]]])
+    """
+    xb, unbatched, axes = _global_setup(x, ndim)
+    dtype = np.dtype(np.float64) if np.issubdtype(xb.dtype, np.integer) else xb.dtype
+    y = xb.mean(axis=axes, keepdims=True, dtype=dtype)
+    return y[0] if unbatched else y

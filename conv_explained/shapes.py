@@ -27,7 +27,6 @@ input sizes that a strided convolution maps to the same :math:`i'`.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 from ._validate import check_int, ntuple
@@ -482,11 +481,11 @@ def pool_output_size(
                 f"with kernel_size {k!r}"
             )
         span = ii + 2 * p - d * (kk - 1) - 1
-        if span < 0:
-            _check_fits(ii, kk, d, p, p)
-        size = (math.ceil(span / s) if ceil_mode else span // s) + 1
+        size = (-(-span // s) if ceil_mode else span // s) + 1
         if ceil_mode and (size - 1) * s >= ii + p:
             size -= 1
+        if size < 1:
+            _check_fits(ii, kk, d, p, p)
         out.append(size)
     return _out(out, rank)
 
