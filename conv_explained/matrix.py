@@ -17,19 +17,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Union
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _core
-from ._validate import _is_int, as_array, check_int, ntuple
+from ._validate import _is_int, as_array, ntuple
+from .ops import _check_groups
 from .shapes import conv_output_size, resolve_padding
 
 __all__ = ["col2im", "conv_matrix", "im2col"]
 
-IntOrTuple = Union[int, Sequence[int]]
-Padding = Union[int, Sequence[int], str]
+IntOrTuple = int | Sequence[int]
+Padding = int | Sequence[int] | str
 
 
 def _geometry(
@@ -47,11 +47,10 @@ def _geometry(
     d = len(kernel)
     strides = ntuple("stride", stride, d)
     dilations = ntuple("dilation", dilation, d)
-    if isinstance(padding, Sequence) and not isinstance(padding, str):
+    if not isinstance(padding, str):
         padding = ntuple("padding", padding, d, minimum=0)
-    elif not isinstance(padding, str):
-        padding = ntuple("padding", padding, d, minimum=0)
-    pads = resolve_padding(padding, tuple(kernel), stride=strides, dilation=dilations)
+    # The caller's own stride and dilation, so that errors quote them as given.
+    pads = resolve_padding(padding, tuple(kernel), stride=stride, dilation=dilation)  # type: ignore[arg-type]
     symmetric = all(before == after for before, after in pads)
     out = conv_output_size(
         tuple(spatial),
@@ -61,15 +60,6 @@ def _geometry(
         dilation=dilations,
     )
     return strides, dilations, pads, tuple(out)  # type: ignore[arg-type]
-
-
-def _check_groups(groups: object, c_in: int, c_out: int) -> int:
-    g = check_int("groups", groups)
-    if c_in % g:
-        raise ValueError(f"groups {g} must divide the {c_in} input channels")
-    if c_out % g:
-        raise ValueError(f"groups {g} must divide the {c_out} output channels")
-    return g
 
 
 def conv_matrix(
@@ -201,6 +191,25 @@ def conv_matrix(
     >>> correlate(image, w2)
     array([[[27, 37],
             [57, 67]]])
+
+    The transpose is the transposed convolution. With stride 2 the six inputs
+    map to three outputs, and so would five: ``output_padding`` says which
+    size to go back to.
+
+    >>> from conv_explained import conv_transpose, conv_transpose_output_padding
+    >>> C = conv_matrix((1, 6), w, stride=2, padding=1)
+    >>> C
+    array([[2, 3, 0, 0, 0, 0],
+           [0, 1, 2, 3, 0, 0],
+           [0, 0, 0, 1, 2, 3]])
+    >>> y = np.array([[1, 0, -1]])
+    >>> (C.T @ y.ravel()).reshape(1, 6)
+    array([[ 2,  3,  0, -1, -2, -3]])
+    >>> a = conv_transpose_output_padding(6, 3, 3, stride=2, padding=1)
+    >>> a
+    1
+    >>> conv_transpose(y, w, stride=2, padding=1, output_padding=a)
+    array([[ 2,  3,  0, -1, -2, -3]])
     """
     w = _core.spatial_weight("weight", weight)
     d = w.ndim - 2
@@ -335,7 +344,9 @@ def im2col(
     -----
     Each input value is copied into as many columns as windows cover it, up
     to ``prod(kernel_size)`` times, which is the memory price of turning the
-    correlation into one large, fast matrix product.
+    correlation into one large, fast matrix product. With ``groups`` each
+    group is its own product: its output channels' weights times its
+    ``C / groups * prod(kernel_size)`` consecutive rows.
 
     Examples
     --------
@@ -443,8 +454,7 @@ def col2im(
     c = as_array("cols", cols)
     if c.ndim not in (2, 3):
         raise ValueError(
-            f"cols must have 2 (unbatched) or 3 (batched) dimensions, got shape "
-            f"{tuple(c.shape)}"
+            f"cols must have 2 (unbatched) or 3 (batched) dimensions, got shape {tuple(c.shape)}"
         )
     unbatched = c.ndim == 2
     if unbatched:
@@ -468,15 +478,15 @@ def col2im(
         )
     channels = rows // taps
     blocks = c.reshape(n, channels, *kernel, *out)
-    padded = tuple(i + before + after for i, (before, after) in zip(size, pads))
+    padded = tuple(i + before + after for i, (before, after) in zip(size, pads, strict=True))
     image = np.zeros((n, channels, *padded), dtype=c.dtype)
     # One strided add per kernel tap: tap u of window i came from cell s*i + d*u.
     for tap in np.ndindex(*kernel):
         target = tuple(
             slice(dl * u, dl * u + s * (o - 1) + 1, s)
-            for u, s, dl, o in zip(tap, strides, dilations, out)
+            for u, s, dl, o in zip(tap, strides, dilations, out, strict=True)
         )
         image[(Ellipsis, *target)] += blocks[(slice(None), slice(None), *tap)]
-    crop = tuple(slice(before, before + i) for i, (before, _) in zip(size, pads))
+    crop = tuple(slice(before, before + i) for i, (before, _) in zip(size, pads, strict=True))
     image = image[(Ellipsis, *crop)]
     return image[0] if unbatched else image

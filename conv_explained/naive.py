@@ -20,7 +20,6 @@ axis. Integer inputs give exact ``int64`` results.
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -34,25 +33,25 @@ PaddingPairs = int | Sequence[int | Sequence[int]]
 
 def _per_axis(value: IntOrTuple, d: int) -> tuple[int, ...]:
     """One int per spatial axis from an int or a tuple."""
-    return (value,) * d if isinstance(value, int) else tuple(value)
+    return (int(value),) * d if np.ndim(value) == 0 else tuple(value)
 
 
 def _pairs(padding: PaddingPairs, d: int) -> tuple[tuple[int, int], ...]:
     """``(before, after)`` per axis from an int, ints per axis, or pairs per axis."""
-    if isinstance(padding, int):
-        return ((padding, padding),) * d
-    return tuple((p, p) if isinstance(p, int) else (p[0], p[1]) for p in padding)
+    if np.ndim(padding) == 0:
+        return ((int(padding), int(padding)),) * d
+    return tuple((p, p) if np.ndim(p) == 0 else (p[0], p[1]) for p in padding)
 
 
 def _dtype(*arrays: np.ndarray | None) -> np.dtype:
-    """numpy's common dtype, with integer inputs computed in int64."""
+    """The common dtype by numpy's rules, with integer inputs computed in int64."""
     dtype = np.result_type(*(a for a in arrays if a is not None))
     return np.dtype(np.int64) if np.issubdtype(dtype, np.integer) else dtype
 
 
 def _inside(index: Sequence[int], size: Sequence[int]) -> bool:
     """Whether ``index`` is a real input cell (not padding)."""
-    return all(0 <= j < n for j, n in zip(index, size))
+    return all(0 <= j < n for j, n in zip(index, size, strict=True))
 
 
 def _slide(
@@ -77,7 +76,7 @@ def _slide(
         raise ValueError(f"weight shape {w.shape} does not fit x shape {x.shape}")
     out_size = [
         (i + before + after - dd * (kk - 1) - 1) // ss + 1
-        for i, (before, after), kk, ss, dd in zip(size, pads, k, s, dl)
+        for i, (before, after), kk, ss, dd in zip(size, pads, k, s, dl, strict=True)
     ]
     if min(out_size) < 1:
         raise ValueError(f"kernel {tuple(k)} does not fit the padded input {tuple(size)}")
@@ -90,12 +89,12 @@ def _slide(
             # Input index of tap u at output position i: s*i + d*u - padding_before.
             index = [
                 ii * ss + uu * dd - before
-                for ii, uu, ss, dd, (before, _) in zip(pos, tap, s, dl, pads)
+                for ii, uu, ss, dd, (before, _) in zip(pos, tap, s, dl, pads, strict=True)
             ]
             if not _inside(index, size):
                 continue  # a zero-padding cell contributes nothing
             # Correlation reads w[u]; convolution reads the flipped w[k-1-u].
-            w_index = [kk - 1 - uu for kk, uu in zip(k, tap)] if flipped else tap
+            w_index = [kk - 1 - uu for kk, uu in zip(k, tap, strict=True)] if flipped else tap
             total = total + x[batch, g * c_group + c, *index] * w[o, c, *w_index]
         y[batch, o, *pos] = total
     return y
@@ -238,14 +237,17 @@ def conv_transpose(
     in_group = c_in // groups
     out_size = [
         ss * (i - 1) - 2 * pp + dd * (kk - 1) + aa + 1
-        for i, kk, ss, pp, aa, dd in zip(size, k, s, p, a, dl)
+        for i, kk, ss, pp, aa, dd in zip(size, k, s, p, a, dl, strict=True)
     ]
     y = np.zeros((n, out_group * groups, *out_size), dtype=_dtype(x, w, b))
     for batch, c, *pos in itertools.product(range(n), range(c_in), *map(range, size)):
         g = c // in_group  # the group of input channel c
         for o, *tap in itertools.product(range(out_group), *map(range, k)):
             # Output index hit by tap u of input cell i: s*i + d*u - padding.
-            index = [ii * ss + uu * dd - pp for ii, uu, ss, dd, pp in zip(pos, tap, s, dl, p)]
+            index = [
+                ii * ss + uu * dd - pp
+                for ii, uu, ss, dd, pp in zip(pos, tap, s, dl, p, strict=True)
+            ]
             if _inside(index, out_size):
                 y[batch, g * out_group + o, *index] += x[batch, c, *pos] * w[c, o, *tap]
     if b is not None:
@@ -253,10 +255,15 @@ def conv_transpose(
     return y
 
 
+def _lowest(dtype: np.dtype) -> float | int:
+    """The value of an all-padding max-pooling window: -inf, or the smallest int."""
+    return -np.inf if np.issubdtype(dtype, np.floating) else np.iinfo(dtype).min
+
+
 def _pool_size(i: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> int:
     """PyTorch's pooling output size, including its ceil-mode correction."""
     span = i + 2 * p - d * (k - 1) - 1
-    o = (math.ceil(span / s) if ceil_mode else span // s) + 1
+    o = (-(-span // s) if ceil_mode else span // s) + 1  # -(-a // b) rounds up
     if ceil_mode and (o - 1) * s >= i + p:
         o -= 1  # the last window would start in the right padding: drop it
     return o
@@ -274,7 +281,8 @@ def max_pool(
     r"""Max pooling by explicit loops (:func:`torch.nn.functional.max_pool2d`).
 
     Each output is the largest input cell under the window; padding cells are
-    skipped (as if they held :math:`-\infty`). NaN wins, as in PyTorch.
+    skipped (as if they held :math:`-\infty`, which is what a dilated window
+    that sees only padding gives). NaN wins, as in PyTorch.
 
     Parameters
     ----------
@@ -305,15 +313,19 @@ def max_pool(
     k = _per_axis(kernel_size, d)
     s = k if stride is None else _per_axis(stride, d)
     p, dl = _per_axis(padding, d), _per_axis(dilation, d)
-    out_size = [_pool_size(*args, ceil_mode) for args in zip(size, k, s, p, dl)]
+    out_size = [_pool_size(*args, ceil_mode) for args in zip(size, k, s, p, dl, strict=True)]
     y = np.zeros((n, c, *out_size), dtype=x.dtype)
     for batch, channel, *pos in itertools.product(range(n), range(c), *map(range, out_size)):
         values = []
         for tap in itertools.product(*map(range, k)):
-            index = [ii * ss + uu * dd - pp for ii, uu, ss, dd, pp in zip(pos, tap, s, dl, p)]
+            index = [
+                ii * ss + uu * dd - pp
+                for ii, uu, ss, dd, pp in zip(pos, tap, s, dl, p, strict=True)
+            ]
             if _inside(index, size):
                 values.append(x[batch, channel, *index])
-        y[batch, channel, *pos] = np.max(values)  # np.max propagates NaN
+        # np.max propagates NaN; a dilated window may hold padding cells only.
+        y[batch, channel, *pos] = np.max(values) if values else _lowest(x.dtype)
     return y
 
 
@@ -374,18 +386,23 @@ def avg_pool(
     k = _per_axis(kernel_size, d)
     s = k if stride is None else _per_axis(stride, d)
     p = _per_axis(padding, d)
-    out_size = [_pool_size(i, kk, ss, pp, 1, ceil_mode) for i, kk, ss, pp in zip(size, k, s, p)]
+    out_size = [
+        _pool_size(i, kk, ss, pp, 1, ceil_mode)
+        for i, kk, ss, pp in zip(size, k, s, p, strict=True)
+    ]
     y = np.zeros((n, c, *out_size), dtype=np.result_type(x.dtype, 1.0))
     for batch, channel, *pos in itertools.product(range(n), range(c), *map(range, out_size)):
-        starts = [ii * ss - pp for ii, ss, pp in zip(pos, s, p)]
-        ends = [min(st + kk, i + pp) for st, kk, i, pp in zip(starts, k, size, p)]
-        inputs = [range(max(st, 0), min(en, i)) for st, en, i in zip(starts, ends, size)]
+        starts = [ii * ss - pp for ii, ss, pp in zip(pos, s, p, strict=True)]
+        ends = [min(st + kk, i + pp) for st, kk, i, pp in zip(starts, k, size, p, strict=True)]
+        inputs = [
+            range(max(st, 0), min(en, i)) for st, en, i in zip(starts, ends, size, strict=True)
+        ]
         total = sum(x[batch, channel, *index] for index in itertools.product(*inputs))
         if divisor_override is not None:
             divisor = divisor_override
         elif count_include_pad:
-            divisor = math.prod(en - st for st, en in zip(starts, ends))
+            divisor = np.prod([en - st for st, en in zip(starts, ends, strict=True)])
         else:
-            divisor = math.prod(len(r) for r in inputs)
+            divisor = np.prod([len(r) for r in inputs])
         y[batch, channel, *pos] = total / divisor
     return y

@@ -69,9 +69,9 @@ def _check_bias(bias: ArrayLike | None, channels: int) -> np.ndarray | None:
 def _check_groups(groups: object, c_in: int, c_out: int) -> int:
     g = check_int("groups", groups)
     if c_in % g:
-        raise ValueError(f"groups {g} must divide the {c_in} input channels")
+        raise ValueError(f"groups must divide the {c_in} input channels, got {g}")
     if c_out % g:
-        raise ValueError(f"groups {g} must divide the {c_out} output channels")
+        raise ValueError(f"groups must divide the {c_out} output channels, got {g}")
     return g
 
 
@@ -184,7 +184,7 @@ def correlate(
     dilations = ntuple("dilation", dilation, d)
     if isinstance(padding, Sequence) and not isinstance(padding, str):
         padding = ntuple("padding", padding, d, minimum=0)
-    pads = resolve_padding(padding, kernel, stride=strides, dilation=dilations)
+    pads = resolve_padding(padding, kernel, stride=stride, dilation=dilation)
     spatial = xb.shape[2:]
     out = conv_output_size(
         tuple(spatial),
@@ -349,7 +349,7 @@ def conv_transpose(
         )
     g = check_int("groups", groups)
     if c_in % g:
-        raise ValueError(f"groups {g} must divide the {c_in} input channels")
+        raise ValueError(f"groups must divide the {c_in} input channels, got {g}")
     c_out = w.shape[1] * g
     b = _check_bias(bias, c_out)
     kernel = w.shape[2:]
@@ -360,10 +360,10 @@ def conv_transpose(
     out = conv_transpose_output_size(
         tuple(xb.shape[2:]),
         tuple(kernel),
-        stride=strides,
-        padding=pads,
-        output_padding=extra,
-        dilation=dilations,
+        stride=stride,
+        padding=padding,
+        output_padding=output_padding,
+        dilation=dilation,
     )
     dtype = _core.result_dtype(xb, w, b)
 
@@ -464,7 +464,7 @@ def transposed_as_correlation(
         )
     g = check_int("groups", groups)
     if c_in % g:
-        raise ValueError(f"groups {g} must divide the {c_in} input channels")
+        raise ValueError(f"groups must divide the {c_in} input channels, got {g}")
     kernel = w.shape[2:]
     strides = ntuple("stride", stride, d)
     pads = ntuple("padding", padding, d, minimum=0)
@@ -473,10 +473,10 @@ def transposed_as_correlation(
     conv_transpose_output_size(  # validates the combination
         tuple(xb.shape[2:]),
         tuple(kernel),
-        stride=strides,
-        padding=pads,
-        output_padding=extra,
-        dilation=dilations,
+        stride=stride,
+        padding=padding,
+        output_padding=output_padding,
+        dilation=dilation,
     )
     dtype = _core.result_dtype(xb, w)
     spatial = xb.shape[2:]

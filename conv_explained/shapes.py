@@ -273,7 +273,7 @@ def conv_output_size(
     ks = ntuple("kernel_size", k, n)
     ss = ntuple("stride", stride, n)
     ds = ntuple("dilation", dilation, n)
-    pads = resolve_padding(padding, ks, stride=ss, dilation=ds)
+    pads = resolve_padding(padding, ks, stride=stride, dilation=dilation)
     out = []
     for ii, kk, s, d, (before, after) in zip(ins, ks, ss, ds, pads, strict=True):
         _check_fits(ii, kk, d, before, after)

@@ -415,7 +415,7 @@ def test_pool_grad_rejects_grad_out_of_wrong_shape(function, arguments):
         ({"padding": "half"}, ValueError, "padding must be an int, .* got 'half'"),
         ({"padding": "same", "stride": 2}, ValueError, "padding='same' is not supported"),
         ({"groups": 0}, ValueError, "groups must be a positive integer, got 0"),
-        ({"groups": 3}, ValueError, "groups 3 must divide the 2 input channels"),
+        ({"groups": 3}, ValueError, "groups must divide the 2 input channels, got 3"),
         ({"stride": 1.5}, TypeError, r"stride must be a positive integer .*got 1\.5"),
     ],
 )
