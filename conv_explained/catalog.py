@@ -1,1 +1,548 @@
-"""Placeholder: being written."""
+"""The catalog: named, reproducible animations, rendered and listed in a manifest.
+
+Each :class:`Case` names an operation, its options and a function that builds
+its input arrays from a fixed seed, so a case renders to the same bytes on
+every run. The first fifteen cases are the animations of V. Dumoulin and
+F. Visin's *A guide to convolution arithmetic for deep learning* (the
+``conv_arithmetic`` repository), with the same names and parameters and
+every number written in; the others show correlation against convolution,
+transposed convolution both ways, pooling, channels and groups, 1-D and 3-D
+inputs, gradients and padding modes.
+
+>>> from conv_explained import catalog
+>>> catalog.CATALOG["padding_strides"].params
+{'stride': 2, 'padding': 1}
+>>> len(catalog.names())
+36
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .render import Animation, animate, compare
+from .render.gif import atomic_write, written
+
+__all__ = ["CATALOG", "CONV_ARITHMETIC", "Case", "get", "names", "render_case", "render_catalog"]
+
+Build = Callable[[np.random.Generator], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One named animation of the catalog.
+
+    Attributes
+    ----------
+    name : str
+        File-name friendly identifier (``<name>.gif`` etc.).
+    title : str
+        Short human title.
+    description : str
+        One or two sentences on what it shows.
+    op : str
+        An op of :func:`conv_explained.render.animate`, or ``"compare"``
+        for two ops side by side (see ``compare_ops``).
+    build : callable
+        ``build(rng)`` returns the arrays (``x``, ``weight``, optionally
+        ``bias`` and ``grad_output``), drawn from ``rng`` or fixed.
+    params : dict
+        Keyword options for :func:`~conv_explained.render.animate`.
+    seed : int
+        Seed of the ``numpy.random.default_rng`` given to ``build``.
+    group : str
+        Topic the case belongs to.
+    compare_ops : tuple of str
+        For ``op == "compare"``: the left and right ops.
+    titles : tuple of str
+        For ``op == "compare"``: the titles above each half.
+    """
+
+    name: str
+    title: str
+    description: str
+    op: str
+    build: Build
+    params: dict[str, Any] = field(default_factory=dict)
+    seed: int = 0
+    group: str = ""
+    compare_ops: tuple[str, str] = ("correlate", "convolve")
+    titles: tuple[str, str] = ("correlation", "convolution")
+
+    def inputs(self) -> dict[str, Any]:
+        """The case's arrays, rebuilt from its seed."""
+        return self.build(np.random.default_rng(self.seed))
+
+    def animate(self, *, verify: bool = True) -> Animation:
+        """Render the case (verified against torch unless ``verify=False``)."""
+        arrays = self.inputs()
+        if self.op == "compare":
+            left, right = (
+                animate(op, **arrays, **self.params, verify=verify) for op in self.compare_ops
+            )
+            return compare(left, right, self.titles)
+        return animate(self.op, **arrays, **self.params, verify=verify)
+
+
+def _ints(shape: Sequence[int], high: int) -> Build:
+    """Builder of a seeded input alone, values 0..high-1 (for pooling)."""
+
+    def build(rng: np.random.Generator) -> dict[str, Any]:
+        return {"x": rng.integers(0, high, size=tuple(shape))}
+
+    return build
+
+
+def _conv(
+    x_shape: Sequence[int],
+    w_shape: Sequence[int],
+    *,
+    x_low: int = 0,
+    x_high: int = 4,
+    w_high: int = 3,
+) -> Build:
+    """Builder of a seeded input (values x_low..x_high-1) and kernel (0..w_high-1)."""
+
+    def build(rng: np.random.Generator) -> dict[str, Any]:
+        return {
+            "x": rng.integers(x_low, x_high, size=tuple(x_shape)),
+            "weight": rng.integers(0, w_high, size=tuple(w_shape)),
+        }
+
+    return build
+
+
+def _seed000(rng: np.random.Generator) -> dict[str, Any]:
+    """The 5x5 image and the kernel 0..8 of the blue and red kernel animations."""
+    image = np.array(
+        [[1, 2, 2, 1, 0], [3, 3, 3, 3, 0], [3, 0, 0, 2, 2], [0, 3, 0, 3, 3], [2, 2, 2, 3, 2]]
+    )
+    return {"x": image, "weight": np.arange(9).reshape(3, 3)}
+
+
+def _ones(x_shape: Sequence[int], k: int) -> Build:
+    def build(rng: np.random.Generator) -> dict[str, Any]:
+        return {"x": np.ones(tuple(x_shape), dtype=np.int64), "weight": np.ones((k, k), np.int64)}
+
+    return build
+
+
+def _with_grad(base: Build, grad_shape: Sequence[int]) -> Build:
+    def build(rng: np.random.Generator) -> dict[str, Any]:
+        arrays = base(rng)
+        n = int(np.prod(grad_shape))
+        arrays["grad_output"] = np.arange(1, n + 1).reshape(tuple(grad_shape))
+        return arrays
+
+    return build
+
+
+# (name, i, k, s, p) of the conv_arithmetic animations; the transposed ones
+# take the forward output size as input.
+_ARITHMETIC = [
+    ("no_padding_no_strides", 4, 3, 1, 0),
+    ("arbitrary_padding_no_strides", 5, 4, 1, 2),
+    ("same_padding_no_strides", 5, 3, 1, 1),
+    ("full_padding_no_strides", 5, 3, 1, 2),
+    ("no_padding_strides", 5, 3, 2, 0),
+    ("padding_strides", 5, 3, 2, 1),
+    ("padding_strides_odd", 6, 3, 2, 1),
+]
+
+
+def _arithmetic_cases() -> list[Case]:
+    cases = []
+    for n, (name, i, k, s, p) in enumerate(_ARITHMETIC):
+        words = name.replace("_", " ")
+        cases.append(
+            Case(
+                name=name,
+                title=words.capitalize(),
+                description=(
+                    f"A {k}x{k} kernel over a {i}x{i} input with stride {s} and padding {p} "
+                    f"(conv_arithmetic's {name})."
+                ),
+                op="correlate",
+                build=_conv((i, i), (k, k)),
+                params={"stride": s, "padding": p},
+                seed=n,
+                group="conv_arithmetic",
+            )
+        )
+    for n, (name, i, k, s, p) in enumerate(_ARITHMETIC):
+        o = (i + 2 * p - k) // s + 1
+        extra = (i + 2 * p - k) % s
+        params: dict[str, Any] = {"stride": s, "padding": p}
+        if extra:
+            params["output_padding"] = extra
+        cases.append(
+            Case(
+                name=name + "_transposed",
+                title=(name.replace("_", " ") + ", transposed").capitalize(),
+                description=(
+                    f"The transpose of {name}: a {o}x{o} input, zero-inserted and padded, "
+                    f"convolved at stride 1 back to {i}x{i}."
+                ),
+                op="transpose-direct",
+                # inputs 1..3, so that no input cell looks like an inserted zero
+                build=_conv((o, o), (1, 1, k, k), x_low=1),
+                params=params,
+                seed=100 + n,
+                group="conv_arithmetic",
+            )
+        )
+    cases.append(
+        Case(
+            name="dilation",
+            title="Dilation",
+            description="A 3x3 kernel with dilation 2 over a 7x7 input (conv_arithmetic's dilation).",
+            op="correlate",
+            build=_conv((7, 7), (3, 3)),
+            params={"dilation": 2},
+            seed=200,
+            group="conv_arithmetic",
+        )
+    )
+    return cases
+
+
+def _other_cases() -> list[Case]:
+    return [
+        Case(
+            "correlation_vs_convolution",
+            "Correlation vs convolution",
+            "The same 5x5 image and kernel 0..8: correlation (what frameworks compute, blue) "
+            "slides the kernel as it is; convolution (red) slides it flipped.",
+            "compare",
+            _seed000,
+            group="correlation vs convolution",
+        ),
+        Case(
+            "transposed_scatter",
+            "Transposed convolution as scatter",
+            "Each input cell stamps the kernel, scaled by its value, into the output; "
+            "overlapping stamps add up.",
+            "transpose",
+            _conv((2, 2), (1, 1, 3, 3), x_low=1),
+            seed=300,
+            group="transposed convolution",
+        ),
+        Case(
+            "checkerboard_scatter",
+            "Checkerboard: uneven overlap (scatter)",
+            "All-ones input and 3x3 kernel with stride 2: stamps overlap on every other row "
+            "and column, so the output counts 1, 2, 1, 2, ... and 4 where four meet.",
+            "transpose",
+            _ones((3, 3), 3),
+            params={"stride": 2},
+            group="transposed convolution",
+        ),
+        Case(
+            "checkerboard_direct",
+            "Checkerboard: uneven overlap (direct)",
+            "The same transposed convolution as a direct convolution over the zero-inserted "
+            "input: windows cover 1, 2 or 4 input cells.",
+            "transpose-direct",
+            _ones((3, 3), 3),
+            params={"stride": 2},
+            group="transposed convolution",
+        ),
+        Case(
+            "max_pool",
+            "Max pooling",
+            "2x2 windows with stride 2; the largest value of each window is ringed.",
+            "max-pool",
+            _ints((4, 4), 10),
+            params={"kernel_size": 2},
+            seed=400,
+            group="pooling",
+        ),
+        Case(
+            "max_pool_overlapping",
+            "Overlapping max pooling with padding",
+            "3x3 windows with stride 2 and padding 1: padding holds minus infinity and is "
+            "never chosen.",
+            "max-pool",
+            _ints((5, 5), 10),
+            params={"kernel_size": 3, "stride": 2, "padding": 1},
+            seed=401,
+            group="pooling",
+        ),
+        Case(
+            "avg_pool",
+            "Average pooling",
+            "2x2 windows with stride 2: each output is the mean of its window.",
+            "avg-pool",
+            _ints((4, 4), 4),
+            params={"kernel_size": 2},
+            seed=402,
+            group="pooling",
+        ),
+        Case(
+            "global_max_pool",
+            "Global max pooling",
+            "Three feature maps reduced to their largest values: one number per channel.",
+            "global-max-pool",
+            _ints((3, 3, 3), 10),
+            seed=403,
+            group="pooling",
+        ),
+        Case(
+            "global_avg_pool",
+            "Global average pooling",
+            "Three feature maps reduced to their means: one number per channel.",
+            "global-avg-pool",
+            _ints((3, 3, 3), 4),
+            seed=404,
+            group="pooling",
+        ),
+        Case(
+            "max_pool_grad",
+            "Max pooling gradient",
+            "Backprop through 3x3 max pooling with stride 2: each output gradient goes to the "
+            "cell its window chose; a cell chosen twice collects the sum.",
+            "max-pool-grad",
+            _with_grad(_ints((5, 5), 10), (3, 3)),
+            params={"kernel_size": 3, "stride": 2, "padding": 1},
+            seed=405,
+            group="gradients",
+        ),
+        Case(
+            "multi_channel",
+            "Three input channels, one kernel",
+            "A 3x3x3 kernel over three 4x4 input maps: products over all channels add into "
+            "one output map.",
+            "correlate",
+            _conv((3, 4, 4), (1, 3, 3, 3)),
+            seed=500,
+            group="channels",
+        ),
+        Case(
+            "multi_kernel",
+            "Two kernels, two output maps",
+            "Two kernels of 2x3x3 over two input maps give two output maps.",
+            "correlate",
+            _conv((2, 4, 4), (2, 2, 3, 3)),
+            seed=501,
+            group="channels",
+        ),
+        Case(
+            "pointwise_1x1",
+            "1x1 convolution",
+            "A 1x1 convolution mixes channels at each position: 3 input maps, 2 output maps.",
+            "correlate",
+            _conv((3, 3, 3), (2, 3, 1, 1)),
+            seed=502,
+            group="channels",
+        ),
+        Case(
+            "depthwise",
+            "Depthwise convolution (groups = channels)",
+            "With groups equal to the channel count, each map has its own 3x3 kernel and "
+            "channels never mix.",
+            "correlate",
+            _conv((3, 4, 4), (3, 1, 3, 3)),
+            params={"groups": 3},
+            seed=503,
+            group="channels",
+        ),
+        Case(
+            "signal_1d",
+            "1-D signal",
+            "A 3-tap kernel slides along a 10-sample signal with padding 1.",
+            "correlate",
+            _conv((10,), (3,)),
+            params={"padding": 1},
+            seed=600,
+            group="dimensions",
+        ),
+        Case(
+            "volume_3d",
+            "3-D volume as depth slices",
+            "A 2x2x2 kernel over a 3x4x4 volume, shown as depth slices side by side.",
+            "correlate",
+            _conv((1, 3, 4, 4), (1, 1, 2, 2, 2)),
+            seed=601,
+            group="dimensions",
+        ),
+        Case(
+            "input_gradient",
+            "Input gradient: full convolution",
+            "The gradient of a 3x3 correlation with respect to its 5x5 input: the output "
+            "gradient, fully padded, convolved with the flipped kernel.",
+            "input-grad",
+            _with_grad(_conv((5, 5), (3, 3), w_high=4), (1, 3, 3)),
+            seed=700,
+            group="gradients",
+        ),
+        Case(
+            "input_gradient_strided",
+            "Input gradient of a strided correlation",
+            "With stride 2 the output gradient gets a zero between neighbours before the "
+            "full convolution with the flipped kernel.",
+            "input-grad",
+            _with_grad(_conv((5, 5), (3, 3), w_high=4), (1, 2, 2)),
+            params={"stride": 2},
+            seed=701,
+            group="gradients",
+        ),
+        Case(
+            "reflect_padding",
+            "Reflect padding",
+            "padding_mode='reflect': the padding mirrors the input without repeating the edge.",
+            "correlate",
+            _conv((4, 4), (3, 3)),
+            params={"padding": 1, "padding_mode": "reflect"},
+            seed=800,
+            group="padding modes",
+        ),
+        Case(
+            "replicate_padding",
+            "Replicate padding",
+            "padding_mode='replicate': the padding repeats the edge values.",
+            "correlate",
+            _conv((4, 4), (3, 3)),
+            params={"padding": 1, "padding_mode": "replicate"},
+            seed=800,
+            group="padding modes",
+        ),
+        Case(
+            "circular_padding",
+            "Circular padding",
+            "padding_mode='circular': the padding wraps around to the opposite edge.",
+            "correlate",
+            _conv((4, 4), (3, 3)),
+            params={"padding": 1, "padding_mode": "circular"},
+            seed=800,
+            group="padding modes",
+        ),
+    ]
+
+
+CATALOG: dict[str, Case] = {c.name: c for c in _arithmetic_cases() + _other_cases()}
+
+#: Names of the fifteen conv_arithmetic animations.
+CONV_ARITHMETIC: tuple[str, ...] = tuple(
+    c.name for c in CATALOG.values() if c.group == "conv_arithmetic"
+)
+
+
+def names() -> list[str]:
+    """All case names, in catalog order."""
+    return list(CATALOG)
+
+
+def get(name: str) -> Case:
+    """The case called ``name``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name (the message lists the known ones).
+    """
+    try:
+        return CATALOG[name]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"unknown catalog case {name!r}; choose from {', '.join(CATALOG)}"
+        ) from None
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def render_case(case: Case, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
+    """Render one case into ``out_dir``: GIF, still and strip. Returns its manifest entry."""
+    out = Path(out_dir)
+    anim = case.animate()
+    files = {
+        "gif": f"{case.name}.gif",
+        "still": f"{case.name}.png",
+        "strip": f"{case.name}_strip.png",
+    }
+    anim.save_gif(out / files["gif"])
+    # The still is the last step (footprint and nearly complete output), not the summary.
+    anim.save_still(out / files["still"], frame=max(len(anim.frames) - 2, 0))
+    anim.save_strip(out / files["strip"])
+    return {
+        "name": case.name,
+        "title": case.title,
+        "description": case.description,
+        "group": case.group,
+        "op": case.op,
+        "seed": case.seed,
+        "parameters": anim.params,
+        "files": files,
+        "bytes": {k: (out / f).stat().st_size for k, f in files.items()},
+        "sha256": {k: _sha256(out / f) for k, f in files.items()},
+        "frames": len(anim.frames),
+        "size": list(anim.size),
+        "alt": anim.alt_text,
+        "verification": anim.verification,
+    }
+
+
+def render_catalog(
+    out_dir: str | os.PathLike[str],
+    names: Sequence[str] | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> dict[str, Any]:
+    """Render catalog cases into ``out_dir`` and write ``manifest.json``.
+
+    For each case: ``<name>.gif``, ``<name>.png`` (still), ``<name>_strip.png``.
+    The manifest lists, per case, its parameters, file names, bytes, sha256,
+    frame count, pixel size, alt text and verification result; it has sorted
+    keys and no timestamps, so the same catalog gives the same bytes. The
+    files written are not left in :data:`conv_explained.render.written`
+    (the manifest lists them).
+
+    Parameters
+    ----------
+    out_dir : str or path-like
+        Created if missing.
+    names : sequence of str, optional
+        Only these cases (in catalog order); all by default.
+    progress : callable, optional
+        Called as ``progress(index, total, name)`` (index from 1) before each case.
+
+    Returns
+    -------
+    dict
+        The manifest: ``{"format": 1, "cases": [...]}``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown case name (nothing is rendered).
+    """
+    if names is None:
+        chosen = list(CATALOG.values())
+    else:
+        if isinstance(names, str):
+            names = [names]
+        wanted = {get(n).name for n in names}
+        chosen = [c for c in CATALOG.values() if c.name in wanted]
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    before = len(written)
+    entries = []
+    try:
+        for i, case in enumerate(chosen, start=1):
+            if progress is not None:
+                progress(i, len(chosen), case.name)
+            entries.append(render_case(case, out))
+    finally:
+        del written[before:]
+    manifest = {"format": 1, "cases": entries}
+    text = json.dumps(manifest, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+    atomic_write(out / "manifest.json", lambda f: f.write(text.encode("utf-8")))
+    return manifest

@@ -1,1 +1,482 @@
-"""Placeholder: being written."""
+"""The ``conv-explained`` command: output sizes, animations and the catalog.
+
+::
+
+    conv-explained shape conv --input 5 --kernel 3 --stride 2 --padding 1
+    conv-explained shape transpose --input 3 --kernel 3 --stride 2 --padding 1 --output-padding 1
+    conv-explained shape pool --input 5 --kernel 2 --ceil-mode
+    conv-explained animate correlate --input 5x5 --kernel 3 --padding 1 --out conv.gif
+    conv-explained catalog --out gifs/ [--only padding_strides dilation]
+
+Sizes are one integer or one per axis (``5,7`` or ``5x7``). Every number
+printed by ``shape`` comes from :mod:`conv_explained.shapes`. Errors print
+one line, ``conv-explained: error: ...``, and exit with status 2 without
+writing anything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+import numpy as np
+
+from . import shapes
+
+__all__ = ["main"]
+
+PROG = "conv-explained"
+
+
+class UsageError(Exception):
+    """Bad command-line input; reported in one line with exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line on stderr, status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        """Report a usage error in one line and exit with status 2."""
+        _fail(message)
+
+
+def _fail(message: str) -> NoReturn:
+    text = " ".join(str(message).split())
+    print(f"{PROG}: error: {text}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def _sizes(name: str, text: str) -> tuple[int, ...]:
+    """``"5"``, ``"5,7"`` or ``"5x7"`` as a tuple of ints."""
+    pieces = text.replace("x", ",").replace("X", ",").split(",")
+    try:
+        values = tuple(int(p) for p in pieces)
+    except ValueError:
+        raise UsageError(
+            f"{name} must be an integer or integers separated by ',' or 'x', got {text!r}"
+        ) from None
+    return values
+
+
+def _option(name: str, text: str | None) -> int | tuple[int, ...] | None:
+    if text is None:
+        return None
+    values = _sizes(name, text)
+    return values[0] if len(values) == 1 else values
+
+
+def _default(value: int | tuple[int, ...] | None, default: int) -> int | tuple[int, ...]:
+    return default if value is None else value
+
+
+def _padding(text: str) -> int | tuple[int, ...] | str:
+    if text.lower() in ("same", "full", "valid"):
+        return text.lower()
+    value = _option("--padding", text)
+    assert value is not None
+    return value
+
+
+def _rank(*values: object) -> int:
+    lengths = {len(v) for v in values if isinstance(v, tuple)}
+    if len(lengths) > 1:
+        raise UsageError(
+            "sizes given per axis must all have the same number of axes, got "
+            + ", ".join(str(v) for v in values if isinstance(v, tuple))
+        )
+    return lengths.pop() if lengths else 1
+
+
+def _axis(value: object, axis: int) -> int:
+    return value[axis] if isinstance(value, tuple) else value  # type: ignore[return-value]
+
+
+def _as_tuple(value: object) -> tuple[int, ...]:
+    return value if isinstance(value, tuple) else (value,)  # type: ignore[return-value]
+
+
+# --------------------------------------------------------------------------
+# shape
+# --------------------------------------------------------------------------
+
+
+def _shape_conv(args: argparse.Namespace) -> list[str]:
+    i = _option("--input", args.input)
+    k = _option("--kernel", args.kernel)
+    s = _default(_option("--stride", args.stride), 1)
+    d = _default(_option("--dilation", args.dilation), 1)
+    p = _padding(args.padding)
+    rank = _rank(i, k, s, d, p)
+    result = shapes.conv_output_size(i, k, stride=s, padding=p, dilation=d)  # type: ignore[arg-type]
+    ks = tuple(_axis(k, a) for a in range(rank)) if rank > 1 or isinstance(k, tuple) else k
+    pairs = shapes.resolve_padding(p, ks, stride=s, dilation=d)  # type: ignore[arg-type]
+    lines = []
+    if isinstance(p, str):
+        words = "; ".join(
+            (f"axis {n}: " if rank > 1 else "") + f"{b} before, {a} after"
+            for n, (b, a) in enumerate(pairs)
+        )
+        lines.append(f"padding={p!r} means {words}")
+    outs = _as_tuple(result)
+    for axis in range(rank):
+        ii, kk, ss, dd = (_axis(v, axis) for v in (i, k, s, d))
+        before, after = pairs[axis] if len(pairs) > axis else pairs[0]
+        pad = f"2*{before}" if before == after else f"{before} + {after}"
+        line = f"o = floor(({ii} + {pad} - {dd}*({kk}-1) - 1) / {ss}) + 1 = {outs[axis]}"
+        lines.append(f"axis {axis}: {line}" if rank > 1 else line)
+    if rank > 1:
+        lines.append("output size: " + "x".join(map(str, outs)))
+    return lines
+
+
+def _shape_transpose(args: argparse.Namespace) -> list[str]:
+    i = _option("--input", args.input)
+    k = _option("--kernel", args.kernel)
+    s = _default(_option("--stride", args.stride), 1)
+    d = _default(_option("--dilation", args.dilation), 1)
+    if args.padding.lower() in ("same", "full", "valid"):
+        raise UsageError(
+            f"--padding must be integers for a transposed convolution, got {args.padding!r}"
+        )
+    p = _option("--padding", args.padding)
+    a = _default(_option("--output-padding", args.output_padding), 0)
+    rank = _rank(i, k, s, d, p, a)
+    result = shapes.conv_transpose_output_size(
+        i,  # type: ignore[arg-type]
+        k,  # type: ignore[arg-type]
+        stride=s,
+        padding=p,  # type: ignore[arg-type]
+        output_padding=a,
+        dilation=d,
+    )
+    outs = _as_tuple(result)
+    lines = []
+    for axis in range(rank):
+        ii, kk, ss, pp, aa, dd = (_axis(v, axis) for v in (i, k, s, p, a, d))
+        line = f"o = {ss}*({ii}-1) - 2*{pp} + {dd}*({kk}-1) + {aa} + 1 = {outs[axis]}"
+        lines.append(f"axis {axis}: {line}" if rank > 1 else line)
+    if rank > 1:
+        lines.append("output size: " + "x".join(map(str, outs)))
+    return lines
+
+
+def _shape_pool(args: argparse.Namespace) -> list[str]:
+    i = _option("--input", args.input)
+    k = _option("--kernel", args.kernel)
+    s = _option("--stride", args.stride)
+    d = _default(_option("--dilation", args.dilation), 1)
+    if args.padding.lower() in ("same", "full", "valid"):
+        raise UsageError(f"--padding must be integers for pooling, got {args.padding!r}")
+    p = _option("--padding", args.padding)
+    rank = _rank(i, k, s, d, p)
+    result = shapes.pool_output_size(
+        i,  # type: ignore[arg-type]
+        k,  # type: ignore[arg-type]
+        stride=s,
+        padding=p,  # type: ignore[arg-type]
+        dilation=d,
+        ceil_mode=args.ceil_mode,
+    )
+    outs = _as_tuple(result)
+    rounding = "ceil" if args.ceil_mode else "floor"
+    lines = []
+    if s is None:
+        lines.append("stride defaults to the kernel size")
+    for axis in range(rank):
+        ii, kk, pp, dd = (_axis(v, axis) for v in (i, k, p, d))
+        ss = kk if s is None else _axis(s, axis)
+        line = f"o = {rounding}(({ii} + 2*{pp} - {dd}*({kk}-1) - 1) / {ss}) + 1 = {outs[axis]}"
+        if args.ceil_mode:
+            naive = math.ceil((ii + 2 * pp - dd * (kk - 1) - 1) / ss) + 1
+            if naive != outs[axis]:
+                line += " (the last window would start past the input and left padding: dropped)"
+        lines.append(f"axis {axis}: {line}" if rank > 1 else line)
+    if rank > 1:
+        lines.append("output size: " + "x".join(map(str, outs)))
+    return lines
+
+
+# --------------------------------------------------------------------------
+# animate
+# --------------------------------------------------------------------------
+
+
+def _load(name: str, path: str) -> np.ndarray:
+    file = Path(path)
+    if not file.is_file():
+        raise UsageError(f"{name} file {path!r} does not exist")
+    suffix = file.suffix.lower()
+    try:
+        if suffix == ".npy":
+            array = np.load(file, allow_pickle=False)
+        elif suffix == ".csv":
+            array = np.loadtxt(file, delimiter=",", ndmin=1)
+            if np.all(array == np.round(array)):
+                array = array.astype(np.int64)
+        else:
+            raise UsageError(f"{name} must be a .npy or .csv file, got {path!r}")
+    except UsageError:
+        raise
+    except (ValueError, OSError, EOFError) as exc:
+        raise UsageError(f"cannot read {name} file {path!r}: {exc}") from None
+    if array.dtype == object or array.size == 0:
+        raise UsageError(f"{name} file {path!r} must hold a non-empty numeric array")
+    return array
+
+
+def _animate(args: argparse.Namespace) -> list[str]:
+    from . import render
+
+    op = args.op
+    out = Path(args.out)
+    if args.strip:
+        kind = "strip"
+        if out.suffix.lower() != ".png":
+            raise UsageError(f"--out must end in .png with --strip, got {args.out!r}")
+    elif out.suffix.lower() == ".gif":
+        kind = "gif"
+    elif out.suffix.lower() == ".png":
+        kind = "still"
+    else:
+        raise UsageError(f"--out must end in .gif or .png, got {args.out!r}")
+    if not out.parent.is_dir():
+        raise UsageError(
+            f"cannot write {args.out!r}: directory {str(out.parent)!r} does not exist"
+        )
+    rng = np.random.default_rng(args.seed)
+    stride = _option("--stride", args.stride)
+    dilation = _default(_option("--dilation", args.dilation), 1)
+    padding = _padding(args.padding)
+    kernel = _option("--kernel", args.kernel)
+    pooling = op in ("max-pool", "avg-pool", "max-pool-grad", "global-max-pool", "global-avg-pool")
+    c_in, c_out, groups = args.in_channels, args.out_channels, args.groups
+    for name, value in (("--in-channels", c_in), ("--out-channels", c_out), ("--groups", groups)):
+        if value < 1:
+            raise UsageError(f"{name} must be a positive integer, got {value}")
+    if args.values_from:
+        x = _load("--values-from", args.values_from)
+        if c_in > 1 and (x.ndim < 2 or x.shape[0] != c_in):
+            raise UsageError(
+                f"--values-from must hold ({c_in}, *spatial) for --in-channels {c_in}, "
+                f"got shape {x.shape}"
+            )
+        spatial = x.ndim - 1 if c_in > 1 else x.ndim
+    else:
+        if args.input is None:
+            raise UsageError("give --input SIZE (e.g. 5x5) or --values-from FILE")
+        size = _sizes("--input", args.input)
+        if any(v < 1 for v in size):
+            raise UsageError(f"--input sizes must be positive integers, got {args.input!r}")
+        if math.prod(size) * c_in > 4096:
+            raise UsageError(f"--input {args.input!r} is too large to draw")
+        x = rng.integers(0, 4, size=(c_in, *size))
+        spatial = len(size)
+    if spatial not in (1, 2, 3):
+        raise UsageError(f"the input must have 1, 2 or 3 spatial axes, got {spatial}")
+    options: dict = {"stride": stride, "padding": padding, "dilation": dilation}
+    if pooling:
+        if not op.startswith("global"):
+            if kernel is None:
+                raise UsageError(f"--kernel (the window size) is required for {op}")
+            options["kernel_size"] = kernel
+        options["ceil_mode"] = args.ceil_mode
+        if padding == 0:
+            options["padding"] = 0
+        if op.startswith("global"):
+            options = {}
+        options["spatial_dims"] = spatial
+        if isinstance(kernel, tuple) and len(kernel) != spatial:
+            raise UsageError(f"--kernel {args.kernel!r} must have {spatial} sizes or one")
+        weight = None
+    else:
+        if args.kernel_from:
+            weight = _load("--kernel-from", args.kernel_from)
+        else:
+            if kernel is None:
+                raise UsageError(f"--kernel SIZE or --kernel-from FILE is required for {op}")
+            ks = _as_tuple(kernel)
+            if any(v < 1 for v in ks):
+                raise UsageError(f"--kernel sizes must be positive integers, got {args.kernel!r}")
+            if len(ks) == 1 and spatial > 1:
+                ks = ks * spatial
+            if c_in % groups:
+                raise UsageError(f"--groups {groups} must divide --in-channels {c_in}")
+            if c_out % groups:
+                raise UsageError(f"--groups {groups} must divide --out-channels {c_out}")
+            if op in ("transpose", "transpose-direct"):
+                shape = (c_in, c_out // groups, *ks)
+            else:
+                shape = (c_out, c_in // groups, *ks)
+            if math.prod(shape) > 4096:
+                raise UsageError(f"--kernel {args.kernel!r} is too large to draw")
+            weight = rng.integers(0, 3, size=shape)
+        options["groups"] = groups
+        if op in ("correlate", "convolve"):
+            options["padding_mode"] = args.padding_mode
+        elif args.padding_mode != "zeros":
+            raise UsageError(f"--padding-mode applies to correlate and convolve only, not {op}")
+        if op in ("transpose", "transpose-direct"):
+            options["output_padding"] = _default(
+                _option("--output-padding", args.output_padding), 0
+            )
+    if args.stride is None:
+        options.pop("stride", None)
+    anim = render.animate(op, x, weight, mac=not args.no_mac, verify=not args.no_verify, **options)
+    if kind == "gif":
+        anim.save_gif(out)
+    elif kind == "still":
+        anim.save_still(out, frame=args.frame)
+    else:
+        anim.save_strip(out)
+    render.take_written()
+    return [anim.alt_text]
+
+
+# --------------------------------------------------------------------------
+# catalog
+# --------------------------------------------------------------------------
+
+
+def _catalog(args: argparse.Namespace) -> list[str]:
+    from . import catalog
+
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {args.out!r} exists and is not a directory")
+    if args.only:
+        for name in args.only:
+            if name not in catalog.CATALOG:
+                raise UsageError(
+                    f"unknown catalog case {name!r}; choose from {', '.join(catalog.CATALOG)}"
+                )
+    width = 2
+
+    def progress(i: int, n: int, name: str) -> None:
+        print(f"[{i:>{width}}/{n}] {name}", file=sys.stderr, flush=True)
+
+    manifest = catalog.render_catalog(out, names=args.only, progress=progress)
+    cases = manifest["cases"]
+    total = sum(c["bytes"]["gif"] for c in cases)
+    return [f"wrote {len(cases)} cases ({total:,} bytes of GIF) and manifest.json to {out}"]
+
+
+# --------------------------------------------------------------------------
+# parser and main
+# --------------------------------------------------------------------------
+
+
+def _parser() -> _Parser:
+    parser = _Parser(
+        prog=PROG,
+        description="Output sizes, verified animations and the catalog of conv_explained.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    shape = commands.add_parser("shape", help="print an output size with its formula")
+    kinds = shape.add_subparsers(dest="kind", required=True, metavar="KIND")
+    for kind, text in (
+        ("conv", "convolution or correlation"),
+        ("transpose", "transposed convolution"),
+        ("pool", "max or average pooling"),
+    ):
+        sub = kinds.add_parser(kind, help=text)
+        sub.add_argument("--input", required=True, help="input size: 5, or 5,7 / 5x7 per axis")
+        sub.add_argument("--kernel", required=True, help="kernel size, one or per axis")
+        sub.add_argument("--stride", help="stride (pool: defaults to the kernel size)")
+        sub.add_argument(
+            "--padding",
+            default="0",
+            help="padding per side" + (", or same/full/valid" if kind == "conv" else ""),
+        )
+        sub.add_argument("--dilation", help="spacing between kernel taps")
+        if kind == "transpose":
+            sub.add_argument("--output-padding", help="extra size at the end (< stride)")
+        if kind == "pool":
+            sub.add_argument("--ceil-mode", action="store_true", help="round up")
+        sub.set_defaults(
+            handler={"conv": _shape_conv, "transpose": _shape_transpose, "pool": _shape_pool}[kind]
+        )
+
+    from .render.animation import OPS
+
+    anim = commands.add_parser("animate", help="render one verified animation")
+    anim.add_argument("op", choices=OPS, metavar="OP", help="one of: " + ", ".join(OPS))
+    anim.add_argument("--input", help="input size, e.g. 5x5 (random 0..3 from --seed)")
+    anim.add_argument("--kernel", help="kernel (or pooling window) size, e.g. 3 or 3x3")
+    anim.add_argument("--in-channels", type=int, default=1, help="input channels (default 1)")
+    anim.add_argument("--out-channels", type=int, default=1, help="output channels (default 1)")
+    anim.add_argument("--groups", type=int, default=1, help="channel groups (default 1)")
+    anim.add_argument("--stride", help="stride, one or per axis")
+    anim.add_argument("--padding", default="0", help="padding: int, per axis 1,2, same/full/valid")
+    anim.add_argument(
+        "--padding-mode",
+        default="zeros",
+        choices=("zeros", "reflect", "replicate", "circular"),
+        help="what the padding holds (correlate, convolve)",
+    )
+    anim.add_argument("--dilation", help="spacing between kernel taps")
+    anim.add_argument("--output-padding", help="transposed ops: extra size at the end")
+    anim.add_argument("--ceil-mode", action="store_true", help="pooling: round the size up")
+    anim.add_argument("--seed", type=int, default=0, help="seed of the random values (default 0)")
+    anim.add_argument(
+        "--values-from", metavar="FILE", help="input values from a .npy or .csv file"
+    )
+    anim.add_argument(
+        "--kernel-from", metavar="FILE", help="kernel values from a .npy or .csv file"
+    )
+    anim.add_argument("--out", required=True, metavar="PATH", help=".gif, or .png for a still")
+    anim.add_argument("--strip", action="store_true", help="write all frames in one PNG grid")
+    anim.add_argument("--frame", type=int, default=-1, help="frame of a .png still (default -1)")
+    anim.add_argument(
+        "--no-mac", action="store_true", help="leave out the multiply-accumulate sum"
+    )
+    anim.add_argument("--no-verify", action="store_true", help="skip the check against torch")
+    anim.set_defaults(handler=_animate)
+
+    cat = commands.add_parser("catalog", help="render the catalog and its manifest")
+    cat.add_argument("--out", required=True, metavar="DIR", help="output directory")
+    cat.add_argument("--only", nargs="+", metavar="NAME", help="only these cases")
+    cat.set_defaults(handler=_catalog)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; returns the exit status (0, or 2 for bad input).
+
+    Examples
+    --------
+    >>> main(["shape", "conv", "--input", "5", "--kernel", "3", "--stride", "2", "--padding", "1"])
+    o = floor((5 + 2*1 - 1*(3-1) - 1) / 2) + 1 = 3
+    0
+    """
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+        lines = args.handler(args)
+    except SystemExit as exc:  # usage errors (already reported) and --help
+        return int(exc.code or 0) if isinstance(exc.code, int) or exc.code is None else 2
+    except UsageError as exc:
+        _report(exc)
+        return 2
+    except (ValueError, TypeError, OSError, RuntimeError) as exc:
+        _report(exc)
+        return 2
+    for line in lines:
+        print(line)
+    return 0
+
+
+def _report(exc: BaseException) -> None:
+    message = str(exc)
+    if isinstance(exc, OSError) and exc.filename is not None and exc.strerror:
+        message = f"cannot write {str(exc.filename)!r}: {exc.strerror}"
+    text = " ".join(message.split())
+    print(f"{PROG}: error: {text}", file=sys.stderr)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

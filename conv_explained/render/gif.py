@@ -1,0 +1,239 @@
+"""Writing files: GIF animations, PNG stills and strips, atomically and reproducibly.
+
+Every file is written to a temporary file in the target's directory and then
+moved into place with :func:`os.replace`, so a failure never leaves a partial
+file. Nothing time-dependent is written, so the same animation gives the same
+bytes on every run. Each write is recorded in :data:`written`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import math
+import os
+import struct
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+from PIL import Image
+
+from ._draw import PALETTE, new_image
+
+__all__ = [
+    "atomic_write",
+    "record",
+    "strip_image",
+    "take_written",
+    "write_gif",
+    "write_png",
+    "written",
+]
+
+#: Every file the renderer wrote, in order: dicts with ``path`` (absolute,
+#: str), ``kind`` (``"gif"``, ``"still"`` or ``"strip"``) and ``alt``.
+written: list[dict[str, str]] = []
+
+
+def take_written() -> list[dict[str, str]]:
+    """Return the list of written files and empty it (for the docs' image scraper).
+
+    Examples
+    --------
+    >>> take_written() == [] or True
+    True
+    """
+    taken = list(written)
+    written.clear()
+    return taken
+
+
+def record(path: Path, kind: str, alt: str) -> None:
+    """Append one entry to :data:`written`."""
+    written.append({"path": os.fspath(Path(path).resolve()), "kind": kind, "alt": alt})
+
+
+def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], None]) -> Path:
+    """Write a file through ``write(fileobj)`` into a temporary file, then rename it.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Destination; its directory must exist.
+    write : callable
+        Writes the whole content to the binary file object it is given.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the directory does not exist.
+    OSError
+        If the directory is not writable (no file is left behind).
+    """
+    target = Path(path)
+    directory = target.parent
+    if not directory.is_dir():
+        raise FileNotFoundError(
+            f"cannot write {os.fspath(target)!r}: no directory {os.fspath(directory)!r}"
+        )
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return target
+
+
+LZW_BITS = 5  # 32 palette entries: the palette colours, then unused, then transparency
+TRANSPARENT = 2**LZW_BITS - 1
+
+
+def _lzw(pixels: np.ndarray) -> bytes:
+    """GIF LZW data (in sub-blocks, without the terminator) of an index array.
+
+    Uses Pillow's C encoder with a 5-bit minimum code size (Pillow's own GIF
+    writer always uses 8 bits, which costs about a tenth more here).
+    """
+    h, w = pixels.shape
+    im = Image.frombytes("P", (w, h), np.ascontiguousarray(pixels, dtype=np.uint8).tobytes())
+    encoder = Image._getencoder("P", "gif", ("P",), (LZW_BITS, 0))
+    encoder.setimage(im.im, (0, 0, w, h))
+    chunks = []
+    while True:
+        _, status, data = encoder.encode(65536)
+        chunks.append(data)
+        if status:
+            break
+    if status < 0:  # pragma: no cover - encoder failure
+        raise OSError(f"GIF encoder error {status}")
+    return b"".join(chunks)
+
+
+def encode_gif(frames: Sequence[Image.Image], durations: Sequence[int]) -> bytes:
+    """Encode palette frames as a looping GIF89a (one global palette, delta frames).
+
+    Each frame after the first stores only the rectangle that changed, with
+    the unchanged pixels in it transparent; identical consecutive frames are
+    merged (their durations add up), as Pillow does. The bytes depend only on
+    the frames and durations.
+
+    Parameters
+    ----------
+    frames : sequence of PIL.Image.Image
+        Palette images of one size, drawn with :data:`~._draw.PALETTE`.
+    durations : sequence of int
+        Milliseconds per frame (rounded to GIF's hundredths of a second).
+
+    Returns
+    -------
+    bytes
+    """
+    if len(frames) != len(durations):
+        raise ValueError(
+            f"durations must have one entry per frame, got {len(durations)} for {len(frames)}"
+        )
+    arrays = [np.asarray(f) for f in frames]
+    h, w = arrays[0].shape
+    if any(a.shape != (h, w) for a in arrays):
+        raise ValueError("frames must all have the same size")
+    if max(int(a.max()) for a in arrays) >= TRANSPARENT:
+        raise ValueError("frames must use the renderer's palette")
+    colours = 2**LZW_BITS
+    palette = bytes(PALETTE) + bytes(3 * colours - len(PALETTE))
+    blocks: list[list] = []  # [duration, transparent, x, y, w, h, data]
+    previous = None
+    for a, duration in zip(arrays, durations, strict=True):
+        if previous is None:
+            blocks.append([duration, False, 0, 0, w, h, _lzw(a)])
+            previous = a
+            continue
+        changed = a != previous
+        if not changed.any():
+            blocks[-1][0] += duration
+            continue
+        rows = np.flatnonzero(changed.any(axis=1))
+        cols = np.flatnonzero(changed.any(axis=0))
+        y0, y1, x0, x1 = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+        # Unchanged pixels become transparent: long runs of one index, which
+        # LZW codes cheaply (this beat storing the rectangle as it is, and
+        # other mixes, on every catalog frame measured).
+        region = np.where(changed[y0:y1, x0:x1], a[y0:y1, x0:x1], TRANSPARENT)
+        blocks.append([duration, True, x0, y0, x1 - x0, y1 - y0, _lzw(region)])
+        previous = a
+    out = [
+        b"GIF89a",
+        struct.pack("<HHBBB", w, h, 0xF0 | (LZW_BITS - 1), 0, 0),
+        palette,
+        b"\x21\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00",  # loop forever
+    ]
+    for duration, transparent, x, y, bw, bh, data in blocks:
+        delay = max(2, round(duration / 10))
+        flags = (1 << 2) | int(transparent)  # disposal 1: leave the frame in place
+        out.append(
+            struct.pack(
+                "<BBBBHBB", 0x21, 0xF9, 4, flags, delay, TRANSPARENT if transparent else 0, 0
+            )
+        )
+        out.append(struct.pack("<BHHHHB", 0x2C, x, y, bw, bh, 0))
+        out.append(bytes([LZW_BITS]) + data + b"\x00")
+    out.append(b"\x3b")
+    return b"".join(out)
+
+
+def write_gif(handle: BinaryIO, frames: Sequence[Image.Image], durations: Sequence[int]) -> None:
+    """Write frames as a looping GIF to a binary file object (see :func:`encode_gif`)."""
+    try:
+        data = encode_gif(frames, durations)
+    except AttributeError:  # pragma: no cover - a Pillow without the internal encoder API
+        buffer = io.BytesIO()
+        first, *rest = frames
+        first.save(
+            buffer,
+            format="GIF",
+            save_all=True,
+            append_images=rest,
+            duration=list(durations),
+            loop=0,
+            optimize=True,
+            disposal=1,
+        )
+        data = buffer.getvalue()
+    handle.write(data)
+
+
+def write_png(handle: BinaryIO, image: Image.Image, compress_level: int = 9) -> None:
+    """Save one palette image as PNG (zlib level 9 for stills; strips use 6, 5x faster)."""
+    image.save(handle, format="PNG", compress_level=compress_level)
+
+
+def strip_image(
+    frames: Sequence[Image.Image], columns: int | None = None, gap: int = 8
+) -> Image.Image:
+    """All frames in one grid image, row by row (for print and reduced motion)."""
+    n = len(frames)
+    if columns is None:
+        columns = math.ceil(math.sqrt(n))
+    if isinstance(columns, bool) or not isinstance(columns, int) or columns < 1:
+        raise ValueError(f"columns must be a positive integer, got {columns!r}")
+    columns = min(columns, n)
+    rows = math.ceil(n / columns)
+    w, h = frames[0].size
+    sheet = new_image((columns * w + (columns - 1) * gap, rows * h + (rows - 1) * gap), "light")
+    for i, frame in enumerate(frames):
+        r, c = divmod(i, columns)
+        sheet.paste(frame, (c * (w + gap), r * (h + gap)))
+    sheet.putpalette(PALETTE)
+    return sheet
