@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import nox
@@ -45,6 +46,18 @@ def docs(session: nox.Session) -> None:
         args.remove("--fresh")
         for stale in ("docs/_build", "docs/auto_gallery", "docs/gen_modules"):
             shutil.rmtree(ROOT / stale, ignore_errors=True)
+    # The frameworks page compares recorded probe results; produce the missing
+    # or stale ones first (each in its own venv, see the frameworks session).
+    stale = session.run("python", "probes/ensure_results.py", "--list", silent=True)
+    if stale and stale.split():
+        session.run(
+            sys.executable,
+            "-m",
+            "nox",
+            "-s",
+            *(f"frameworks({name})" for name in stale.split()),
+            external=True,
+        )
     if "--serve" in args:
         args.remove("--serve")
         session.install("sphinx-autobuild")
@@ -60,3 +73,18 @@ def bench(session: nox.Session) -> None:
     """Time the operators and the renderer against torch in the same process."""
     _install(session, "bench")
     session.run("python", "benchmarks/bench.py", *session.posargs)
+
+
+# Each framework probe runs in its own venv: mxnet 1.9.1 needs numpy<1.24, and
+# tensorflow, torch and jax are best kept apart. The requirements live beside
+# the probe (probes/probe.py), whose result hash covers them.
+sys.path.insert(0, str(ROOT))
+from probes.probe import FRAMEWORKS as PROBES
+
+
+@nox.session
+@nox.parametrize("framework", list(PROBES), ids=list(PROBES))
+def frameworks(session: nox.Session, framework: str) -> None:
+    """Run one framework's probe in its own venv into probes/results/<framework>.json."""
+    session.install(*PROBES[framework])
+    session.run("python", "-m", "probes.probe", framework, *session.posargs)
