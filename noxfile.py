@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -25,7 +26,7 @@ def _install(session: nox.Session, extra: str) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """Run the test suite (pytest, hypothesis, doctests) against torch."""
-    _install(session, "test")
+    _install(session, "test,docs")  # docs: the Sphinx scraper and directive tests
     session.run("pytest", *session.posargs)
 
 
@@ -44,7 +45,13 @@ def docs(session: nox.Session) -> None:
     args = list(session.posargs)
     if "--fresh" in args:
         args.remove("--fresh")
-        for stale in ("docs/_build", "docs/auto_gallery", "docs/gen_modules"):
+        for stale in (
+            "docs/_build",
+            "docs/auto_gallery",
+            "docs/gen_modules",
+            "docs/api/generated",
+            "docs/_generated",
+        ):
             shutil.rmtree(ROOT / stale, ignore_errors=True)
     # The frameworks page compares recorded probe results; produce the missing
     # or stale ones first (each in its own venv, see the frameworks session).
@@ -88,3 +95,45 @@ def frameworks(session: nox.Session, framework: str) -> None:
     """Run one framework's probe in its own venv into probes/results/<framework>.json."""
     session.install(*PROBES[framework])
     session.run("python", "-m", "probes.probe", framework, *session.posargs)
+
+
+# The reader's view of the built site: needs docs/_build/html (nox -s docs) and
+# Debian's Chromium, never a browser download (no `playwright install`).
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@nox.session
+def browser(session: nox.Session) -> None:
+    """Check the built site in headless Chromium: pages, images, math, search, links, axe."""
+    site = Path(os.environ.get("CONV_EXPLAINED_SITE", ROOT / "docs" / "_build" / "html"))
+    if not (site / "index.html").is_file():
+        session.error(f"no built site in {site}: run `nox -s docs` first")
+    if not CHROMIUM.exists():
+        if os.geteuid() != 0:
+            session.error(f"{CHROMIUM} is missing: apt-get install -y chromium (as root)")
+        apt = {"DEBIAN_FRONTEND": "noninteractive"}
+        session.run("apt-get", "update", external=True, env=apt)
+        session.run("apt-get", "install", "-y", "chromium", external=True, env=apt)
+    session.install(
+        "pytest>=8",
+        "playwright>=1.40",
+        "axe-playwright-python>=0.1.4",
+        "pillow>=10",
+        "sphinx-mathjax-offline>=0.0.2",  # MathJax for the checkers' own fixture site
+    )
+    # --confcutdir: tests/conftest.py (torch, hypothesis) is not needed here.
+    session.run("pytest", "--confcutdir=tests/browser", "tests/browser", *session.posargs)
+
+
+@nox.session
+def repro(session: nox.Session) -> None:
+    """Build the site and the catalog twice from clean; every image must be byte-identical."""
+    _install(session, "docs")
+    session.run("python", "tools/check_repro.py", *session.posargs)
+
+
+@nox.session
+def mutation(session: nox.Session) -> None:
+    """Inject faults into the operators one at a time; the tests and the docs must catch each."""
+    _install(session, "test,docs")
+    session.run("python", "tools/mutation.py", *session.posargs)

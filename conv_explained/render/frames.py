@@ -117,7 +117,7 @@ class Panel:
 
     @property
     def spatial(self) -> tuple[int, ...]:
-        """The spatial part of :attr:`shape`."""
+        """The spatial part of ``shape``."""
         return self.shape[self.lead :]
 
     @property

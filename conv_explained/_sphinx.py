@@ -1,0 +1,461 @@
+"""Sphinx glue for the documentation site: animated pictures with a still fallback.
+
+Nothing here is needed to use the package; ``docs/conf.py`` loads it as a Sphinx
+extension (``"conv_explained._sphinx"``) and names :func:`gif_scraper` and
+:func:`reset_matplotlib` by dotted string in ``sphinx_gallery_conf``.
+
+An animation is shown as an HTML ``<picture>``: the GIF for most readers, and a
+still PNG for readers who asked their system for reduced motion
+(``prefers-reduced-motion: reduce``). Builders that cannot show a GIF (LaTeX,
+text, ...) get the still alone.
+
+Three ways in:
+
+* gallery scripts call ``anim.save_gif(...)`` / ``anim.save_still(...)``;
+  :func:`gif_scraper` collects what the renderer reports through
+  ``conv_explained.render.take_written()`` and writes an ``animated-image``
+  directive;
+* reST or MyST pages use the ``animated-image`` directive themselves;
+* notebook pages (MyST-NB) display :func:`show` ``(anim)``, whose output carries
+  the GIF, the still and the alt text; a post-transform turns that output into
+  the same ``<picture>``.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import posixpath
+import shutil
+import tempfile
+import urllib.parse
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, ClassVar
+
+__all__ = [
+    "AnimatedPicture",
+    "gif_scraper",
+    "picture_rst",
+    "reset_matplotlib",
+    "setup",
+    "show",
+]
+
+#: Media query under which the still replaces the animation.
+REDUCED_MOTION = "(prefers-reduced-motion: reduce)"
+
+#: rcParams that make matplotlib output byte-identical from build to build.
+REPRODUCIBLE_RC = {
+    "svg.hashsalt": "conv_explained",
+    "svg.fonttype": "path",
+    "pdf.compression": 6,
+}
+
+_STILL_KINDS = ("still", "strip")
+
+
+# --------------------------------------------------------------------------
+# sphinx-gallery: the image scraper
+# --------------------------------------------------------------------------
+
+
+def _take_written() -> list[Mapping[str, Any]]:
+    """Drain the renderer's list of written files (empty if there is no renderer)."""
+    try:
+        from conv_explained import render
+    except ImportError:  # the renderer is optional for the scraper
+        return []
+    take = getattr(render, "take_written", None)
+    return list(take()) if take is not None else []
+
+
+def _family(path: str) -> str:
+    """Stem shared by an animation and its still: ``a.gif``, ``a.png``, ``a_still.png``."""
+    stem = Path(path).stem
+    for suffix in ("_still", "_strip"):
+        if stem.endswith(suffix):
+            return stem[: -len(suffix)]
+    return stem
+
+
+def _pair(written: Iterable[Mapping[str, Any]]) -> list[tuple[dict, dict | None]]:
+    """Group written files into ``(main, still)`` pictures, in writing order.
+
+    A GIF takes as its still the still or strip of the same stem (``a.gif``
+    with ``a.png``, ``a_still.png`` or ``a_strip.png``), else a still or strip
+    written right after it. Every other still or strip is a picture of its own
+    (``still`` is then None), and so is a GIF with no still.
+
+    Examples
+    --------
+    >>> _pair([{"path": "a.gif", "kind": "gif"}, {"path": "b.png", "kind": "still"},
+    ...        {"path": "c.png", "kind": "strip"}, {"path": "c.gif", "kind": "gif"}])  # doctest: +NORMALIZE_WHITESPACE
+    [({'path': 'a.gif', 'kind': 'gif'}, {'path': 'b.png', 'kind': 'still'}),
+     ({'path': 'c.gif', 'kind': 'gif'}, {'path': 'c.png', 'kind': 'strip'})]
+    """
+    items = []
+    for index, entry in enumerate(written):
+        kind = entry.get("kind")
+        if kind not in ("gif", *_STILL_KINDS):
+            raise ValueError(
+                f"written file {index} must have kind 'gif', 'still' or 'strip', got {kind!r}"
+            )
+        if not entry.get("path"):
+            raise ValueError(f"written file {index} has no 'path', got {dict(entry)!r}")
+        items.append(dict(entry))
+    stills = [i for i, item in enumerate(items) if item["kind"] in _STILL_KINDS]
+    gif_families = {_family(item["path"]) for item in items if item["kind"] == "gif"}
+    partner: dict[int, int] = {}
+    for i, item in enumerate(items):
+        if item["kind"] != "gif":
+            continue
+        free = [j for j in stills if j not in partner.values()]
+        same = [j for j in free if _family(items[j]["path"]) == _family(item["path"])]
+        if same:
+            partner[i] = same[0]
+        elif i + 1 in free and _family(items[i + 1]["path"]) not in gif_families:
+            partner[i] = i + 1
+    claimed = set(partner.values())
+    return [
+        (item, items[partner[i]] if i in partner else None)
+        for i, item in enumerate(items)
+        if i not in claimed
+    ]
+
+
+def last_frame_png(gif: Path, png: Path) -> None:
+    """Write the last frame of ``gif`` to ``png`` (the finished state of an animation)."""
+    from PIL import Image
+
+    with Image.open(gif) as image:
+        image.seek(getattr(image, "n_frames", 1) - 1)
+        image.convert("RGB").save(png, format="PNG", optimize=True)
+
+
+def _rst_path(path: Path, src_dir: Path) -> str:
+    """Absolute (srcdir-rooted) POSIX path for a reST image argument."""
+    return "/" + path.resolve().relative_to(src_dir.resolve()).as_posix()
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def picture_rst(gif: str | None, still: str, alt: str) -> str:
+    """The reST that shows one picture: an ``animated-image`` or a plain image.
+
+    Parameters
+    ----------
+    gif : str or None
+        Srcdir-rooted path of the GIF, or None for a still picture alone.
+    still : str
+        Srcdir-rooted path of the PNG still.
+    alt : str
+        Alternative text (one line is kept).
+
+    Returns
+    -------
+    str
+        reST, indented by nothing, followed by a blank line.
+
+    Examples
+    --------
+    >>> print(picture_rst("/g/a.gif", "/g/a.png", "A kernel slides."), end="")
+    <BLANKLINE>
+    .. animated-image:: /g/a.gif
+       :still: /g/a.png
+       :alt: A kernel slides.
+    <BLANKLINE>
+    """
+    alt = _one_line(alt) or "Figure"
+    if gif is None:
+        return f"\n.. image:: {still}\n   :alt: {alt}\n   :class: sphx-glr-single-img\n\n"
+    return f"\n.. animated-image:: {gif}\n   :still: {still}\n   :alt: {alt}\n\n"
+
+
+def gif_scraper(block: Any, block_vars: Mapping[str, Any], gallery_conf: Mapping[str, Any]) -> str:
+    """sphinx-gallery image scraper for the files the renderer wrote.
+
+    Drains ``conv_explained.render.take_written()``; each entry is a dict with
+    ``"path"``, ``"kind"`` (``"gif"``, ``"still"`` or ``"strip"``) and
+    ``"alt"``. Every picture takes the next number from
+    ``block_vars["image_path_iterator"]``: its still is moved to that
+    ``.png`` path and its GIF to the same name with ``.gif``, so a thumbnail
+    (which sphinx-gallery looks for as PNG first) is always a still. A GIF
+    written without a still gets its last frame as one.
+
+    Returns
+    -------
+    str
+        reST for the pictures of this code block ('' if none).
+    """
+    written = _take_written()
+    if not written:
+        return ""
+    src_dir = Path(gallery_conf["src_dir"])
+    iterator = block_vars["image_path_iterator"]
+    rst = []
+    for main, still in _pair(written):
+        target_png = Path(next(iterator)).with_suffix(".png")
+        target_png.parent.mkdir(parents=True, exist_ok=True)
+        source = Path(main["path"])
+        if not source.is_file():
+            raise FileNotFoundError(
+                f"the renderer reported writing {str(source)!r} but there is no such file"
+            )
+        alt = main.get("alt") or (still or {}).get("alt") or ""
+        if main["kind"] == "gif":
+            target_gif = target_png.with_suffix(".gif")
+            shutil.move(source, target_gif)
+            if still is not None and Path(still["path"]).is_file():
+                shutil.move(Path(still["path"]), target_png)
+            else:
+                last_frame_png(target_gif, target_png)
+            rst.append(
+                picture_rst(_rst_path(target_gif, src_dir), _rst_path(target_png, src_dir), alt)
+            )
+        else:
+            if source.suffix.lower() != ".png":
+                raise ValueError(f"a {main['kind']} must be a PNG file, got {str(source)!r}")
+            shutil.move(source, target_png)
+            rst.append(picture_rst(None, _rst_path(target_png, src_dir), alt))
+    return "".join(rst)
+
+
+def reset_matplotlib(gallery_conf: Mapping[str, Any], fname: str) -> None:
+    """sphinx-gallery reset hook: after ``rcdefaults()``, the reproducible settings."""
+    import matplotlib
+
+    matplotlib.rcParams.update(REPRODUCIBLE_RC)
+
+
+# --------------------------------------------------------------------------
+# Notebooks: a display object carrying the GIF, the still and the alt text
+# --------------------------------------------------------------------------
+
+
+class AnimatedPicture:
+    """A GIF with its still and alt text, displayable in Jupyter and MyST-NB.
+
+    Its MIME bundle holds ``image/gif``, ``image/png`` (the still) and
+    ``text/plain`` (the alt text). On the HTML site the extension in this
+    module turns the three into one ``<picture>``; other builders pick the PNG.
+    """
+
+    def __init__(self, gif: bytes, still: bytes, alt: str) -> None:
+        self.gif = bytes(gif)
+        self.still = bytes(still)
+        self.alt = _one_line(alt)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        return {
+            "image/gif": base64.b64encode(self.gif).decode("ascii"),
+            "image/png": base64.b64encode(self.still).decode("ascii"),
+            "text/plain": self.alt,
+        }
+
+    def __repr__(self) -> str:
+        return self.alt
+
+
+def show(anim: Any, *, still: str = "still") -> AnimatedPicture:
+    """Display an animation from ``conv_explained.render`` in a notebook page.
+
+    Parameters
+    ----------
+    anim : Animation
+        Anything with ``save_gif(path)``, ``save_still(path)`` (or
+        ``save_strip(path)``) and ``alt_text``.
+    still : {"still", "strip"}, optional
+        Which picture stands in for the animation when motion is reduced.
+
+    Returns
+    -------
+    AnimatedPicture
+    """
+    if still not in _STILL_KINDS:
+        raise ValueError(f"still must be 'still' or 'strip', got {still!r}")
+    with tempfile.TemporaryDirectory() as tmp:
+        gif, png = Path(tmp, "anim.gif"), Path(tmp, "anim.png")
+        anim.save_gif(gif)
+        getattr(anim, f"save_{still}")(png)
+        picture = AnimatedPicture(gif.read_bytes(), png.read_bytes(), anim.alt_text)
+    _take_written()  # the files are gone; do not leave them for a scraper
+    return picture
+
+
+# --------------------------------------------------------------------------
+# Sphinx: the node, the directive, the post-transform
+# --------------------------------------------------------------------------
+# Sphinx and docutils are only present where the docs are built; the rest of
+# this module (and its doctests) must import without them.
+try:
+    from docutils import nodes
+    from docutils.parsers.rst import directives
+    from sphinx.transforms.post_transforms import SphinxPostTransform
+    from sphinx.util import logging as sphinx_logging
+    from sphinx.util.docutils import SphinxDirective
+except ImportError:  # pragma: no cover - exercised by the tests session
+    nodes = None
+
+if nodes is not None:
+
+    class picture(nodes.General, nodes.Element):
+        """An animation with its still: ``children == [still image, GIF image]``."""
+
+    def make_picture(gif_uri: str, still_uri: str, alt: str, classes: Iterable[str] = ()) -> Any:
+        """A :class:`picture` node holding two image nodes (still first)."""
+        node = picture(classes=["ce-picture", *classes])
+        node += nodes.image(uri=still_uri, alt=alt)
+        node += nodes.image(uri=gif_uri, alt=alt)
+        return node
+
+    class AnimatedImage(SphinxDirective):
+        """``.. animated-image:: anim.gif`` with ``:still: anim.png`` and ``:alt:`` text."""
+
+        required_arguments = 1
+        option_spec: ClassVar[dict[str, Any]] = {
+            "still": directives.uri,
+            "alt": directives.unchanged_required,
+            "class": directives.class_option,
+        }
+
+        def run(self) -> list[Any]:
+            if "still" not in self.options:
+                raise self.error("animated-image needs a :still: PNG for reduced motion")
+            if not self.options.get("alt"):
+                raise self.error("animated-image needs :alt: text")
+            node = make_picture(
+                directives.uri(self.arguments[0]),
+                self.options["still"],
+                _one_line(self.options["alt"]),
+                self.options.get("class", []),
+            )
+            self.set_source_info(node)
+            return [node]
+
+    def _html_uri(translator: Any, image: Any) -> str:
+        uri = image["uri"]
+        images = translator.builder.images
+        if uri in images:
+            return posixpath.join(translator.builder.imgpath, urllib.parse.quote(images[uri]))
+        return uri
+
+    def visit_picture_html(self: Any, node: Any) -> None:
+        """``<picture>``: the still for reduced motion, else the GIF."""
+        still, gif = node.children
+        alt = html.escape(gif.get("alt", ""), quote=True)
+        classes = html.escape(" ".join(node["classes"]), quote=True)
+        still_uri = html.escape(_html_uri(self, still), quote=True)
+        gif_uri = html.escape(_html_uri(self, gif), quote=True)
+        self.body.append(
+            f'<div class="{classes}"><picture>'
+            f'<source media="{REDUCED_MOTION}" srcset="{still_uri}">'
+            f'<img src="{gif_uri}" alt="{alt}" loading="lazy">'
+            "</picture></div>\n"
+        )
+        raise nodes.SkipNode
+
+    def visit_picture_static(self: Any, node: Any) -> None:
+        """Other writers show the still (normally already substituted, see below)."""
+        node.children[0].walkabout(self)
+        raise nodes.SkipNode
+
+    def stills_for_static_builders(app: Any, doctree: Any, docname: str) -> None:
+        """Builders that cannot show a GIF get the still image node alone."""
+        if app.builder.format == "html" and "image/gif" in app.builder.supported_image_types:
+            return
+        for node in list(doctree.findall(picture)):
+            node.replace_self(node.children[0])
+
+    class NotebookPictures(SphinxPostTransform):
+        """MyST-NB outputs holding a GIF and a PNG become one :class:`picture`.
+
+        Runs just before MyST-NB keeps one MIME type per output (its priority
+        4). The alt text is the output's ``text/plain``.
+        """
+
+        default_priority = 3
+        formats = ("html",)
+
+        def run(self, **kwargs: Any) -> None:
+            for bundle in list(self.document.findall(nodes.container)):
+                if bundle.get("nb_element") != "mime_bundle":
+                    continue
+                parts = {child.get("mime_type"): child for child in bundle.children}
+                if "image/gif" not in parts or "image/png" not in parts:
+                    continue
+                gif = next(iter(parts["image/gif"].findall(nodes.image)), None)
+                still = next(iter(parts["image/png"].findall(nodes.image)), None)
+                if gif is None or still is None:
+                    continue
+                text = parts["text/plain"].astext() if "text/plain" in parts else ""
+                alt = _one_line(text).strip("'\"") or "Animation"
+                node = make_picture(gif["uri"], still["uri"], alt)
+                node[0]["candidates"] = dict(still.get("candidates", {}))
+                node[1]["candidates"] = dict(gif.get("candidates", {}))
+                bundle.replace_self(node)
+
+    def check_api_coverage(app: Any, env: Any) -> None:
+        """Warn for each name in ``__all__`` of ``ce_api_modules`` left undocumented."""
+        import importlib
+
+        documented = set(env.get_domain("py").objects)
+        logger = sphinx_logging.getLogger(__name__)
+        for module_name in app.config.ce_api_modules:
+            module = importlib.import_module(module_name)
+            names = getattr(module, "__all__", [])
+            missing = sorted(n for n in names if f"{module_name}.{n}" not in documented)
+            if missing:
+                logger.warning(
+                    "the API reference misses %s from %s.__all__: list them in docs/api.md",
+                    ", ".join(missing),
+                    module_name,
+                )
+
+    def resolve_reexports(app: Any, env: Any, node: Any, contnode: Any) -> Any:
+        """Point references to a public name at its documented, re-exported path.
+
+        The API reference documents ``conv_explained.correlate``; a docstring
+        in ``conv_explained/ops.py`` writes :func:`correlate` or
+        :func:`conv_explained.ops.correlate`. Both resolve here.
+        """
+        if node.get("refdomain") != "py":
+            return None
+        target = node.get("reftarget", "")
+        context = node.get("py:module") or ""
+        if not (target.startswith("conv_explained.") or context.startswith("conv_explained")):
+            return None
+        name = target.rsplit(".", 1)[-1]
+        if name.startswith("_"):
+            return None
+        domain = env.get_domain("py")
+        for package in app.config.ce_api_modules or ("conv_explained",):
+            candidate = f"{package}.{name}"
+            if candidate != target and candidate in domain.objects:
+                return domain.resolve_xref(
+                    env, node["refdoc"], app.builder, node["reftype"], candidate, node, contnode
+                )
+        return None
+
+
+def setup(app: Any) -> dict[str, Any]:
+    """Register the ``animated-image`` directive, the ``<picture>`` writer and checks."""
+    if nodes is None:  # pragma: no cover
+        raise ImportError("conv_explained._sphinx needs Sphinx (pip install .[docs])")
+    app.add_config_value("ce_api_modules", [], "env", types=frozenset({list, tuple}))
+    app.add_node(
+        picture,
+        html=(visit_picture_html, None),
+        latex=(visit_picture_static, None),
+        text=(visit_picture_static, None),
+        man=(visit_picture_static, None),
+        texinfo=(visit_picture_static, None),
+    )
+    app.add_directive("animated-image", AnimatedImage)
+    app.add_post_transform(NotebookPictures)
+    app.connect("doctree-resolved", stills_for_static_builders)
+    app.connect("env-check-consistency", check_api_coverage)
+    app.connect("missing-reference", resolve_reexports)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
