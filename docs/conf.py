@@ -160,7 +160,7 @@ copybutton_prompt_is_regexp = True
 copybutton_exclude = ".linenos, .gp, .go"
 
 
-def _always_reread(app, env, added, changed, removed):  # noqa: ARG001 (Sphinx's signature)
+def _always_reread(app, env, added, changed, removed):
     """Re-read the pages built from recorded framework probe results.
 
     Sphinx re-reads a page only when its text changes; these two depend on the

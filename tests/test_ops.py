@@ -646,7 +646,9 @@ def test_correlate_rejects_groups_not_dividing_input_channels():
 
 
 def test_correlate_rejects_groups_not_dividing_output_channels():
-    with pytest.raises(ValueError, match=quoted("groups must divide the 3 output channels, got 2")):
+    with pytest.raises(
+        ValueError, match=quoted("groups must divide the 3 output channels, got 2")
+    ):
         correlate(X, np.zeros((3, 1, 3, 3)), groups=2)
 
 
