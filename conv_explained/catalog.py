@@ -109,13 +109,19 @@ def _conv(
     x_high: int = 4,
     w_high: int = 3,
 ) -> Build:
-    """Builder of a seeded input (values x_low..x_high-1) and kernel (0..w_high-1)."""
+    """Builder of a seeded input (values x_low..x_high-1) and kernel (0..w_high-1).
+
+    A kernel that comes out more than a third zeros is drawn again (from the
+    same generator, so still deterministic): mostly-zero kernels make whole
+    output rows vanish and teach nothing.
+    """
 
     def build(rng: np.random.Generator) -> dict[str, Any]:
-        return {
-            "x": rng.integers(x_low, x_high, size=tuple(x_shape)),
-            "weight": rng.integers(0, w_high, size=tuple(w_shape)),
-        }
+        x = rng.integers(x_low, x_high, size=tuple(x_shape))
+        weight = rng.integers(0, w_high, size=tuple(w_shape))
+        while np.count_nonzero(weight == 0) > weight.size // 3:
+            weight = rng.integers(0, w_high, size=tuple(w_shape))
+        return {"x": x, "weight": weight}
 
     return build
 

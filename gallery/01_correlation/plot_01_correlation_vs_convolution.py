@@ -17,7 +17,7 @@ import torch
 import torch.nn.functional as F
 
 import conv_explained as ce
-from conv_explained import render
+from conv_explained import catalog
 
 # %%
 # The example of the post *Convolutional Neural Networks don't actually
@@ -36,7 +36,9 @@ kernel = np.arange(9).reshape(3, 3)
 
 correlation = ce.correlate(image[None], kernel[None, None])[0]
 convolution = ce.convolve(image[None], kernel[None, None])[0]
-torch_answer = F.conv2d(torch.tensor(image[None, None]), torch.tensor(kernel[None, None]))
+image64 = torch.tensor(image, dtype=torch.float64)[None, None]
+kernel64 = torch.tensor(kernel, dtype=torch.float64)[None, None]
+torch_answer = F.conv2d(image64, kernel64).numpy()
 
 np.testing.assert_array_equal(correlation, [[60, 56, 52], [39, 61, 66], [54, 78, 82]])
 np.testing.assert_array_equal(correlation, torch_answer[0, 0])
@@ -44,14 +46,16 @@ np.testing.assert_array_equal(convolution, scipy.signal.convolve2d(image, kernel
 print("correlation:\n", correlation, "\nconvolution:\n", convolution)
 
 # %%
-# Both animations side by side. The renderer checks every number it draws
-# against PyTorch before it writes a file.
-left = render.animate("correlate", image, kernel, mac=True)
-right = render.animate("convolve", image, kernel, mac=True)
-both = render.compare(left, right, titles=("correlation (conv2d)", "convolution"))
+# Both animations side by side: the catalog case of the same image and
+# kernel. The renderer checks every number it draws against PyTorch before it
+# writes a file; below the animation is the text a screen reader gets instead.
+case = catalog.get("correlation_vs_convolution")
+np.testing.assert_array_equal(case.inputs()["x"], image)
+np.testing.assert_array_equal(case.inputs()["weight"], kernel)
+both = case.animate()
 assert both.verification["passed"]
-np.testing.assert_array_equal(left.values[0], correlation)
-np.testing.assert_array_equal(right.values[0], convolution)
+np.testing.assert_array_equal(both.values, [correlation[None], convolution[None]])
+print(both.alt_text)
 
 both.save_gif("correlation_vs_convolution.gif")
 both.save_still("correlation_vs_convolution.png")

@@ -32,9 +32,10 @@ print(out)
 
 # %%
 # The animation. With dilation the kernel's footprint has holes: only every
-# other cell under it is multiplied.
+# other cell under it is multiplied. Its text alternative is printed below it.
 anim = render.animate("correlate", x, w, **options, mac=True)
 assert anim.verification["passed"]
 np.testing.assert_array_equal(anim.values[0], out)
+print(anim.alt_text)
 anim.save_gif("padding_strides_dilation.gif")
 anim.save_still("padding_strides_dilation.png")
