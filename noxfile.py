@@ -122,7 +122,9 @@ def browser(session: nox.Session) -> None:
         "sphinx-mathjax-offline>=0.0.2",  # MathJax for the checkers' own fixture site
     )
     # --confcutdir: tests/conftest.py (torch, hypothesis) is not needed here.
-    session.run("pytest", "--confcutdir=tests/browser", "tests/browser", *session.posargs)
+    # `nox -s browser -- tests/browser/test_checkers.py -x` picks tests.
+    paths = [] if any(a.startswith("tests/") for a in session.posargs) else ["tests/browser"]
+    session.run("pytest", "--confcutdir=tests/browser", *paths, *session.posargs)
 
 
 @nox.session

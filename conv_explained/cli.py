@@ -344,6 +344,8 @@ def _animate(args: argparse.Namespace) -> list[str]:
 def _catalog(args: argparse.Namespace) -> list[str]:
     from . import catalog
 
+    if not args.out:
+        raise UsageError("--out must name a directory, got ''")
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {args.out!r} exists and is not a directory")

@@ -142,6 +142,7 @@ html_show_sourcelink = False
 html_copy_source = False
 html_last_updated_fmt = None
 html_css_files = ["conv_explained.css"]
+html_js_files = ["label_toggles.js"]
 
 # MathJax from the installed sphinx-mathjax-offline wheel (not listed as an
 # extension: that copies the files twice and is not parallel-safe).
