@@ -271,6 +271,52 @@ def convolve(
     )
 
 
+def _transposed_args(
+    x: ArrayLike,
+    weight: ArrayLike,
+    stride: IntOrTuple,
+    padding: IntOrTuple,
+    output_padding: IntOrTuple,
+    groups: int,
+    dilation: IntOrTuple,
+) -> tuple[np.ndarray, np.ndarray, bool, int, tuple[int, ...], tuple[tuple[int, ...], ...]]:
+    """Validate the arguments of a transposed convolution (shared by both views).
+
+    Returns the batched input, the weight, whether a batch axis was added, the
+    groups, the output size and the per-axis ``(stride, padding,
+    output_padding, dilation)``.
+    """
+    w = _core.spatial_weight("weight", weight)
+    d = w.ndim - 2
+    xb, unbatched = _core.batched(
+        "x", x, d, context=f"for a {d}-D weight of shape {tuple(w.shape)}"
+    )
+    c_in = xb.shape[1]
+    if w.shape[0] != c_in:
+        raise ValueError(
+            f"weight expects {w.shape[0]} input channels (its first axis) but x has "
+            f"{c_in} (weight shape {tuple(w.shape)}, x shape {tuple(xb.shape[unbatched:])})"
+        )
+    g = check_int("groups", groups)
+    if c_in % g:
+        raise ValueError(f"groups must divide the {c_in} input channels, got {g}")
+    options = (
+        ntuple("stride", stride, d),
+        ntuple("padding", padding, d, minimum=0),
+        ntuple("output_padding", output_padding, d, minimum=0),
+        ntuple("dilation", dilation, d),
+    )
+    out = conv_transpose_output_size(
+        tuple(xb.shape[2:]),
+        tuple(w.shape[2:]),
+        stride=stride,
+        padding=padding,
+        output_padding=output_padding,
+        dilation=dilation,
+    )
+    return xb, w, unbatched, g, tuple(out), options  # type: ignore[arg-type]
+
+
 def conv_transpose(
     x: ArrayLike,
     weight: ArrayLike,
@@ -336,35 +382,14 @@ def conv_transpose(
            [3, 3, 4, 4],
            [3, 3, 4, 4]])
     """
-    w = _core.spatial_weight("weight", weight)
-    d = w.ndim - 2
-    xb, unbatched = _core.batched(
-        "x", x, d, context=f"for a {d}-D weight of shape {tuple(w.shape)}"
+    xb, w, unbatched, g, out, (strides, pads, extra, dilations) = _transposed_args(
+        x, weight, stride, padding, output_padding, groups, dilation
     )
     c_in = xb.shape[1]
-    if w.shape[0] != c_in:
-        raise ValueError(
-            f"weight expects {w.shape[0]} input channels (its first axis) but x has "
-            f"{c_in} (weight shape {tuple(w.shape)}, x shape {tuple(xb.shape[unbatched:])})"
-        )
-    g = check_int("groups", groups)
-    if c_in % g:
-        raise ValueError(f"groups must divide the {c_in} input channels, got {g}")
     c_out = w.shape[1] * g
     b = _check_bias(bias, c_out)
     kernel = w.shape[2:]
-    strides = ntuple("stride", stride, d)
-    pads = ntuple("padding", padding, d, minimum=0)
-    extra = ntuple("output_padding", output_padding, d, minimum=0)
-    dilations = ntuple("dilation", dilation, d)
-    out = conv_transpose_output_size(
-        tuple(xb.shape[2:]),
-        tuple(kernel),
-        stride=stride,
-        padding=padding,
-        output_padding=output_padding,
-        dilation=dilation,
-    )
+    d = w.ndim - 2
     dtype = _core.result_dtype(xb, w, b)
 
     # Scatter form: one GEMM per group gives every input cell's scaled kernel
@@ -451,33 +476,12 @@ def transposed_as_correlation(
     array([[3, 2],
            [1, 0]])
     """
-    w = _core.spatial_weight("weight", weight)
-    d = w.ndim - 2
-    xb, unbatched = _core.batched(
-        "x", x, d, context=f"for a {d}-D weight of shape {tuple(w.shape)}"
+    xb, w, unbatched, g, _, (strides, pads, extra, dilations) = _transposed_args(
+        x, weight, stride, padding, output_padding, groups, dilation
     )
     c_in = xb.shape[1]
-    if w.shape[0] != c_in:
-        raise ValueError(
-            f"weight expects {w.shape[0]} input channels (its first axis) but x has "
-            f"{c_in} (weight shape {tuple(w.shape)}, x shape {tuple(xb.shape[unbatched:])})"
-        )
-    g = check_int("groups", groups)
-    if c_in % g:
-        raise ValueError(f"groups must divide the {c_in} input channels, got {g}")
     kernel = w.shape[2:]
-    strides = ntuple("stride", stride, d)
-    pads = ntuple("padding", padding, d, minimum=0)
-    extra = ntuple("output_padding", output_padding, d, minimum=0)
-    dilations = ntuple("dilation", dilation, d)
-    conv_transpose_output_size(  # validates the combination
-        tuple(xb.shape[2:]),
-        tuple(kernel),
-        stride=stride,
-        padding=padding,
-        output_padding=output_padding,
-        dilation=dilation,
-    )
+    d = w.ndim - 2
     dtype = _core.result_dtype(xb, w)
     spatial = xb.shape[2:]
     dilated_shape = tuple((i - 1) * s + 1 for i, s in zip(spatial, strides, strict=True))
