@@ -77,9 +77,11 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Time the operators and the renderer against torch in the same process."""
-    _install(session, "bench")
+    """Time the operators and renderer against torch, and a no-change docs rebuild."""
+    _install(session, "bench,docs")
     session.run("python", "benchmarks/bench.py", *session.posargs)
+    # A no-change rebuild of the site (builds it first if docs/_build/html is missing).
+    session.run("python", "benchmarks/bench_docs.py")
 
 
 # Each framework probe runs in its own venv: mxnet 1.9.1 needs numpy<1.24, and

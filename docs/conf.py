@@ -12,6 +12,7 @@ Build: ``sphinx-build -W --keep-going -b html docs docs/_build/html``
 
 from __future__ import annotations
 
+import hashlib
 import os
 from importlib.metadata import distribution
 from pathlib import Path
@@ -161,15 +162,46 @@ copybutton_prompt_is_regexp = True
 copybutton_exclude = ".linenos, .gp, .go"
 
 
-def _always_reread(app, env, added, changed, removed):
-    """Re-read the pages built from recorded framework probe results.
+# Pages built from the recorded framework probe results. Sphinx re-reads a
+# page when its text changes and MyST-NB's cache re-executes it when its code
+# changes; neither sees probes/results/*.json. So these pages list the files
+# as dependencies (Sphinx re-reads them when one changes) and get a hidden cell
+# holding the files' digest (the execution cache misses when one changes).
+# A no-change rebuild then reuses both, instead of re-running the pages.
+PROBE_PAGES = ("frameworks", "gotchas")
+_PROBE_FILES = ("probes/compare.py", "probes/cases.py", "probes/results/*.json")
 
-    Sphinx re-reads a page only when its text changes; these two depend on the
-    JSON files in probes/results/, which it does not track.
-    """
-    return ["frameworks", "gotchas"]
+
+def _probe_files() -> list[Path]:
+    root = DOCS.parent
+    return sorted(f for pattern in _PROBE_FILES for f in root.glob(pattern) if f.is_file())
+
+
+def probe_digest() -> str:
+    """SHA-256 over the names and bytes of the files the probe pages read."""
+    digest = hashlib.sha256()
+    for path in _probe_files():
+        digest.update(path.relative_to(DOCS.parent).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _track_probe_results(app, docname, source):
+    """``source-read``: tie a probe page to the probe files it reads."""
+    if docname not in PROBE_PAGES:
+        return
+    for path in _probe_files():
+        app.env.note_dependency(str(path))
+    text = source[0]
+    end = text.index("\n---\n", 4) + len("\n---\n")  # after the front matter
+    cell = (
+        "\n```{code-cell} ipython3\n:tags: [remove-cell]\n\n"
+        f"# probe files digest (re-executes this page when they change): {probe_digest()}\n"
+        "```\n"
+    )
+    source[0] = text[:end] + cell + text[end:]
 
 
 def setup(app):
-    """Hook the re-read rule into this build."""
-    app.connect("env-get-outdated", _always_reread)
+    """Hook the probe-results tracking into this build."""
+    app.connect("source-read", _track_probe_results)

@@ -323,3 +323,60 @@ def test_notebook_output_with_gif_and_png_becomes_a_picture(tmp_path):
     assert re.search(r'<source [^>]*srcset="_images/\w+\.png"', picture)
     assert re.search(r'<img src="_images/\w+\.gif" alt="Three colours in turn\."', picture)
     assert html.count("<img") == 1  # the PNG and the text are not shown a second time
+
+
+class _FakeEnv:
+    def __init__(self):
+        self.dependencies: list[str] = []
+
+    def note_dependency(self, path):
+        self.dependencies.append(path)
+
+
+class _FakeApp:
+    def __init__(self):
+        self.env = _FakeEnv()
+
+
+def _read_probe_page(conf, docname="frameworks"):
+    app = _FakeApp()
+    source = [(DOCS / f"{docname}.md").read_text()]
+    conf._track_probe_results(app, docname, source)
+    return app, source[0]
+
+
+def test_probe_pages_depend_on_the_probe_files(conf):
+    """Sphinx re-reads the probe pages when a probe file changes, not on every build."""
+    for page in conf.PROBE_PAGES:
+        app, _ = _read_probe_page(conf, page)
+        deps = {Path(p).name for p in app.env.dependencies}
+        assert {"compare.py", "cases.py"} <= deps
+        assert deps >= {p.name for p in (DOCS.parent / "probes" / "results").glob("*.json")}
+    assert not hasattr(conf, "_always_reread")  # no forced re-read on every build
+
+
+def test_probe_pages_carry_a_hidden_digest_cell(conf):
+    """The execution cache keys on code: a digest cell makes it miss when results change."""
+    _, text = _read_probe_page(conf)
+    digest = conf.probe_digest()
+    cell = re.search(
+        r"```\{code-cell\} ipython3\n:tags: \[remove-cell\]\n\n# probe files digest[^\n]*: (\w+)\n```",
+        text,
+    )
+    assert cell is not None
+    assert cell.group(1) == digest
+    assert text.index(cell.group(0)) > text.index("\n---\n")  # after the front matter
+    other = [""]
+    conf._track_probe_results(_FakeApp(), "index", other)
+    assert other == [""]  # other pages untouched
+
+
+def test_probe_digest_changes_with_a_results_file(conf, tmp_path, monkeypatch):
+    results = tmp_path / "probes" / "results"
+    results.mkdir(parents=True)
+    (tmp_path / "probes" / "compare.py").write_text("x = 1\n")
+    (results / "torch.json").write_text('{"a": 1}')
+    monkeypatch.setattr(conf, "DOCS", tmp_path / "docs")
+    before = conf.probe_digest()
+    (results / "torch.json").write_text('{"a": 2}')
+    assert conf.probe_digest() != before
