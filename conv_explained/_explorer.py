@@ -31,7 +31,7 @@ import importlib
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from docutils import nodes
@@ -64,7 +64,7 @@ _CATALOG_OPS = {
 _RENAMED = {"correlation_vs_convolution": "mxnet"}
 
 
-class conv_explorer(nodes.General, nodes.Element):  # noqa: N801 (docutils node naming)
+class conv_explorer(nodes.General, nodes.Element):
     """An explorer instance; ``query`` holds its state, ``url_state`` the flag."""
 
 
@@ -114,9 +114,7 @@ def parse_options(options: dict[str, Any], known_presets: dict[str, Any]) -> str
         text = str(raw).strip()
         if key == "preset":
             if text not in known_presets:
-                raise ValueError(
-                    f"preset must be one of {', '.join(known_presets)}, got {text!r}"
-                )
+                raise ValueError(f"preset must be one of {', '.join(known_presets)}, got {text!r}")
         elif key == "mode":
             if text not in MODES:
                 raise ValueError(f"mode must be one of {', '.join(MODES)}, got {text!r}")
@@ -253,25 +251,26 @@ def presets(probe_root: str | Path | None = None) -> dict[str, dict[str, Any]]:
 # --------------------------------------------------------------------------
 
 
-def _presets_for(app: Any) -> dict[str, dict[str, Any]]:
-    cached = getattr(app, "_conv_explorer_presets", None)
-    if cached is None:
-        root = app.config.conv_explorer_probe_root
-        if root is None:
-            root = Path(app.confdir).parent
+_CACHE: dict[str, dict[str, dict[str, Any]]] = {}
+
+
+def _presets_for(config: Any, srcdir: str | Path) -> dict[str, dict[str, Any]]:
+    """The presets of a build (the probes are looked for beside the source folder)."""
+    root = config.conv_explorer_probe_root
+    root = str(Path(srcdir).parent if root is None else root)
+    if root not in _CACHE:
         try:
-            cached = presets(root)
+            _CACHE[root] = presets(root)
         except (ImportError, KeyError, ValueError) as exc:
             raise ExtensionError(f"conv-explorer: cannot build the presets: {exc}") from exc
-        app._conv_explorer_presets = cached
-    return cached
+    return _CACHE[root]
 
 
 class ConvExplorer(SphinxDirective):
     """``conv-explorer``: an interactive explorer; options as the page's URL parameters."""
 
     has_content = False
-    option_spec = {
+    option_spec: ClassVar[dict[str, Any]] = {
         "mode": directives.unchanged_required,
         "preset": directives.unchanged_required,
         "input": directives.unchanged_required,
@@ -292,7 +291,7 @@ class ConvExplorer(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         """One explorer node (or a build error naming the bad option)."""
         try:
-            query = parse_options(self.options, _presets_for(self.env.app))
+            query = parse_options(self.options, _presets_for(self.config, self.env.srcdir))
         except ValueError as exc:
             raise self.error(f"conv-explorer: {exc}") from None
         node = conv_explorer()
@@ -305,15 +304,16 @@ class ConvExplorer(SphinxDirective):
 def visit_html(self: Any, node: conv_explorer) -> None:
     """The explorer's container, its presets and a fallback without JavaScript."""
     builder = self.builder
-    data = json.dumps(_presets_for(builder.app), sort_keys=True, separators=(",", ":"))
+    found = _presets_for(builder.config, builder.srcdir)
+    data = json.dumps(found, sort_keys=True, separators=(",", ":"))
     data = data.replace("</", "<\\/")  # no "</script>" inside the script element
-    page = builder.app.config.conv_explorer_page
+    page = builder.config.conv_explorer_page
     link = builder.get_relative_uri(builder.current_docname, page)
     self.body.append(
         f'<div class="conv-explorer" data-config="{html.escape(node["query"])}" '
         f'data-url-state="{"true" if node["url_state"] else "false"}" '
         f'data-explorer="{html.escape(link)}">'
-        '<noscript><p>The explorer needs JavaScript; the same numbers come from '
+        "<noscript><p>The explorer needs JavaScript; the same numbers come from "
         "<code>conv-explained animate</code>.</p></noscript></div>\n"
         f'<script type="application/json" data-conv-explorer-presets>'
         f"{data}</script>\n"

@@ -28,6 +28,7 @@
     if (typeof p === "string") return "'" + p + "'";
     return eq(p) ? String(p[0]) : "(" + p[0] + ", " + p[1] + ")";
   }
+  function tuple(p) { return "(" + p[0] + ", " + p[1] + ")"; }
   function hw(p) { return eq(p) ? String(p[0]) : p[0] + "x" + p[1]; }
   function isInt(v) { return typeof v === "number" && isFinite(v) && Math.floor(v) === v; }
   function fmt(v, avg) {
@@ -248,7 +249,7 @@
           (m = ntupleMsg("padding", st.padding, 0)) || (m = ntupleMsg("dilation", dil, 1))) return m;
       for (ax = 0; ax < 2; ax++) {
         var p = st.padding[ax];
-        if (p > (k[ax] >> 1)) return "padding must be at most half of kernel_size, got padding " + repr(st.padding) + " with kernel_size " + repr(k);
+        if (p > (k[ax] >> 1)) return "padding must be at most half of kernel_size, got padding " + tuple(st.padding) + " with kernel_size " + tuple(k);
         if (poolSize(st, ax) < 1 && (m = fitsMsg(st.input[ax], k[ax], dil[ax], p, p))) return m;
       }
     }
