@@ -39,16 +39,18 @@ TIME_CHANGES = """
 ([name, a, b, rounds]) => {
   const form = document.querySelector('.conv-explorer form');
   const field = form.elements[name];
-  const times = [];
+  const times = [], script = [];
   for (let n = 0; n < rounds; n++) {
     field.value = n % 2 ? a : b;
     const start = performance.now();
     field.dispatchEvent(new Event('change', {bubbles: true}));
+    const ran = performance.now();
     document.body.offsetHeight;  // force style and layout
     times.push(performance.now() - start);
+    script.push(ran - start);
   }
   const out = document.querySelector('table[data-grid="output"]');
-  return {times: times, outputs: out ? out.querySelectorAll('td').length : 0};
+  return {times: times, script: script, outputs: out ? out.querySelectorAll('td').length : 0};
 }
 """
 
@@ -73,7 +75,8 @@ def _summary(times: list[float]) -> str:
     ordered = sorted(times)
     p95 = ordered[int(0.95 * (len(ordered) - 1))]
     return (
-        f"median {statistics.median(times):6.2f} ms  p95 {p95:6.2f} ms  max {max(times):6.2f} ms"
+        f"median {statistics.median(times):6.2f} ms  min {min(times):6.2f} ms  "
+        f"p95 {p95:6.2f} ms  max {max(times):6.2f} ms"
     )
 
 
@@ -106,7 +109,7 @@ def main() -> int:
             page.goto(url + query)
             page.wait_for_selector("table[data-grid='output']")
             page.evaluate(TIME_CHANGES, ["stride0", "1", "2", 20])  # warm up
-            changes = {}
+            changes, script = {}, []
             for name, a, b in (
                 ("stride0", "1", "2"),
                 ("dilation1", "1", "2"),
@@ -114,6 +117,7 @@ def main() -> int:
             ):
                 got = page.evaluate(TIME_CHANGES, [name, a, b, 100])
                 changes[name] = got["times"]
+                script += got["script"]
             frame = page.evaluate(TIME_FRAME, ["stride1", "1", "2", 30])
             everything = [t for ts in changes.values() for t in ts]
             results[label] = statistics.median(everything)
@@ -122,12 +126,14 @@ def main() -> int:
             )
             for name, ts in changes.items():
                 print(f"  {name:<10} {_summary(ts)}")
+            print(f"  of which script only: {_summary(script)}")
             print(f"  to the next painted frame: {_summary(frame)}")
         browser.close()
     big, small = (results[label] for label, _ in cases)
+    load = os.getloadavg()[0] / (os.cpu_count() or 1)
     print(
         f"\n16x16/7x7 median {big:.2f} ms against the {TARGET_MS:.0f} ms frame target "
-        f"({big / TARGET_MS:.2f} of a frame); {big / small:.1f}x the 3x3 baseline ({small:.2f} ms)"
+        f"({big / TARGET_MS:.2f} of a frame); {big / small:.1f}x the 3x3 baseline ({small:.2f} ms); load per CPU while measuring: {load:.1f}"
     )
     return 0
 
