@@ -54,7 +54,9 @@ TIME_CHANGES = """
 }
 """
 
-#: Time from a change to the next painted frame (requestAnimationFrame twice).
+#: Time from a change to the frame after it is painted (requestAnimationFrame
+#: twice): quantised by the 60 Hz frame clock, so 16.7 or 33.3 ms even for a
+#: trivial change (the baseline shows it).
 TIME_FRAME = """
 async ([name, a, b, rounds]) => {
   const field = document.querySelector('.conv-explorer form').elements[name];

@@ -578,8 +578,10 @@
     alert.textContent = message || "";
     alert.hidden = !message;
     root.querySelector(".cx-size").textContent = "Output size \u2014 " + sizeFormula(st, res).join("; ");
-    var html = [], self = this;
+    var figures = [], html;
     var table = function (name, caption, rows, cls) {
+      html = [];
+      figures.push(html);
       html.push('<figure class="cx-grid"><table data-grid="' + name + '"><caption>' + caption + "</caption><tbody>");
       rows.forEach(function (row, r) {
         html.push("<tr>");
@@ -621,7 +623,12 @@
         return '<td tabindex="-1" data-o="1" data-r="' + r + '" data-c="' + c + '" aria-label="output[' + r + ", " + c + "] = " + fmt(v, avg) + '">' + fmt(v, avg) + "</td>";
       });
     }
-    grids.innerHTML = html.join("");
+    // Only the tables whose text changed are rebuilt: less to lay out.
+    figures = figures.map(function (f) { return f.join(""); });
+    var last = this.figures || [];
+    if (last.length !== figures.length || grids.children.length !== figures.length) grids.innerHTML = figures.join("");
+    else for (var n = 0; n < figures.length; n++) if (figures[n] !== last[n]) grids.children[n].outerHTML = figures[n];
+    this.figures = figures;
     this.res = res;
     var codes = root.querySelector(".cx-codes");
     codes.innerHTML = "";
