@@ -97,7 +97,9 @@ def main() -> int:
     )
 
     if not Path(CHROMIUM).exists():
-        print(f"explorer re-render: not measured, {CHROMIUM} is missing (apt-get install chromium)")
+        print(
+            f"explorer re-render: not measured, {CHROMIUM} is missing (apt-get install chromium)"
+        )
         return 0
     from playwright.sync_api import sync_playwright
 
