@@ -82,6 +82,9 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/bench.py", *session.posargs)
     # A no-change rebuild of the site (builds it first if docs/_build/html is missing).
     session.run("python", "benchmarks/bench_docs.py")
+    # The explorer in Debian's Chromium (needs the built site: nox -s docs).
+    session.install("playwright>=1.40")
+    session.run("python", "benchmarks/bench_explorer.py")
 
 
 # Each framework probe runs in its own venv: mxnet 1.9.1 needs numpy<1.24, and
@@ -116,6 +119,8 @@ def browser(session: nox.Session) -> None:
         apt = {"DEBIAN_FRONTEND": "noninteractive"}
         session.run("apt-get", "update", external=True, env=apt)
         session.run("apt-get", "install", "-y", "chromium", external=True, env=apt)
+    # The explorer's agreement test compares with the package and torch.
+    _install(session, "test")
     session.install(
         "pytest>=8",
         "playwright>=1.40",

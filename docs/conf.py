@@ -44,6 +44,7 @@ extensions = [
     "sphinx_design",
     "sphinx_copybutton",
     "conv_explained._sphinx",  # animated-image directive, <picture> output
+    "conv_explained._explorer",  # the conv-explorer directive (interactive explorer)
 ]
 templates_path = ["_templates"]
 exclude_patterns = [

@@ -1,0 +1,802 @@
+/* conv_explained explorer: correlation, convolution, transposed convolution and
+ * pooling on a 2-D input, every number shown. A classic script (no modules: the
+ * site must work from file://). Its arithmetic is checked against the Python
+ * package by tests/browser/test_explorer.py. */
+(function () {
+  "use strict";
+
+  var MODES = ["correlate", "convolve", "transpose", "max-pool", "avg-pool"];
+  var PMODES = ["zeros", "reflect", "replicate", "circular"];
+  var LIMITS = {input: [1, 16], kernel: [1, 7], stride: [1, 4], dilation: [1, 4],
+    padding: [0, 8], output_padding: [0, 3]};
+  var NP_PAD = {zeros: "constant", reflect: "reflect", replicate: "edge", circular: "wrap"};
+  var SPEEDS = [0.5, 1, 2, 4];
+  var NBSP_MINUS = "\u2212";
+  var uid = 0;
+
+  // ---------------------------------------------------------------- helpers
+  function el(tag, attrs, text) {
+    var e = document.createElement(tag);
+    if (attrs) for (var k in attrs) if (attrs[k] !== null && attrs[k] !== undefined) e.setAttribute(k, attrs[k]);
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+  function eq(p) { return p[0] === p[1]; }
+  /* Python's repr of an option as the package receives it: an int when both
+   * axes agree, else a tuple; a padding word in quotes. */
+  function repr(p) {
+    if (typeof p === "string") return "'" + p + "'";
+    return eq(p) ? String(p[0]) : "(" + p[0] + ", " + p[1] + ")";
+  }
+  function tuple(p) { return "(" + p[0] + ", " + p[1] + ")"; }
+  function hw(p) { return eq(p) ? String(p[0]) : p[0] + "x" + p[1]; }
+  function isInt(v) { return typeof v === "number" && isFinite(v) && Math.floor(v) === v; }
+  function fmt(v, avg) {
+    if (v === -Infinity) return "-inf";
+    if (avg) { var s = v.toFixed(2); return s === "-0.00" ? "0.00" : s; }
+    if (isInt(v)) return String(v === 0 ? 0 : v);
+    return String(parseFloat(v.toFixed(4)));
+  }
+  function term(v) { var s = fmt(v); return v < 0 ? "(" + s + ")" : s; }
+  function pyList(a) {
+    return "[" + a.map(function (r) { return "[" + r.map(function (v) { return fmt(v); }).join(", ") + "]"; }).join(", ") + "]";
+  }
+  function grid(h, w, f) {
+    var out = [];
+    for (var r = 0; r < h; r++) { var row = []; for (var c = 0; c < w; c++) row.push(f(r, c)); out.push(row); }
+    return out;
+  }
+  function floorDiv(a, b) { return Math.floor(a / b); }
+  function ceilDiv(a, b) { return -Math.floor(-a / b); }
+
+  /* Seeded fill: a stream per grid (mulberry32), read row-major from a 16-wide
+   * table, so a resize keeps the values of the cells that stay. */
+  function seeded(seed, which, h, w, lo, hi) {
+    var a = (seed * 2654435761 + (which === "x" ? 1 : 7)) >>> 0;
+    var table = [];
+    for (var n = 0; n < 256; n++) {
+      a = (a + 0x6D2B79F5) >>> 0;
+      var t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      t = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+      table.push(lo + Math.floor(t * (hi - lo + 1)));
+    }
+    return grid(h, w, function (r, c) { return table[r * 16 + c]; });
+  }
+  function fillX(st) { return seeded(st.seed, "x", st.input[0], st.input[1], 0, 4); }
+  function fillW(st) { return seeded(st.seed, "w", st.kernel[0], st.kernel[1], -2, 2); }
+  function sameGrid(a, b) {
+    if (!a || !b || a.length !== b.length) return false;
+    for (var r = 0; r < a.length; r++) {
+      if (a[r].length !== b[r].length) return false;
+      for (var c = 0; c < a[r].length; c++) if (a[r][c] !== b[r][c]) return false;
+    }
+    return true;
+  }
+  function resized(old, h, w, fill) {
+    return grid(h, w, function (r, c) { return old && r < old.length && c < old[0].length ? old[r][c] : fill[r][c]; });
+  }
+
+  // ------------------------------------------------------------- the state
+  function defaults() {
+    return {mode: "correlate", input: [6, 6], kernel: [3, 3], stride: [1, 1], padding: [0, 0],
+      dilation: [1, 1], output_padding: [0, 0], padding_mode: "zeros", ceil_mode: false,
+      count_include_pad: true, seed: 0, x: null, w: null};
+  }
+  function isPool(mode) { return mode === "max-pool" || mode === "avg-pool"; }
+
+  function parsePair(name, text) {
+    var m = /^\s*(-?\d+)\s*(?:[x,]\s*(-?\d+)\s*)?$/i.exec(text);
+    if (!m) throw new Error(name + " must be an integer or HxW (for example 2 or 2x1), got '" + text + "'");
+    var a = parseInt(m[1], 10), b = m[2] === undefined ? a : parseInt(m[2], 10);
+    return [a, b];
+  }
+  function parseGrid(name, text) {
+    var rows = text.split(";").map(function (row) {
+      return row.split(",").map(function (v) {
+        var t = v.trim();
+        if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t)) throw new Error(name + "= holds '" + t + "', which is not a number");
+        return parseFloat(t);
+      });
+    });
+    for (var r = 1; r < rows.length; r++) if (rows[r].length !== rows[0].length) {
+      throw new Error(name + "= must have the same number of values in every row, got " +
+        rows.map(function (q) { return q.length; }).join(", "));
+    }
+    return rows;
+  }
+  function parseBool(name, text) {
+    var t = text.toLowerCase();
+    if (t === "1" || t === "true") return true;
+    if (t === "0" || t === "false") return false;
+    throw new Error(name + " must be true or false, got '" + text + "'");
+  }
+
+  /* A state from query parameters (and a preset); errors are thrown with a message. */
+  function fromParams(params, presets, base) {
+    var st = base || defaults();
+    var p = params.get("preset");
+    if (p !== null) {
+      if (!presets[p]) throw new Error("unknown preset '" + p + "'; choose from " + Object.keys(presets).join(", "));
+      st = applyPreset(st, presets[p]);
+    }
+    var mode = params.get("mode");
+    if (mode !== null) {
+      if (MODES.indexOf(mode) < 0) throw new Error("mode must be one of " + MODES.join(", ") + ", got '" + mode + "'");
+      st.mode = mode;
+    }
+    ["input", "kernel", "stride", "dilation", "output_padding"].forEach(function (k) {
+      if (params.get(k) !== null) st[k] = parsePair(k, params.get(k));
+    });
+    if (isPool(st.mode) && params.get("stride") === null && p === null) st.stride = st.kernel.slice();
+    if (params.get("padding") !== null) {
+      var t = params.get("padding").toLowerCase();
+      st.padding = (t === "same" || t === "valid" || t === "full") ? t : parsePair("padding", t);
+    }
+    if (params.get("padding_mode") !== null) st.padding_mode = params.get("padding_mode");
+    if (params.get("ceil_mode") !== null) st.ceil_mode = parseBool("ceil_mode", params.get("ceil_mode"));
+    if (params.get("count_include_pad") !== null) st.count_include_pad = parseBool("count_include_pad", params.get("count_include_pad"));
+    if (params.get("seed") !== null) {
+      if (!/^\d+$/.test(params.get("seed"))) throw new Error("seed must be a non-negative integer, got '" + params.get("seed") + "'");
+      st.seed = parseInt(params.get("seed"), 10);
+    }
+    if (params.get("x") !== null) {
+      st.x = parseGrid("x", params.get("x"));
+      var shape = [st.x.length, st.x[0].length];
+      if (params.get("input") !== null && (shape[0] !== st.input[0] || shape[1] !== st.input[1])) {
+        throw new Error("x= is " + shape[0] + "x" + shape[1] + " but input=" + params.get("input"));
+      }
+      st.input = shape;
+    }
+    if (params.get("w") !== null) {
+      st.w = parseGrid("w", params.get("w"));
+      var ks = [st.w.length, st.w[0].length];
+      if (params.get("kernel") !== null && (ks[0] !== st.kernel[0] || ks[1] !== st.kernel[1])) {
+        throw new Error("w= is " + ks[0] + "x" + ks[1] + " but kernel=" + params.get("kernel"));
+      }
+      st.kernel = ks;
+    }
+    return st;
+  }
+  function applyPreset(st, pr) {
+    var s = defaults();
+    s.seed = st.seed;
+    for (var k in pr) if (k in s) s[k] = (pr[k] && pr[k].slice) ? pr[k].slice() : pr[k];
+    s.input = [pr.x.length, pr.x[0].length];
+    s.kernel = pr.w ? [pr.w.length, pr.w[0].length] : pr.kernel.slice();
+    s.x = pr.x.map(function (r) { return r.slice(); });
+    s.w = pr.w ? pr.w.map(function (r) { return r.slice(); }) : null;
+    return s;
+  }
+  function toQuery(st) {
+    var q = ["mode=" + st.mode, "input=" + hw(st.input), "kernel=" + hw(st.kernel), "stride=" + hw(st.stride),
+      "padding=" + (typeof st.padding === "string" ? st.padding : hw(st.padding))];
+    if (st.mode !== "avg-pool") q.push("dilation=" + hw(st.dilation));
+    if (st.mode === "transpose") q.push("output_padding=" + hw(st.output_padding));
+    if (st.mode === "correlate" || st.mode === "convolve") q.push("padding_mode=" + st.padding_mode);
+    if (isPool(st.mode)) q.push("ceil_mode=" + st.ceil_mode);
+    if (st.mode === "avg-pool") q.push("count_include_pad=" + st.count_include_pad);
+    q.push("seed=" + st.seed);
+    var enc = function (g) { return g.map(function (r) { return r.map(function (v) { return fmt(v); }).join(","); }).join(";"); };
+    if (!sameGrid(st.x, fillX(st))) q.push("x=" + enc(st.x));
+    if (st.mode !== "max-pool" && st.mode !== "avg-pool" && !sameGrid(st.w, fillW(st))) q.push("w=" + enc(st.w));
+    return "?" + q.join("&");
+  }
+
+  // -------------------------------------------------------- the arithmetic
+  /* Checks in the package's order, with its messages (conv_explained.ops,
+   * shapes, pooling and _core), then the explorer's own ranges. */
+  function ntupleMsg(name, p, minimum) {
+    var words = minimum === 0 ? "a non-negative integer" : "a positive integer";
+    if (typeof p === "string") return name + " must be " + words + " or a tuple of 2 of them, got '" + p + "'";
+    if (p[0] >= minimum && p[1] >= minimum) return null;
+    return eq(p) ? name + " must be " + words + ", got " + p[0] : name + " must be " + words + " or a tuple of 2 of them, got " + repr(p);
+  }
+  function fitsMsg(i, k, d, b, a) {
+    var e = d * (k - 1) + 1;
+    if (e <= i + b + a) return null;
+    return "kernel_size " + k + " (effective size " + e + " with dilation " + d + ") is larger than the padded input " +
+      (i + b + a) + " (input " + i + " + padding " + b + " + " + a + ")";
+  }
+  function resolvePads(st) {
+    var k = st.kernel, d = st.dilation;
+    if (st.padding === "valid") return [[0, 0], [0, 0]];
+    if (st.padding === "full") return [0, 1].map(function (ax) { var t = d[ax] * (k[ax] - 1); return [t, t]; });
+    if (st.padding === "same") return [0, 1].map(function (ax) { var t = d[ax] * (k[ax] - 1); return [t >> 1, t - (t >> 1)]; });
+    return [[st.padding[0], st.padding[0]], [st.padding[1], st.padding[1]]];
+  }
+  function validate(st) {
+    var m, ax, k = st.kernel, mode = st.mode;
+    if (mode === "correlate" || mode === "convolve") {
+      if (PMODES.indexOf(st.padding_mode) < 0) {
+        return "padding_mode must be one of 'zeros', 'reflect', 'replicate', 'circular', got '" + st.padding_mode + "'";
+      }
+      if ((m = ntupleMsg("stride", st.stride, 1)) || (m = ntupleMsg("dilation", st.dilation, 1))) return m;
+      if (typeof st.padding !== "string" && (m = ntupleMsg("padding", st.padding, 0))) return m;
+      if (st.padding === "same" && !(st.stride[0] === 1 && st.stride[1] === 1)) {
+        return "padding='same' is not supported for strided convolutions, got stride " + repr(st.stride);
+      }
+      var pads = resolvePads(st);
+      for (ax = 0; ax < 2; ax++) if ((m = fitsMsg(st.input[ax], k[ax], st.dilation[ax], pads[ax][0], pads[ax][1]))) return m;
+      for (ax = 0; ax < 2; ax++) {
+        var big = Math.max(pads[ax][0], pads[ax][1]), size = st.input[ax];
+        if (st.padding_mode === "reflect" && big >= size) {
+          return "padding " + big + " is too large for padding_mode 'reflect' on an axis of size " + size + ": it must be smaller than the size";
+        }
+        if (st.padding_mode === "circular" && big > size) {
+          return "padding " + big + " is too large for padding_mode 'circular' on an axis of size " + size + ": it must be at most the size";
+        }
+      }
+    } else if (mode === "transpose") {
+      if ((m = ntupleMsg("stride", st.stride, 1)) || (m = ntupleMsg("padding", st.padding, 0)) ||
+          (m = ntupleMsg("output_padding", st.output_padding, 0)) || (m = ntupleMsg("dilation", st.dilation, 1))) return m;
+      for (ax = 0; ax < 2; ax++) {
+        var s = st.stride[ax], a = st.output_padding[ax], dl = st.dilation[ax];
+        if (a >= s && a >= dl) {
+          return "output_padding must be smaller than either stride or dilation, got output_padding " + repr(st.output_padding) +
+            " with stride " + repr(st.stride) + " and dilation " + repr(st.dilation);
+        }
+        var o = s * (st.input[ax] - 1) - 2 * st.padding[ax] + dl * (k[ax] - 1) + a + 1;
+        if (o < 1) {
+          return "padding " + repr(st.padding) + " is too large: the transposed convolution of size " + st.input[ax] +
+            " with kernel_size " + k[ax] + ", stride " + s + " and dilation " + dl + " would have output size " + o;
+        }
+      }
+    } else {
+      var dil = mode === "avg-pool" ? [1, 1] : st.dilation;
+      if ((m = ntupleMsg("kernel_size", k, 1)) || (m = ntupleMsg("stride", st.stride, 1)) ||
+          (m = ntupleMsg("padding", st.padding, 0)) || (m = ntupleMsg("dilation", dil, 1))) return m;
+      for (ax = 0; ax < 2; ax++) {
+        var p = st.padding[ax];
+        if (p > (k[ax] >> 1)) return "padding must be at most half of kernel_size, got padding " + tuple(st.padding) + " with kernel_size " + tuple(k);
+        if (poolSize(st, ax) < 1 && (m = fitsMsg(st.input[ax], k[ax], dil[ax], p, p))) return m;
+      }
+    }
+    // The explorer's own ranges (the package has none).
+    var checks = [["input", st.input], ["kernel", st.kernel], ["stride", st.stride], ["dilation", st.dilation]];
+    if (typeof st.padding !== "string") checks.push(["padding", st.padding]);
+    if (mode === "transpose") checks.push(["output_padding", st.output_padding]);
+    for (var n = 0; n < checks.length; n++) {
+      var lim = LIMITS[checks[n][0]], v = checks[n][1];
+      if (v[0] < lim[0] || v[1] < lim[0] || v[0] > lim[1] || v[1] > lim[1]) {
+        return "the explorer takes " + checks[n][0] + " from " + lim[0] + " to " + lim[1] + ", got " + hw(v);
+      }
+    }
+    return null;
+  }
+  function poolSize(st, ax) {
+    var i = st.input[ax], k = st.kernel[ax], s = st.stride[ax], p = st.padding[ax];
+    var d = st.mode === "avg-pool" ? 1 : st.dilation[ax];
+    var span = i + 2 * p - d * (k - 1) - 1;
+    var o = (st.ceil_mode ? ceilDiv(span, s) : floorDiv(span, s)) + 1;
+    if (st.ceil_mode && (o - 1) * s >= i + p) o -= 1;
+    return o;
+  }
+  function padIndex(j, n, mode) {
+    if (j >= 0 && j < n) return j;
+    if (mode === "replicate") return j < 0 ? 0 : n - 1;
+    if (mode === "circular") return ((j % n) + n) % n;
+    if (mode === "reflect") return j < 0 ? -j : 2 * (n - 1) - j;
+    return -1;
+  }
+
+  /* Everything drawn: the grid the window slides over (padded; for transpose
+   * zero-inserted), the kernel as applied, the output and each output's taps. */
+  function compute(st) {
+    var H = st.input[0], W = st.input[1], kh = st.kernel[0], kw = st.kernel[1], x = st.x, mode = st.mode;
+    var r, c, res = {mode: mode};
+    if (mode === "correlate" || mode === "convolve") {
+      var pads = resolvePads(st), pm = st.padding_mode;
+      res.pads = pads;
+      res.grid = grid(H + pads[0][0] + pads[0][1], W + pads[1][0] + pads[1][1], function (gr, gc) {
+        var sr = padIndex(gr - pads[0][0], H, pm), sc = padIndex(gc - pads[1][0], W, pm);
+        var inside = gr >= pads[0][0] && gr < pads[0][0] + H && gc >= pads[1][0] && gc < pads[1][0] + W;
+        return {v: sr < 0 || sc < 0 ? 0 : x[sr][sc], src: sr < 0 || sc < 0 ? null : [sr, sc], pad: !inside};
+      });
+      res.kapp = mode === "convolve" ? grid(kh, kw, function (u, v) { return st.w[kh - 1 - u][kw - 1 - v]; }) : st.w;
+      res.step = st.stride; res.dil = st.dilation;
+      res.size = [0, 1].map(function (ax) {
+        return floorDiv(st.input[ax] + pads[ax][0] + pads[ax][1] - st.dilation[ax] * (st.kernel[ax] - 1) - 1, st.stride[ax]) + 1;
+      });
+    } else if (mode === "transpose") {
+      var s = st.stride, d = st.dilation, p = st.padding, a = st.output_padding;
+      var before = [0, 1].map(function (ax) { return d[ax] * (st.kernel[ax] - 1) - p[ax]; });
+      var dims = [0, 1].map(function (ax) { return (st.input[ax] - 1) * s[ax] + 1 + 2 * before[ax] + a[ax]; });
+      res.before = before;
+      res.grid = grid(dims[0], dims[1], function (gr, gc) {
+        var zr = gr - before[0], zc = gc - before[1];
+        var inside = zr >= 0 && zc >= 0 && zr <= (H - 1) * s[0] && zc <= (W - 1) * s[1];
+        if (inside && zr % s[0] === 0 && zc % s[1] === 0) return {v: x[zr / s[0]][zc / s[1]], src: [zr / s[0], zc / s[1]], pad: false};
+        return {v: 0, src: null, pad: !inside, zero: inside};
+      });
+      res.kapp = grid(kh, kw, function (u, v) { return st.w[kh - 1 - u][kw - 1 - v]; });
+      res.step = [1, 1]; res.dil = d;
+      res.size = [0, 1].map(function (ax) { return s[ax] * (st.input[ax] - 1) - 2 * p[ax] + d[ax] * (st.kernel[ax] - 1) + a[ax] + 1; });
+    } else {
+      var pp = st.padding, max = mode === "max-pool";
+      res.grid = grid(H + 2 * pp[0], W + 2 * pp[1], function (gr, gc) {
+        var sr = gr - pp[0], sc = gc - pp[1], inside = sr >= 0 && sc >= 0 && sr < H && sc < W;
+        return {v: inside ? x[sr][sc] : (max ? -Infinity : 0), src: inside ? [sr, sc] : null, pad: !inside};
+      });
+      res.step = st.stride; res.dil = max ? st.dilation : [1, 1];
+      res.size = [poolSize(st, 0), poolSize(st, 1)];
+    }
+    var G = res.grid, kapp = res.kapp, o = res.size, step = res.step, dl = res.dil;
+    res.taps = grid(o[0], o[1], function (i, j) {
+      var list = [];
+      for (var u = 0; u < kh; u++) for (var v = 0; v < kw; v++) {
+        var gr = i * step[0] + u * dl[0], gc = j * step[1] + v * dl[1];
+        if (gr < G.length && gc < G[0].length) list.push([gr, gc, u, v]);  // ceil_mode overhang: left out
+      }
+      return list;
+    });
+    res.out = grid(o[0], o[1], function (i, j) {
+      var taps = res.taps[i][j], t, acc;
+      if (mode === "max-pool") {
+        acc = -Infinity;
+        for (t = 0; t < taps.length; t++) acc = Math.max(acc, G[taps[t][0]][taps[t][1]].v);
+        return acc;
+      }
+      acc = 0;
+      if (mode === "avg-pool") {
+        var n = 0;
+        for (t = 0; t < taps.length; t++) {
+          var cell = G[taps[t][0]][taps[t][1]];
+          acc += cell.v;
+          if (!cell.pad || st.count_include_pad) n += 1;
+        }
+        return acc / n;
+      }
+      for (t = 0; t < taps.length; t++) acc += G[taps[t][0]][taps[t][1]].v * kapp[taps[t][2]][taps[t][3]];
+      return acc;
+    });
+    return res;
+  }
+
+  function formula(st, res, i, j) {
+    var taps = res.taps[i][j], G = res.grid, v = res.out[i][j], head = "output[" + i + ", " + j + "] = ";
+    var vals = taps.map(function (t) { return G[t[0]][t[1]].v; });
+    if (st.mode === "max-pool") return head + "max(" + vals.map(function (q) { return fmt(q); }).join(", ") + ") = " + fmt(v);
+    if (st.mode === "avg-pool") {
+      var n = taps.filter(function (t) { return !G[t[0]][t[1]].pad || st.count_include_pad; }).length;
+      return head + "(" + vals.map(term).join(" + ") + ") / " + n + " = " + fmt(v, true);
+    }
+    return head + taps.map(function (t, n) { return term(vals[n]) + "\u00b7" + term(res.kapp[t[2]][t[3]]); }).join(" + ") + " = " + fmt(v);
+  }
+
+  function sizeFormula(st, res) {
+    var names = ["height", "width"], lines = [];
+    for (var ax = 0; ax < 2; ax++) {
+      var i = st.input[ax], k = st.kernel[ax], s = st.stride[ax], d = st.mode === "avg-pool" ? 1 : st.dilation[ax], line;
+      if (st.mode === "transpose") {
+        var p = st.padding[ax], a = st.output_padding[ax];
+        line = "o = s\u00b7(i\u22121) \u2212 2p + d\u00b7(k\u22121) + a + 1 = " + s + "\u00b7(" + i + "\u22121) \u2212 2\u00b7" + p +
+          " + " + d + "\u00b7(" + k + "\u22121) + " + a + " + 1";
+      } else if (isPool(st.mode)) {
+        var q = st.padding[ax], r = st.ceil_mode ? "ceil" : "floor";
+        line = "o = " + r + "((i + 2p \u2212 d\u00b7(k\u22121) \u2212 1) / s) + 1 = " + r + "((" + i + " + 2\u00b7" + q + " \u2212 " + d +
+          "\u00b7(" + k + "\u22121) \u2212 1) / " + s + ") + 1";
+        if (st.ceil_mode && (ceilDiv(i + 2 * q - d * (k - 1) - 1, s)) * s >= i + q) line += " \u2212 1 (a last window starting in the right padding is dropped)";
+      } else {
+        var pb = res ? res.pads[ax] : [0, 0];
+        line = "o = \u230a(i + p_before + p_after \u2212 d\u00b7(k\u22121) \u2212 1) / s\u230b + 1 = \u230a(" + i + " + " + pb[0] + " + " + pb[1] +
+          " \u2212 " + d + "\u00b7(" + k + "\u22121) \u2212 1) / " + s + "\u230b + 1";
+        if (typeof st.padding === "string") line += " (padding='" + st.padding + "')";
+      }
+      lines.push(names[ax] + ": " + line + (res ? " = " + res.size[ax] : ""));
+    }
+    return lines;
+  }
+
+  // ------------------------------------------------------------- the code
+  function code(st, res) {
+    var m = st.mode, x = pyList(st.x), torch, scipy = null, cli;
+    var T = ["import torch", "import torch.nn.functional as F", "",
+      "x = torch.tensor(" + x + ", dtype=torch.float64)[None, None]"];
+    var opt = function (name, val) { return name + "=" + (typeof val === "string" ? "'" + val + "'" : repr(val)); };
+    if (m === "correlate" || m === "convolve") {
+      T.push("w = torch.tensor(" + pyList(st.w) + ", dtype=torch.float64)[None, None]");
+      var wexpr = m === "convolve" ? "w.flip(-2, -1)" : "w", pads = resolvePads(st), args;
+      if (st.padding_mode !== "zeros") {
+        T.push("x = F.pad(x, (" + [pads[1][0], pads[1][1], pads[0][0], pads[0][1]].join(", ") + "), mode='" + st.padding_mode + "')");
+        args = [opt("stride", st.stride), opt("dilation", st.dilation)];
+      } else {
+        var pv = st.padding === "full" ? [pads[0][0], pads[1][0]] : st.padding;
+        args = [opt("stride", st.stride), opt("padding", pv), opt("dilation", st.dilation)];
+        if (st.padding === "full") T.push("# padding='full' is d*(k-1) on each side: " + repr(pv));
+      }
+      T.push("y = F.conv2d(x, " + wexpr + ", " + args.join(", ") + ")");
+      if (m === "convolve") {
+        var S = ["import numpy as np", "from scipy import signal", "", "x = np.array(" + x + ", dtype=float)",
+          "w = np.array(" + pyList(st.w) + ", dtype=float)"];
+        if (!(st.dilation[0] === 1 && st.dilation[1] === 1)) {
+          S.push("wd = np.zeros((" + (st.dilation[0] * (st.kernel[0] - 1) + 1) + ", " + (st.dilation[1] * (st.kernel[1] - 1) + 1) + "))",
+            "wd[::" + st.dilation[0] + ", ::" + st.dilation[1] + "] = w  # dilation: zeros between the taps", "w = wd");
+        }
+        if (pads[0][0] || pads[0][1] || pads[1][0] || pads[1][1]) {
+          S.push("x = np.pad(x, ((" + pads[0].join(", ") + "), (" + pads[1].join(", ") + ")), mode='" + NP_PAD[st.padding_mode] + "')");
+        }
+        S.push("y = signal.convolve2d(x, w, mode='valid')" + (eq(st.stride) && st.stride[0] === 1 ? "" : "[::" + st.stride[0] + ", ::" + st.stride[1] + "]"), "print(y)");
+        scipy = S.join("\n");
+      }
+    } else if (m === "transpose") {
+      T.push("w = torch.tensor(" + pyList(st.w) + ", dtype=torch.float64)[None, None]");
+      T.push("y = F.conv_transpose2d(x, w, " + [opt("stride", st.stride), opt("padding", st.padding),
+        opt("output_padding", st.output_padding), opt("dilation", st.dilation)].join(", ") + ")");
+    } else if (m === "max-pool") {
+      T.push("y = F.max_pool2d(x, " + [opt("kernel_size", st.kernel), opt("stride", st.stride), opt("padding", st.padding),
+        opt("dilation", st.dilation), "ceil_mode=" + (st.ceil_mode ? "True" : "False")].join(", ") + ")");
+    } else {
+      T.push("y = F.avg_pool2d(x, " + [opt("kernel_size", st.kernel), opt("stride", st.stride), opt("padding", st.padding),
+        "ceil_mode=" + (st.ceil_mode ? "True" : "False"), "count_include_pad=" + (st.count_include_pad ? "True" : "False")].join(", ") + ")");
+    }
+    T.push("print(y[0, 0])");
+    // The CLI draws at most 12 cells per input axis, 16 per padded axis, 160 steps.
+    var why = null, G = res.grid;
+    if (st.input[0] > 12 || st.input[1] > 12) why = "inputs of at most 12\u00d712 cells";
+    else if (G.length > 16 || G[0].length > 16) why = "a padded (or zero-inserted) input of at most 16 cells per axis";
+    else if (res.size[0] * res.size[1] > 150 || st.input[0] * st.input[1] > 150) why = "at most 160 steps (frames)";
+    else if (m === "avg-pool" && !st.count_include_pad) why = "average pooling with count_include_pad=True only (it has no option for False)";
+    if (why) {
+      cli = "# Not expressible with the CLI: `conv-explained animate` draws " + why + ".\n# Its size arithmetic for this layer:\n" +
+        "conv-explained shape " + (m === "transpose" ? "transpose" : isPool(m) ? "pool" : "conv") + " --input " + hw(st.input) +
+        " --kernel " + hw(st.kernel) + " --stride " + hw(st.stride) + " --padding " + (typeof st.padding === "string" ? st.padding : hw(st.padding)) +
+        (m === "avg-pool" ? "" : " --dilation " + hw(st.dilation)) + (m === "transpose" ? " --output-padding " + hw(st.output_padding) : "") +
+        (isPool(m) && st.ceil_mode ? " --ceil-mode" : "");
+    } else {
+      var save = "np.save('x.npy', np.array(" + x + "))" + (isPool(m) ? "" : "; np.save('w.npy', np.array(" + pyList(st.w) + "))");
+      var c = ["conv-explained animate " + m, "--values-from x.npy"];
+      if (isPool(m)) c.push("--kernel " + hw(st.kernel)); else c.push("--kernel-from w.npy");
+      c.push("--stride " + hw(st.stride), "--padding " + (typeof st.padding === "string" ? st.padding : hw(st.padding)));
+      if (m !== "avg-pool") c.push("--dilation " + hw(st.dilation));
+      if (m === "transpose") c.push("--output-padding " + hw(st.output_padding));
+      if ((m === "correlate" || m === "convolve") && st.padding_mode !== "zeros") c.push("--padding-mode " + st.padding_mode);
+      if (isPool(m) && st.ceil_mode) c.push("--ceil-mode");
+      c.push("--out explorer.gif");
+      cli = "python -c \"import numpy as np; " + save + "\"\n" + c.join(" ");
+    }
+    return {torch: T.join("\n"), scipy: scipy, cli: cli};
+  }
+
+  // -------------------------------------------------------------- the view
+  var HTML = '<form class="cx-controls" novalidate>' +
+    '<label>Mode <select name="mode">' + MODES.map(function (m) { return "<option>" + m + "</option>"; }).join("") + "</select></label>" +
+    '<label>Preset <select name="preset"><option value="">(none)</option></select></label>' +
+    '<fieldset><legend>Sizes (height \u00d7 width)</legend>' +
+    ["input", "kernel", "stride", "dilation", "padding", "output_padding"].map(function (k) {
+      var lim = LIMITS[k];
+      return '<span class="cx-pair" data-for="' + k + '">' + k.replace("_", " ") + " " +
+        ["height", "width"].map(function (a, ax) {
+          return '<input type="number" name="' + k + ax + '" min="' + lim[0] + '" max="' + lim[1] + '" aria-label="' + k.replace("_", " ") + " " + a + '">';
+        }).join("\u00d7") + "</span>";
+    }).join("") +
+    '<label data-for="padword">padding rule <select name="padword"><option value="">numbers</option><option>valid</option><option>same</option><option>full</option></select></label>' +
+    "</fieldset><fieldset><legend>Options</legend>" +
+    '<label data-for="padding_mode">padding_mode <select name="padding_mode">' + PMODES.map(function (m) { return "<option>" + m + "</option>"; }).join("") + "</select></label>" +
+    '<label data-for="ceil_mode"><input type="checkbox" name="ceil_mode"> ceil_mode</label>' +
+    '<label data-for="count_include_pad"><input type="checkbox" name="count_include_pad"> count_include_pad</label>' +
+    '<label>seed <input type="number" name="seed" min="0" max="999999"></label> <button type="button" name="reseed">New random values</button>' +
+    "</fieldset></form>" +
+    '<div class="cx-alert" role="alert"></div>' +
+    '<p class="cx-size"></p>' +
+    '<div class="cx-grids"></div>' +
+    '<div class="cx-steps"><button type="button" name="play" aria-pressed="false">Play</button>' +
+    '<label>step <input type="range" name="step" min="0" max="0" value="0"></label> <output class="cx-stepout"></output>' +
+    '<label>speed <select name="speed">' + SPEEDS.map(function (s) { return "<option" + (s === 1 ? " selected" : "") + ' value="' + s + '">' + s + "\u00d7</option>"; }).join("") + "</select></label></div>" +
+    '<p class="cx-formula" aria-live="polite"></p>' +
+    '<details class="cx-code" open><summary>Code for this state</summary><div class="cx-codes"></div></details>';
+
+  function Explorer(root, config, presets) {
+    this.root = root; this.presets = presets; this.urlState = root.getAttribute("data-url-state") === "true";
+    this.id = "cx" + (++uid);
+    root.innerHTML = HTML;
+    this.form = root.querySelector("form");
+    var sel = this.form.elements.preset;
+    Object.keys(presets).forEach(function (k) { sel.appendChild(el("option", {value: k}, presets[k].title)); });
+    this.active = [0, 0]; this.step = -1; this.timer = null;
+    var st = defaults(), self = this;
+    try {
+      // A page address with a state replaces the page's own start state.
+      if (this.urlState && location.search.length > 1) st = fromParams(new URLSearchParams(location.search), presets, st);
+      else st = fromParams(new URLSearchParams(config), presets, st);
+      this.parseError = null;
+    } catch (e) { this.parseError = e.message; }
+    this.set(st, false);
+    this.form.addEventListener("change", function (ev) { self.onControl(ev.target); });
+    this.form.elements.reseed.addEventListener("click", function () {
+      var s = self.state; s.seed = (s.seed * 48271 + 11) % 999983; s.x = null; s.w = null; self.set(s, true);
+    });
+    root.querySelector("[name=play]").addEventListener("click", function () { self.toggle(); });
+    root.querySelector("[name=step]").addEventListener("input", function (ev) { self.stop(); self.goStep(+ev.target.value); });
+    var grids = root.querySelector(".cx-grids");
+    grids.addEventListener("focusin", function (ev) { self.onFocus(ev.target); });
+    grids.addEventListener("mouseover", function (ev) { if (ev.target.tagName === "TD") self.onFocus(ev.target); });
+    grids.addEventListener("keydown", function (ev) { self.onKey(ev); });
+    grids.addEventListener("focusout", function (ev) { if (ev.target.isContentEditable) self.onEdit(ev.target); });
+    if (this.urlState) window.addEventListener("popstate", function () { self.reload(); });
+  }
+
+  Explorer.prototype.reload = function () {
+    try { var st = fromParams(new URLSearchParams(location.search), this.presets, defaults()); this.parseError = null; this.set(st, false); }
+    catch (e) { this.parseError = e.message; this.set(this.state, false); }
+  };
+
+  Explorer.prototype.set = function (st, push) {
+    var pr = st.mode;
+    if (!st.x || st.x.length !== st.input[0] || st.x[0].length !== st.input[1]) st.x = resized(st.x, st.input[0], st.input[1], fillX(st));
+    if (!isPool(pr) && (!st.w || st.w.length !== st.kernel[0] || st.w[0].length !== st.kernel[1])) st.w = resized(st.w, st.kernel[0], st.kernel[1], fillW(st));
+    this.state = st;
+    if (push && this.urlState && history.replaceState) { try { history.replaceState(null, "", toQuery(st)); } catch (e) { /* file:// in some browsers */ } }
+    this.syncControls();
+    this.render();
+  };
+
+  Explorer.prototype.syncControls = function () {
+    var st = this.state, f = this.form.elements, mode = st.mode;
+    f.mode.value = mode;
+    ["input", "kernel", "stride", "dilation", "output_padding"].forEach(function (k) { f[k + "0"].value = st[k][0]; f[k + "1"].value = st[k][1]; });
+    var word = typeof st.padding === "string";
+    f.padword.value = word ? st.padding : "";
+    f.padding0.value = word ? "" : st.padding[0]; f.padding1.value = word ? "" : st.padding[1];
+    f.padding0.disabled = f.padding1.disabled = word;
+    f.padding_mode.value = st.padding_mode; f.ceil_mode.checked = st.ceil_mode; f.count_include_pad.checked = st.count_include_pad;
+    f.seed.value = st.seed;
+    var show = {padding_mode: mode === "correlate" || mode === "convolve", padword: mode === "correlate" || mode === "convolve",
+      output_padding: mode === "transpose", ceil_mode: isPool(mode), count_include_pad: mode === "avg-pool", dilation: mode !== "avg-pool"};
+    for (var k in show) this.form.querySelector('[data-for="' + k + '"]').hidden = !show[k];
+  };
+
+  Explorer.prototype.onControl = function (t) {
+    var st = this.state, f = this.form.elements, name = t.name;
+    if (name === "preset") { if (t.value) { this.set(applyPreset(st, this.presets[t.value]), true); t.value = ""; } return; }
+    if (name === "speed") { if (this.timer) { this.stop(); this.toggle(); } return; }
+    if (!name || name === "step") return;
+    var num = function (k) { return parseInt(f[k].value, 10); };
+    var prevPool = isPool(st.mode);
+    st.mode = f.mode.value;
+    ["input", "kernel", "stride", "dilation", "output_padding"].forEach(function (k) {
+      var a = num(k + "0"), b = num(k + "1");
+      if (isFinite(a) && isFinite(b)) st[k] = [a, b];
+    });
+    if (f.padword.value) st.padding = f.padword.value;
+    else { var p0 = num("padding0"), p1 = num("padding1"); st.padding = [isFinite(p0) ? p0 : 0, isFinite(p1) ? p1 : 0]; }
+    if ((st.mode === "transpose" || isPool(st.mode)) && typeof st.padding === "string") st.padding = [0, 0];
+    if (isPool(st.mode) && !prevPool) st.stride = st.kernel.slice();
+    st.padding_mode = f.padding_mode.value; st.ceil_mode = f.ceil_mode.checked; st.count_include_pad = f.count_include_pad.checked;
+    var seed = num("seed");
+    if (isFinite(seed) && seed >= 0 && seed !== st.seed) { st.seed = seed; st.x = null; st.w = null; }
+    this.parseError = null;
+    this.set(st, true);
+  };
+
+  Explorer.prototype.render = function () {
+    var st = this.state, root = this.root, alert = root.querySelector(".cx-alert"), grids = root.querySelector(".cx-grids");
+    var message = this.parseError || validate(st);
+    this.res = null;
+    var res = message ? null : compute(st);
+    alert.textContent = message || "";
+    alert.hidden = !message;
+    root.querySelector(".cx-size").textContent = "Output size \u2014 " + sizeFormula(st, res).join("; ");
+    var figures = [], html;
+    var table = function (name, caption, rows, cls) {
+      html = [];
+      figures.push(html);
+      html.push('<figure class="cx-grid"><table data-grid="' + name + '"><caption>' + caption + "</caption><tbody>");
+      rows.forEach(function (row, r) {
+        html.push("<tr>");
+        row.forEach(function (cell, c) { html.push(cls(cell, r, c)); });
+        html.push("</tr>");
+      });
+      html.push("</tbody></table></figure>");
+    };
+    var inputCell = function (cell, r, c) {
+      return '<td contenteditable="true" inputmode="decimal" data-r="' + r + '" data-c="' + c + '" data-i="' + r + '" data-j="' + c +
+        '" aria-label="x[' + r + ", " + c + ']">' + fmt(cell) + "</td>";
+    };
+    if (res && st.mode !== "transpose") {
+      table("input", "input x (" + st.input.join("\u00d7") + "), padding hatched", res.grid, function (cell, r, c) {
+        if (cell.pad) return '<td class="cx-pad" data-r="' + r + '" data-c="' + c + '" title="padding">' + fmt(cell.v) + "</td>";
+        return inputCell(cell.v, r, c).replace(/data-i="\d+" data-j="\d+"/, 'data-i="' + cell.src[0] + '" data-j="' + cell.src[1] + '"')
+          .replace(/aria-label="[^"]*"/, 'aria-label="x[' + cell.src[0] + ", " + cell.src[1] + ']"');
+      });
+    } else {
+      table("input", "input x (" + st.input.join("\u00d7") + ")", st.x, function (v, r, c) { return inputCell(v, r, c); });
+    }
+    if (!isPool(st.mode)) {
+      table("kernel", "kernel w (" + st.kernel.join("\u00d7") + "), as given", st.w, function (v, r, c) {
+        return '<td contenteditable="true" inputmode="decimal" data-k="1" data-r="' + r + '" data-c="' + c + '" aria-label="w[' + r + ", " + c + ']">' + fmt(v) + "</td>";
+      });
+      if (res && st.mode !== "correlate") {
+        table("kernel-applied", "kernel as applied (flipped)", res.kapp, function (v, r, c) { return '<td data-u="' + r + '" data-v="' + c + '">' + fmt(v) + "</td>"; });
+      }
+    }
+    if (res && st.mode === "transpose") {
+      table("direct", "zero-inserted, padded input (direct view)", res.grid, function (cell, r, c) {
+        var cls = cell.pad ? "cx-pad" : cell.zero ? "cx-zero" : "";
+        return '<td class="' + cls + '" data-r="' + r + '" data-c="' + c + '">' + fmt(cell.v) + "</td>";
+      });
+    }
+    if (res) {
+      var avg = st.mode === "avg-pool";
+      table("output", "output (" + res.size.join("\u00d7") + ")", res.out, function (v, r, c) {
+        return '<td tabindex="-1" data-o="1" data-r="' + r + '" data-c="' + c + '" aria-label="output[' + r + ", " + c + "] = " + fmt(v, avg) + '">' + fmt(v, avg) + "</td>";
+      });
+    }
+    // Only the tables whose text changed are rebuilt: less to lay out.
+    figures = figures.map(function (f) { return f.join(""); });
+    var last = this.figures || [];
+    if (last.length !== figures.length || grids.children.length !== figures.length) grids.innerHTML = figures.join("");
+    else for (var n = 0; n < figures.length; n++) if (figures[n] !== last[n]) grids.children[n].outerHTML = figures[n];
+    this.figures = figures;
+    this.res = res;
+    var codes = root.querySelector(".cx-codes");
+    codes.innerHTML = "";
+    if (res) {
+      var c = code(st, res);
+      [["torch", "PyTorch (torch.nn.functional)", c.torch], ["scipy", "SciPy (true convolution)", c.scipy], ["cli", "Verified GIF with the command line", c.cli]]
+        .forEach(function (item) {
+          if (!item[2]) return;
+          var box = el("div", {"class": "cx-snippet", "data-code": item[0]});
+          box.appendChild(el("p", null, item[1]));
+          var pre = el("pre"); pre.appendChild(el("code", null, item[2])); box.appendChild(pre);
+          var btn = el("button", {type: "button"}, "Copy");
+          btn.addEventListener("click", function () { copy(item[2], btn); });
+          box.appendChild(btn);
+          codes.appendChild(box);
+        });
+    } else {
+      codes.appendChild(el("p", null, "No code: this state is refused (see the message above)."));
+    }
+    var range = root.querySelector("[name=step]"), n = res ? res.size[0] * res.size[1] : 0;
+    range.max = Math.max(n - 1, 0); range.disabled = !res;
+    root.querySelector("[name=play]").disabled = !res;
+    this.stop();
+    this.step = -1;
+    if (res) {
+      this.active = [Math.min(this.active[0], res.size[0] - 1), Math.min(this.active[1], res.size[1] - 1)];
+      range.value = this.active[0] * res.size[1] + this.active[1];
+      var first = grids.querySelector('[data-grid="output"] td[data-r="' + this.active[0] + '"][data-c="' + this.active[1] + '"]');
+      if (first) first.tabIndex = 0;
+      this.highlight(this.active[0], this.active[1], false);
+    } else {
+      root.querySelector(".cx-formula").textContent = "";
+      root.querySelector(".cx-stepout").textContent = "";
+    }
+    var link = root.querySelector(".cx-open");
+    if (!this.urlState) {
+      if (!link) { link = el("a", {"class": "cx-open"}, "Open this state in the explorer"); root.appendChild(link); }
+      link.href = (root.getAttribute("data-explorer") || "explorer.html") + toQuery(st);
+    }
+  };
+
+  function copy(text, btn) {
+    var done = function () { btn.textContent = "Copied"; setTimeout(function () { btn.textContent = "Copy"; }, 1500); };
+    if (navigator.clipboard && window.isSecureContext) { navigator.clipboard.writeText(text).then(done, function () { fallback(); }); return; }
+    fallback();
+    function fallback() {
+      var area = el("textarea", {"aria-hidden": "true"}); area.value = text; area.style.position = "fixed"; area.style.opacity = "0";
+      document.body.appendChild(area); area.select();
+      try { document.execCommand("copy"); done(); } catch (e) { btn.textContent = "Select and copy by hand"; }
+      document.body.removeChild(area);
+    }
+  }
+
+  Explorer.prototype.clear = function () {
+    var marked = this.root.querySelectorAll(".cx-hl, .cx-cur, .cx-pending, .cx-feeds");
+    for (var n = 0; n < marked.length; n++) marked[n].classList.remove("cx-hl", "cx-cur", "cx-pending", "cx-feeds");
+  };
+
+  /* Output (i, j): its window lit in the grid it slides over, the formula spoken. */
+  Explorer.prototype.highlight = function (i, j, stepping) {
+    var res = this.res, st = this.state, root = this.root;
+    if (!res) return;
+    this.clear();
+    this.active = [i, j];
+    var gname = st.mode === "transpose" ? "direct" : "input";
+    var g = root.querySelector('[data-grid="' + gname + '"]'), out = root.querySelector('[data-grid="output"]');
+    res.taps[i][j].forEach(function (t) {
+      var cell = g.querySelector('td[data-r="' + t[0] + '"][data-c="' + t[1] + '"]');
+      if (cell) cell.classList.add("cx-hl");
+      var kc = root.querySelector('[data-grid="' + (st.mode === "correlate" ? "kernel" : "kernel-applied") + '"] td[data-' +
+        (st.mode === "correlate" ? 'r="' : 'u="') + t[2] + '"][data-' + (st.mode === "correlate" ? 'c="' : 'v="') + t[3] + '"]');
+      if (kc) kc.classList.add("cx-hl");
+    });
+    var w = res.size[1], k = i * w + j;
+    var cells = out.querySelectorAll("td");
+    for (var n = 0; n < cells.length; n++) {
+      if (stepping && n > k) cells[n].classList.add("cx-pending");
+      cells[n].tabIndex = n === k ? 0 : -1;
+    }
+    cells[k].classList.add("cx-cur");
+    root.querySelector(".cx-formula").textContent = formula(st, res, i, j);
+    root.querySelector(".cx-stepout").textContent = "step " + (k + 1) + " of " + cells.length;
+    root.querySelector("[name=step]").value = k;
+  };
+
+  /* Input cell (r, c): every output it feeds (for transpose: its stamp). */
+  Explorer.prototype.feeds = function (r, c) {
+    var res = this.res, root = this.root, st = this.state;
+    if (!res) return;
+    this.clear();
+    var out = root.querySelector('[data-grid="output"]'), n = 0, terms = [];
+    for (var i = 0; i < res.size[0]; i++) for (var j = 0; j < res.size[1]; j++) {
+      var hit = res.taps[i][j].filter(function (t) { var s = res.grid[t[0]][t[1]].src; return s && s[0] === r && s[1] === c; });
+      if (hit.length) {
+        n++;
+        out.querySelector('td[data-r="' + i + '"][data-c="' + j + '"]').classList.add("cx-feeds");
+        if (st.mode === "transpose") terms.push("output[" + i + ", " + j + "] += " + term(st.x[r][c]) + "\u00b7" + term(res.kapp[hit[0][2]][hit[0][3]]));
+      }
+    }
+    var text = "x[" + r + ", " + c + "] = " + fmt(st.x[r][c]) + " feeds " + n + " output" + (n === 1 ? "" : "s");
+    if (st.mode === "transpose") text = "x[" + r + ", " + c + "] = " + fmt(st.x[r][c]) + " stamps " + fmt(st.x[r][c]) + "\u00b7w into the output: " + (terms.join(", ") || "nothing (cropped by the padding)");
+    root.querySelector(".cx-formula").textContent = text;
+  };
+
+  Explorer.prototype.onFocus = function (t) {
+    if (!t || t.tagName !== "TD") return;
+    var r = +t.getAttribute("data-r"), c = +t.getAttribute("data-c");
+    if (t.hasAttribute("data-o")) { this.stop(); this.highlight(r, c, false); } else if (t.hasAttribute("data-i")) this.feeds(+t.getAttribute("data-i"), +t.getAttribute("data-j"));
+  };
+
+  Explorer.prototype.onKey = function (ev) {
+    var t = ev.target;
+    if (t.isContentEditable && ev.key === "Enter") { ev.preventDefault(); t.blur(); return; }
+    if (t.isContentEditable && ev.key === "Escape") { t.textContent = t.getAttribute("data-was") || t.textContent; t.blur(); return; }
+    if (!t.hasAttribute || !t.hasAttribute("data-o") || !this.res) return;
+    var d = {ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1]}[ev.key];
+    var i = this.active[0], j = this.active[1];
+    if (ev.key === "Home") { i = 0; j = 0; } else if (ev.key === "End") { i = this.res.size[0] - 1; j = this.res.size[1] - 1; } else if (!d) return;
+    else { i = Math.max(0, Math.min(this.res.size[0] - 1, i + d[0])); j = Math.max(0, Math.min(this.res.size[1] - 1, j + d[1])); }
+    ev.preventDefault();
+    var next = this.root.querySelector('[data-grid="output"] td[data-r="' + i + '"][data-c="' + j + '"]');
+    if (next) next.focus();
+  };
+
+  Explorer.prototype.onEdit = function (t) {
+    var text = t.textContent.trim().replace(NBSP_MINUS, "-"), v = parseFloat(text), st = this.state;
+    var r = +t.getAttribute("data-i"), c = +t.getAttribute("data-j"), isK = t.hasAttribute("data-k");
+    if (isK) { r = +t.getAttribute("data-r"); c = +t.getAttribute("data-c"); }
+    var target = isK ? st.w : st.x;
+    if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(text) || !isFinite(v)) { t.textContent = fmt(target[r][c]); return; }
+    if (v === target[r][c]) return;
+    target[r][c] = v;
+    this.set(st, true);
+  };
+
+  Explorer.prototype.goStep = function (k) {
+    if (!this.res) return;
+    var w = this.res.size[1];
+    this.step = k;
+    this.highlight(Math.floor(k / w), k % w, true);
+  };
+  Explorer.prototype.toggle = function () {
+    var btn = this.root.querySelector("[name=play]"), self = this;
+    if (this.timer) { this.stop(); return; }
+    if (!this.res) return;
+    var n = this.res.size[0] * this.res.size[1];
+    var speed = +this.root.querySelector("[name=speed]").value || 1;
+    if (this.step < 0 || this.step >= n - 1) this.step = -1;
+    btn.textContent = "Pause"; btn.setAttribute("aria-pressed", "true");
+    this.timer = setInterval(function () {
+      if (self.step >= n - 1) { self.stop(); self.highlight(self.active[0], self.active[1], false); return; }
+      self.goStep(self.step + 1);
+    }, 800 / speed);
+  };
+  Explorer.prototype.stop = function () {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    var btn = this.root.querySelector("[name=play]");
+    btn.textContent = "Play"; btn.setAttribute("aria-pressed", "false");
+  };
+
+  // ----------------------------------------------------------------- start
+  function start() {
+    var data = document.querySelector("script[data-conv-explorer-presets]"), presets = {};
+    if (data) { try { presets = JSON.parse(data.textContent); } catch (e) { presets = {}; } }
+    var roots = document.querySelectorAll(".conv-explorer"), list = [];
+    for (var n = 0; n < roots.length; n++) list.push(new Explorer(roots[n], roots[n].getAttribute("data-config") || "", presets));
+    window.convExplorer = {instances: list, compute: compute, validate: validate, toQuery: toQuery, version: 1};
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
+})();
