@@ -16,13 +16,14 @@ __all__ = [
     "as_array",
     "check_int",
     "check_spatial_rank",
+    "is_int",
     "ntuple",
 ]
 
 _KIND_WORDS = {0: "a non-negative integer", 1: "a positive integer"}
 
 
-def _is_int(value: object) -> bool:
+def is_int(value: object) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_)
 
 
@@ -37,7 +38,7 @@ def check_int(name: str, value: object, *, minimum: int = 1) -> int:
     ValueError: stride must be a positive integer, got 0
     """
     words = _KIND_WORDS.get(minimum, f"an integer >= {minimum}")
-    if not _is_int(value):
+    if not is_int(value):
         raise TypeError(f"{name} must be {words}, got {value!r}")
     if value < minimum:
         raise ValueError(f"{name} must be {words}, got {value!r}")
@@ -57,11 +58,11 @@ def ntuple(name: str, value: object, n: int, *, minimum: int = 1) -> tuple[int, 
     ValueError: padding must be a non-negative integer or a tuple of 2 of them, got (1, -1)
     """
     words = _KIND_WORDS.get(minimum, f"an integer >= {minimum}")
-    if _is_int(value):
+    if is_int(value):
         return (check_int(name, value, minimum=minimum),) * n
     if isinstance(value, Sequence) and not isinstance(value, str):
         items = tuple(value)
-        if len(items) == n and all(_is_int(v) for v in items):
+        if len(items) == n and all(is_int(v) for v in items):
             if all(v >= minimum for v in items):
                 return tuple(int(v) for v in items)
             raise ValueError(f"{name} must be {words} or a tuple of {n} of them, got {value!r}")

@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from . import shapes
 from .render import Animation, animate, compare
 from .render.gif import atomic_write, written
 
@@ -184,8 +185,8 @@ def _arithmetic_cases() -> list[Case]:
             )
         )
     for n, (name, i, k, s, p) in enumerate(_ARITHMETIC):
-        o = (i + 2 * p - k) // s + 1
-        extra = (i + 2 * p - k) % s
+        o = shapes.conv_output_size(i, k, stride=s, padding=p)
+        extra = shapes.conv_transpose_output_padding(i, o, k, stride=s, padding=p)
         params: dict[str, Any] = {"stride": s, "padding": p}
         if extra:
             params["output_padding"] = extra

@@ -33,17 +33,22 @@ from ._validate import check_int, ntuple
 
 __all__ = [
     "conv_output_size",
+    "conv_transpose_direct_padding",
     "conv_transpose_output_padding",
     "conv_transpose_output_size",
+    "conv_transpose_uncropped_size",
     "full_padding",
     "pool_output_size",
+    "pool_padding",
     "receptive_field",
     "resolve_padding",
     "same_padding",
+    "zero_insertion_size",
 ]
 
 Size = int | Sequence[int]
-PaddingSpec = int | Sequence[int] | str
+Pairs = Sequence[tuple[int, int]]
+PaddingSpec = int | Sequence[int] | Pairs | str
 
 _PADDING_WORDS = ("valid", "same", "full")
 
@@ -140,8 +145,9 @@ def resolve_padding(
 
     Parameters
     ----------
-    padding : int, tuple of int, or {"valid", "same", "full"}
-        As in :func:`torch.nn.functional.conv2d`, plus ``"full"``.
+    padding : int, tuple of int, tuple of (int, int), or {"valid", "same", "full"}
+        As in :func:`torch.nn.functional.conv2d`, plus ``"full"`` and
+        explicit ``(before, after)`` pairs, one per axis.
     kernel_size, stride, dilation : int or tuple of int
         The other options of the convolution; ``"same"`` needs stride 1.
 
@@ -164,6 +170,8 @@ def resolve_padding(
     ((1, 2),)
     >>> resolve_padding("full", (3, 2), dilation=(1, 2))
     ((2, 2), (2, 2))
+    >>> resolve_padding(((0, 1), (2, 2)), (3, 3))
+    ((0, 1), (2, 2))
     """
     rank = _rank(kernel_size, stride, dilation, padding)
     n = rank or 1
@@ -189,8 +197,28 @@ def resolve_padding(
             return tuple(result)  # type: ignore[arg-type]
         full = full_padding(ks, dilation=ds)
         return tuple((p, p) for p in full)  # type: ignore[union-attr]
+    if _is_pairs(padding):
+        return _check_pairs(padding, n)  # type: ignore[arg-type]
     ps = ntuple("padding", padding, n, minimum=0)
     return tuple((p, p) for p in ps)
+
+
+def _is_pairs(padding: object) -> bool:
+    return (
+        isinstance(padding, Sequence)
+        and not isinstance(padding, str)
+        and any(isinstance(p, Sequence) for p in padding)
+    )
+
+
+def _check_pairs(padding: Pairs, n: int) -> tuple[tuple[int, int], ...]:
+    words = f"padding must be {n} (before, after) pairs of non-negative integers"
+    if len(padding) != n or not all(
+        isinstance(p, Sequence) and not isinstance(p, str) and len(p) == 2 for p in padding
+    ):
+        raise ValueError(f"{words}, got {padding!r}")
+    pairs = tuple(tuple(ntuple("padding", tuple(p), 2, minimum=0)) for p in padding)
+    return pairs  # type: ignore[return-value]
 
 
 def _check_fits(i: int, k: int, d: int, before: int, after: int) -> None:
@@ -233,9 +261,9 @@ def conv_output_size(
         Kernel size.
     stride : int or tuple of int, optional
         Step between neighbouring kernel positions.
-    padding : int, tuple of int, or {"valid", "same", "full"}, optional
-        Zero padding on both sides, or one of the named rules
-        (see :func:`resolve_padding`).
+    padding : int, tuple of int, tuple of (int, int), or {"valid", "same", "full"}, optional
+        Zero padding on both sides, ``(before, after)`` pairs, or one of the
+        named rules (see :func:`resolve_padding`).
     dilation : int or tuple of int, optional
         Spacing between kernel taps; 1 means contiguous.
 
@@ -266,6 +294,8 @@ def conv_output_size(
     (3, 3)
     >>> conv_output_size(6, 4, padding="same")
     6
+    >>> conv_output_size((5,), (2,), padding=((0, 1),))
+    (5,)
     """
     rank = _rank(i, k, stride, padding, dilation)
     n = rank or 1
@@ -273,7 +303,7 @@ def conv_output_size(
     ks = ntuple("kernel_size", k, n)
     ss = ntuple("stride", stride, n)
     ds = ntuple("dilation", dilation, n)
-    pads = resolve_padding(padding, ks, stride=stride, dilation=dilation)
+    pads = resolve_padding(padding, ks, stride=ss, dilation=ds)
     out = []
     for ii, kk, s, d, (before, after) in zip(ins, ks, ss, ds, pads, strict=True):
         _check_fits(ii, kk, d, before, after)
@@ -488,6 +518,136 @@ def pool_output_size(
             _check_fits(ii, kk, d, p, p)
         out.append(size)
     return _out(out, rank)
+
+
+def pool_padding(
+    i: Size,
+    k: Size,
+    *,
+    stride: Size | None = None,
+    padding: Size = 0,
+    dilation: Size = 1,
+    ceil_mode: bool = False,
+) -> tuple[tuple[int, int], ...]:
+    r"""``(before, after)`` per axis: the pooling padding, widened for ``ceil_mode``.
+
+    A pooling window reads the input padded by ``padding`` on both sides;
+    with ``ceil_mode`` the last window may reach further past the end (the
+    overhang, which no output counts). This is the padding that puts every
+    window tap inside the array.
+
+    Examples
+    --------
+    >>> pool_padding(5, 2)
+    ((0, 0),)
+    >>> pool_padding(5, 2, ceil_mode=True)
+    ((0, 1),)
+    >>> pool_padding((6, 7), 3, stride=2, padding=1)
+    ((1, 1), (1, 1))
+    """
+    rank = _rank(i, k, stride, padding, dilation)
+    n = rank or 1
+    ins = ntuple("input size", i, n)
+    ks = ntuple("kernel_size", k, n)
+    ss = ks if stride is None else ntuple("stride", stride, n)
+    ps = ntuple("padding", padding, n, minimum=0)
+    ds = ntuple("dilation", dilation, n)
+    out = pool_output_size(ins, ks, stride=ss, padding=ps, dilation=ds, ceil_mode=ceil_mode)
+    pairs = []
+    for ii, o, kk, s, p, d in zip(ins, out, ks, ss, ps, ds, strict=True):  # type: ignore[call-overload]
+        reach = (o - 1) * s + d * (kk - 1) + 1  # one past the last tap, padded coordinates
+        pairs.append((p, max(p, reach - ii - p)))
+    return tuple(pairs)
+
+
+def zero_insertion_size(i: Size, stride: Size) -> int | tuple[int, ...]:
+    r"""Size after inserting ``stride - 1`` zeros between neighbouring cells: :math:`s(i-1)+1`.
+
+    Examples
+    --------
+    >>> zero_insertion_size(3, 2)
+    5
+    >>> zero_insertion_size((2, 4), (3, 1))
+    (4, 4)
+    """
+    rank = _rank(i, stride)
+    n = rank or 1
+    ins = ntuple("input size", i, n)
+    ss = ntuple("stride", stride, n)
+    return _out([s * (ii - 1) + 1 for ii, s in zip(ins, ss, strict=True)], rank)
+
+
+def conv_transpose_uncropped_size(
+    i: Size,
+    k: Size,
+    *,
+    stride: Size = 1,
+    padding: Size = 0,
+    output_padding: Size = 0,
+    dilation: Size = 1,
+) -> int | tuple[int, ...]:
+    r"""Size of a transposed convolution's sum of stamps before ``padding`` crops it.
+
+    The stamps cover :math:`s(i-1) + d(k-1) + 1` cells; the result keeps
+    ``padding`` cells less at the start and ``padding - output_padding`` less
+    at the end, so where ``output_padding`` exceeds ``padding`` the kept
+    region reaches past the stamps (those cells are zero). The answer is the
+    size of the array holding both.
+
+    Examples
+    --------
+    >>> conv_transpose_uncropped_size(3, 3, stride=2, padding=1)
+    7
+    >>> conv_transpose_uncropped_size(2, 2, stride=2, output_padding=1)
+    5
+    """
+    rank = _rank(i, k, stride, padding, output_padding, dilation)
+    n = rank or 1
+    ins = ntuple("input size", i, n)
+    ks = ntuple("kernel_size", k, n)
+    ss = ntuple("stride", stride, n)
+    ps = ntuple("padding", padding, n, minimum=0)
+    ds = ntuple("dilation", dilation, n)
+    out = conv_transpose_output_size(
+        ins, ks, stride=ss, padding=ps, output_padding=output_padding, dilation=ds
+    )
+    sizes = [
+        max(s * (ii - 1) + d * (kk - 1) + 1, p + o)
+        for ii, kk, s, p, d, o in zip(ins, ks, ss, ps, ds, out, strict=True)  # type: ignore[call-overload]
+    ]
+    return _out(sizes, rank)
+
+
+def conv_transpose_direct_padding(
+    k: Size,
+    *,
+    padding: Size = 0,
+    output_padding: Size = 0,
+    dilation: Size = 1,
+) -> tuple[tuple[int, int], ...]:
+    r"""Padding of the zero-inserted input in a transposed convolution's direct view.
+
+    Each side gets :math:`d(k-1) - p` zeros, the end ``output_padding`` more
+    (Dumoulin & Visin, section 4). A negative amount crops that many cells.
+
+    Examples
+    --------
+    >>> conv_transpose_direct_padding(3, padding=1)
+    ((1, 1),)
+    >>> conv_transpose_direct_padding((3, 2), padding=(1, 2), output_padding=(1, 0))
+    ((1, 2), (-1, -1))
+    """
+    rank = _rank(k, padding, output_padding, dilation)
+    n = rank or 1
+    ks = ntuple("kernel_size", k, n)
+    ps = ntuple("padding", padding, n, minimum=0)
+    extra = ntuple("output_padding", output_padding, n, minimum=0)
+    ds = ntuple("dilation", dilation, n)
+    pairs = []
+    for kk, p, a, d in zip(ks, ps, extra, ds, strict=True):
+        before = d * (kk - 1) - p
+        pairs.append((before, before + a))
+    return tuple(pairs)
 
 
 def receptive_field(

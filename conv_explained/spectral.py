@@ -31,9 +31,8 @@ from numpy.typing import ArrayLike
 from scipy.fft import next_fast_len
 
 from . import _core
+from ._args import resolve_conv
 from ._validate import as_array
-from .matrix import _geometry
-from .ops import _check_bias, _check_groups
 
 __all__ = ["fft_convolve", "fft_correlate", "fft_correlate_nd"]
 
@@ -373,24 +372,21 @@ def fft_correlate_nd(
            [-8., -5.,  7.],
            [ 0., 13., 15.]])
     """
-    w = _core.spatial_weight("weight", weight)
-    d = w.ndim - 2
-    xb, unbatched = _core.batched(
-        "x", x, d, context=f"for a {d}-D weight of shape {tuple(w.shape)}"
+    a = resolve_conv(
+        x,
+        weight,
+        bias,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        groups=groups,
+        padding_mode=padding_mode,
     )
-    n, c_in = xb.shape[:2]
+    xb, w, b, g, d, kernel = a.x, a.weight, a.bias, a.groups, a.d, a.kernel
+    n = xb.shape[0]
     c_out, c_per_group = w.shape[:2]
-    g = _check_groups(groups, c_in, c_out)
-    if c_per_group * g != c_in:
-        raise ValueError(
-            f"weight expects {c_per_group * g} input channels ({c_per_group} per group x "
-            f"{g} groups) but x has {c_in} (x shape {tuple(xb.shape[unbatched:])}, weight "
-            f"shape {tuple(w.shape)})"
-        )
-    b = _check_bias(bias, c_out)
-    mode = _core.check_padding_mode(padding_mode)
-    kernel = w.shape[2:]
-    strides, dilations, pads, out = _geometry(xb.shape[2:], kernel, stride, padding, dilation)
+    strides, dilations, pads, out = a.stride, a.dilation, a.pads, a.out
+    mode = a.padding_mode
     dtype = _float_dtype(xb, w, *([] if b is None else [b]))
 
     xp = _core.pad(xb, pads, mode)
@@ -416,4 +412,4 @@ def fft_correlate_nd(
     y = np.ascontiguousarray(y[(Ellipsis, *keep)]).astype(dtype, copy=False)
     if b is not None:
         y += b.astype(dtype).reshape((1, c_out) + (1,) * d)
-    return y[0] if unbatched else y
+    return y[0] if a.unbatched else y
