@@ -166,12 +166,16 @@ class Scene:
         are drawn in the same slots on every frame, so that only the
         numbers that change between frames change pixels. Their
         concatenation is ``caption``.
+    terms : tuple of str
+        Every term of this step's sum or reduction (the caption may show
+        fewer, with ``…``); the renderer checks them against torch.
     """
 
     cells: tuple[Cell, ...]
     caption: str
     step: int | None
     parts: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
     _lookup: dict = field(default_factory=dict, repr=False, compare=False)
 
     def cell(self, panel: str, index: Index) -> Cell:
@@ -208,6 +212,7 @@ class _Board:
         overrides: dict[tuple[str, Index], Override],
         caption: str | Sequence[str],
         step: int | None,
+        terms: Sequence[str] = (),
     ) -> Scene:
         cells = []
         for name, indices in self.order:
@@ -219,7 +224,7 @@ class _Board:
                 else:
                     cells.append(Cell(name, idx, *o))
         parts = (caption,) if isinstance(caption, str) else tuple(caption)
-        return Scene(tuple(cells), "".join(parts), step, parts)
+        return Scene(tuple(cells), "".join(parts), step, parts, tuple(terms))
 
 
 def _roles(shape: Sequence[int], role: str) -> np.ndarray:
@@ -431,8 +436,8 @@ def _finish_scenes(
     else:
         captions = [[head, r] for (_, head, _, _), r in zip(steps, results, strict=True)]
     scenes = [
-        board.scene(ov, caption, step)
-        for step, ((ov, *_), caption) in enumerate(zip(steps, captions, strict=True))
+        board.scene(ov, caption, step, terms)
+        for step, ((ov, _, terms, _), caption) in enumerate(zip(steps, captions, strict=True))
     ]
     scenes.append(board.scene({}, final, None))
     return scenes
@@ -642,7 +647,7 @@ def route_scenes(
     partial: np.ndarray,
     final: np.ndarray,
     chosen: np.ndarray,
-    offset: Sequence[int],
+    targets: np.ndarray,
     *,
     window: Sequence[int],
     stride: Sequence[int],
@@ -666,8 +671,9 @@ def route_scenes(
         ``(C, *in)`` the gradient operator's result.
     chosen : numpy.ndarray
         ``(C, *out, d)`` padded coordinates of each window's maximum.
-    offset : sequence of int
-        Padding before each axis (padded minus unpadded coordinates).
+    targets : numpy.ndarray
+        ``(C, *out, d)`` the same cells in input coordinates (from the
+        operator's indices): where each gradient goes.
     window, stride, dilation, fits
         As in :func:`pool_scenes`.
 
@@ -706,7 +712,7 @@ def route_scenes(
             where = (c, *sp)
             mark = "chosen" if sp == best else "footprint"
             ov[(p_in.name, where)] = (x_text[where], xp_roles[where], mark, "")
-        target = (c, *(b - o for b, o in zip(best, offset, strict=True)))
+        target = (c, *(int(v) for v in targets[idx]))
         touched[target] = True
         part_text = format_array(partial[step])
         for didx in np.ndindex(*final.shape):

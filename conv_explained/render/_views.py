@@ -1,0 +1,167 @@
+"""Views: how a :class:`~._pipeline.Figure` becomes scenes and a frame layout.
+
+A view is one object with :meth:`GridView.build`; it has a scene builder per
+figure ``kind`` it can draw. The grid view draws every kind as flat 2-D
+grids of numbered cells (:mod:`.frames` builds the scenes, :mod:`._draw`
+paints them). A new view (say, a 3-D block view of ``C×H×W`` tensors) is one
+more class with the same ``build`` and an entry in :data:`VIEWS`; the op
+specs and the checks stay as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+
+from . import _draw
+from ._pipeline import Figure
+from .frames import Scene, conv_scenes, pool_scenes, route_scenes, scatter_scenes
+
+__all__ = ["VIEWS", "GridView", "Staged"]
+
+#: Frames widen up to this many pixels of caption to show a whole sum.
+MAX_CAPTION = 560
+
+
+class Canvas:
+    """The frame layout, widened (up to :data:`MAX_CAPTION` px) when captions need it."""
+
+    def __init__(self, *args: Any) -> None:
+        self.args = args
+        self.layout = _draw.layout(*args)
+        self.needed = 0
+
+    def fits(self, captions: Sequence[Sequence[str]]) -> bool:
+        """Whether ``captions`` fit (widening the frame up to the maximum)."""
+        widths = _draw.caption_slots(captions).values()
+        width = max((sum(w) for w in widths), default=0)
+        if width > max(self.layout.caption_width, MAX_CAPTION):
+            return False
+        self.needed = max(self.needed, width)
+        return True
+
+    def final(self) -> _draw.Layout:
+        """The layout, widened for the widest caption used."""
+        if self.needed > self.layout.caption_width:
+            return _draw.layout(*self.args, min_width=self.needed + 2 * _draw.MARGIN)
+        return self.layout
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A figure drawn by a view: scenes, layout and what the checks read back."""
+
+    scenes: list[Scene]
+    layout: _draw.Layout
+    drawn_output: np.ndarray  # texts of the result cells in the final frame
+
+
+Fits = Callable[[Sequence[Sequence[str]]], bool]
+
+
+def _slide(fig: Figure, mac: bool | int, fits: Fits) -> list[Scene]:
+    d = fig.data
+    return conv_scenes(
+        (fig.panels[0], fig.panels[1], fig.panels[2]),
+        d["grid"],
+        d["roles"],
+        d["kernel"],
+        fig.values,
+        dilation=d["dilation"],
+        stride=d["stride"],
+        groups=d["groups"],
+        bias=d["bias"],
+        mac=mac,
+        fits=fits,
+        out_name=d.get("out_name", "output"),
+    )
+
+
+def _pool(fig: Figure, mac: bool | int, fits: Fits) -> list[Scene]:
+    d = fig.data
+    return pool_scenes(
+        (fig.panels[0], fig.panels[1]),
+        d["grid"],
+        d["roles"],
+        fig.values,
+        window=d["window"],
+        stride=d["stride"],
+        dilation=d["dilation"],
+        chosen=d["chosen"],
+        counted=d.get("counted"),
+        reduce_name=fig.reduce,
+        mac=mac,
+        fits=fits,
+    )
+
+
+def _scatter(fig: Figure, mac: bool | int, fits: Fits) -> list[Scene]:
+    d = fig.data
+    return scatter_scenes(
+        (fig.panels[0], fig.panels[1], fig.panels[2]),
+        d["x"],
+        d["kernel"],
+        d["partial"],
+        d["stamps"],
+        d["final"],
+        d["inner"],
+        stride=d["stride"],
+        dilation=d["dilation"],
+        groups=d["groups"],
+        fits=fits,
+    )
+
+
+def _route(fig: Figure, mac: bool | int, fits: Fits) -> list[Scene]:
+    d = fig.data
+    return route_scenes(
+        (fig.panels[0], fig.panels[1], fig.panels[2]),
+        d["grid"],
+        d["roles"],
+        d["grad_output"],
+        d["partial"],
+        fig.values,
+        d["chosen"],
+        d["targets"],
+        window=d["window"],
+        stride=d["stride"],
+        dilation=d["dilation"],
+        fits=fits,
+    )
+
+
+class GridView:
+    """Flat grids of numbered cells, one panel per array (the default view)."""
+
+    name = "grid"
+    builders: ClassVar[dict[str, Callable[[Figure, bool | int, Fits], list[Scene]]]] = {
+        "slide": _slide,
+        "pool": _pool,
+        "scatter": _scatter,
+        "route": _route,
+    }
+
+    def build(self, fig: Figure, mac: bool | int) -> Staged:
+        """Scenes of ``fig``, its layout and the result texts of the final frame."""
+        if fig.kind not in self.builders:
+            raise ValueError(f"the {self.name} view cannot draw {fig.op!r}")
+        canvas = Canvas(
+            list(fig.header),
+            list(fig.panels),
+            list(fig.symbols),
+            fig.legend_cells(),
+            fig.texts,
+        )
+        scenes = self.builders[fig.kind](fig, mac, canvas.fits)
+        panel = next(p for p in fig.panels if p.name == fig.out_panel)
+        text = scenes[-1].texts(panel.name, panel.shape)
+        if fig.reference.region is not None:
+            text = text[(slice(None), *fig.reference.region)]
+        return Staged(scenes, canvas.final(), text)
+
+
+#: The views :func:`~.animation.animate` can draw, by name.
+VIEWS = {"grid": GridView()}
