@@ -93,6 +93,8 @@ class DirectSpec(OpSpec):
 
     def __init__(self, weight: str) -> None:
         self.weight = weight
+        if weight == "forward":  # the input gradient: the forward correlation's options
+            self.options = frozenset({"groups"})
 
     def figure(self, op: str, request: Request, options: Options) -> Figure:
         if op == "transpose-direct":
