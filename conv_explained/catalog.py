@@ -384,7 +384,8 @@ def _other_cases() -> list[Case]:
             "input_gradient",
             "Input gradient: full convolution",
             "The gradient of a 3x3 correlation with respect to its 5x5 input: the output "
-            "gradient, fully padded, convolved with the flipped kernel.",
+            "gradient, fully padded, correlated with the flipped kernel (a full convolution "
+            "with the kernel).",
             "input-grad",
             _with_grad(_conv((5, 5), (3, 3), w_high=4), (1, 3, 3)),
             seed=700,
@@ -394,7 +395,7 @@ def _other_cases() -> list[Case]:
             "input_gradient_strided",
             "Input gradient of a strided correlation",
             "With stride 2 the output gradient gets a zero between neighbours before the "
-            "full convolution with the flipped kernel.",
+            "full correlation with the flipped kernel.",
             "input-grad",
             _with_grad(_conv((5, 5), (3, 3), w_high=4), (1, 2, 2)),
             params={"stride": 2},
