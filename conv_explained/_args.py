@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from . import _core
+from . import _core, shapes
 from ._validate import as_array, check_int, is_int, ntuple
 from .shapes import (
     conv_output_size,
@@ -71,13 +72,29 @@ def check_divisor_override(divisor_override: object) -> None:
 
 
 @dataclass(frozen=True)
-class ConvArgs:
-    """A checked correlation call: arrays batched, options one per axis."""
+class _Weighted:
+    """Arrays of a checked call with a weight: the batched input, the weight, the bias."""
 
     x: np.ndarray  # (N, C_in, *spatial)
-    weight: np.ndarray  # (C_out, C_in / groups, *kernel)
+    weight: np.ndarray  # (C_out, C_in / groups, *kernel), transposed: (C_in, C_out / groups, ...)
     bias: np.ndarray | None
     unbatched: bool
+
+    @property
+    def d(self) -> int:
+        """Number of spatial axes."""
+        return int(self.weight.ndim) - 2
+
+    @property
+    def kernel(self) -> tuple[int, ...]:
+        """Kernel size per axis."""
+        return tuple(int(k) for k in self.weight.shape[2:])
+
+
+@dataclass(frozen=True)
+class ConvArgs(_Weighted):
+    """A checked correlation call: arrays batched, options one per axis."""
+
     stride: tuple[int, ...]
     dilation: tuple[int, ...]
     pads: tuple[tuple[int, int], ...]
@@ -85,16 +102,6 @@ class ConvArgs:
     groups: int
     padding_mode: str
     out: tuple[int, ...]
-
-    @property
-    def d(self) -> int:
-        """Number of spatial axes."""
-        return self.weight.ndim - 2
-
-    @property
-    def kernel(self) -> tuple[int, ...]:
-        """Kernel size per axis."""
-        return tuple(self.weight.shape[2:])
 
     @property
     def symmetric(self) -> bool:
@@ -166,7 +173,6 @@ def resolve_conv(
     x: object,
     weight: object,
     bias: object = None,
-    *,
     stride: object = 1,
     padding: object = 0,
     dilation: object = 1,
@@ -190,13 +196,9 @@ def resolve_conv(
 
 
 @dataclass(frozen=True)
-class TransposedArgs:
+class TransposedArgs(_Weighted):
     """A checked transposed-convolution call."""
 
-    x: np.ndarray  # (N, C_in, *spatial)
-    weight: np.ndarray  # (C_in, C_out / groups, *kernel)
-    bias: np.ndarray | None
-    unbatched: bool
     stride: tuple[int, ...]
     padding: tuple[int, ...]
     output_padding: tuple[int, ...]
@@ -205,26 +207,38 @@ class TransposedArgs:
     out: tuple[int, ...]
 
     @property
-    def d(self) -> int:
-        """Number of spatial axes."""
-        return self.weight.ndim - 2
-
-    @property
-    def kernel(self) -> tuple[int, ...]:
-        """Kernel size per axis."""
-        return tuple(self.weight.shape[2:])
-
-    @property
     def c_out(self) -> int:
         """Output channels."""
         return int(self.weight.shape[1]) * self.groups
+
+    @property
+    def uncropped(self) -> tuple[int, ...]:
+        """Size of the sum of all stamps before ``padding`` crops it (from :mod:`.shapes`)."""
+        size = shapes.conv_transpose_uncropped_size(
+            self.x.shape[2:],
+            self.kernel,
+            stride=self.stride,
+            padding=self.padding,
+            output_padding=self.output_padding,
+            dilation=self.dilation,
+        )
+        return tuple(size)  # type: ignore[arg-type]
+
+    def options(self) -> dict[str, Any]:
+        """The options as keywords of :func:`conv_explained.conv_transpose`."""
+        return {
+            "stride": self.stride,
+            "padding": self.padding,
+            "output_padding": self.output_padding,
+            "dilation": self.dilation,
+            "groups": self.groups,
+        }
 
 
 def resolve_transposed(
     x: object,
     weight: object,
     bias: object = None,
-    *,
     stride: object = 1,
     padding: object = 0,
     output_padding: object = 0,
@@ -331,7 +345,6 @@ class PoolArgs:
 def resolve_pool(
     x: object,
     kernel_size: object,
-    *,
     stride: object = None,
     padding: object = 0,
     dilation: object = 1,

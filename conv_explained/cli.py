@@ -21,11 +21,14 @@ import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import numpy as np
 
 from . import shapes
+
+if TYPE_CHECKING:
+    from .render._pipeline import OpSpec
 
 __all__ = ["main"]
 
@@ -297,15 +300,21 @@ def _kernel_array(
     return rng.integers(0, 3, size=shape)
 
 
-def _op_options(args: argparse.Namespace, spec: object, spatial: int) -> dict[str, object]:
+def _op_options(args: argparse.Namespace, spec: OpSpec, spatial: int) -> dict[str, Any]:
     """The keyword options of ``render.animate`` that this op reads (from the OPS table)."""
-    wanted = spec.options  # type: ignore[attr-defined]
-    options: dict[str, object] = {}
-    if spec.weight != "none":  # type: ignore[attr-defined]
+    options: dict[str, Any] = {}
+    if spec.weight != "none":
         if args.stride is not None:
             options["stride"] = _option("--stride", args.stride)
         options["padding"] = _padding(args.padding)
         options["dilation"] = _default(_option("--dilation", args.dilation), 1)
+    return options | _window_options(args, spec, spatial) | _channel_options(args, spec)
+
+
+def _window_options(args: argparse.Namespace, spec: OpSpec, spatial: int) -> dict[str, Any]:
+    """Pooling's window, ``ceil_mode`` and number of spatial axes, where the op reads them."""
+    wanted = spec.options
+    options: dict[str, Any] = {}
     if "spatial_dims" in wanted:
         options["spatial_dims"] = spatial
     if "kernel_size" in wanted:
@@ -317,6 +326,13 @@ def _op_options(args: argparse.Namespace, spec: object, spatial: int) -> dict[st
         options["kernel_size"] = kernel
     if "ceil_mode" in wanted:
         options["ceil_mode"] = args.ceil_mode
+    return options
+
+
+def _channel_options(args: argparse.Namespace, spec: OpSpec) -> dict[str, Any]:
+    """Groups, ``padding_mode`` and ``output_padding``, where the op reads them."""
+    wanted = spec.options
+    options: dict[str, Any] = {}
     if "groups" in wanted:
         options["groups"] = args.groups
     if "padding_mode" in wanted:
@@ -329,10 +345,10 @@ def _op_options(args: argparse.Namespace, spec: object, spatial: int) -> dict[st
     return options
 
 
-def _ops() -> dict[str, object]:
+def _ops() -> dict[str, OpSpec]:
     from .render.animation import OPS
 
-    return OPS  # type: ignore[return-value]
+    return OPS
 
 
 def _animate(args: argparse.Namespace) -> list[str]:
@@ -349,7 +365,7 @@ def _animate(args: argparse.Namespace) -> list[str]:
             raise UsageError(f"{name} must be a positive integer, got {value}")
     rng = np.random.default_rng(args.seed)
     x, spatial = _input_array(args, rng)
-    layout = spec.weight  # type: ignore[attr-defined]
+    layout = spec.weight
     weight = (
         _kernel_array(args, layout, spatial, rng) if layout in ("forward", "transposed") else None
     )

@@ -141,9 +141,7 @@ def correlate_grad(
     >>> gb
     array([1])
     """
-    args = resolve_conv(
-        x, weight, stride=stride, padding=padding, dilation=dilation, groups=groups
-    )
+    args = resolve_conv(x, weight, None, stride, padding, dilation, groups)
     xb, w, unbatched, g, d = args.x, args.weight, args.unbatched, args.groups, args.d
     n, c_in = xb.shape[:2]
     c_out, cg = w.shape[:2]
@@ -248,15 +246,7 @@ def max_pool_grad(
             [1, 0, 0, 0],
             [0, 0, 0, 1]]])
     """
-    a = resolve_pool(
-        x,
-        kernel_size,
-        stride=stride,
-        padding=padding,
-        dilation=dilation,
-        ceil_mode=ceil_mode,
-        ndim=ndim,
-    )
+    a = resolve_pool(x, kernel_size, stride, padding, dilation, ceil_mode, ndim)
     xb, unbatched, out = a.x, a.unbatched, a.out
     n, c = xb.shape[:2]
     gb = _check_grad_out(grad_out, (n, c, *out), unbatched)
@@ -339,9 +329,7 @@ def avg_pool_grad(
     >>> avg_pool_grad(np.zeros((1, 4)), np.ones((1, 4)), (3,), stride=1, padding=1)
     array([[0.66666667, 1.        , 1.        , 0.66666667]])
     """
-    a = resolve_pool(
-        x, kernel_size, stride=stride, padding=padding, ceil_mode=ceil_mode, ndim=ndim
-    )
+    a = resolve_pool(x, kernel_size, stride, padding, 1, ceil_mode, ndim)
     xb, unbatched, out, ks, ss, pads = a.x, a.unbatched, a.out, a.kernel, a.stride, a.pads
     n, c = xb.shape[:2]
     spatial = xb.shape[2:]

@@ -24,7 +24,6 @@ from ._args import TransposedArgs, resolve_conv, resolve_transposed
 from ._validate import as_array
 from .shapes import (
     conv_transpose_direct_padding,
-    conv_transpose_uncropped_size,
     zero_insertion_size,
 )
 
@@ -153,16 +152,7 @@ def correlate(
            [39, 61, 66],
            [54, 78, 82]])
     """
-    a = resolve_conv(
-        x,
-        weight,
-        bias,
-        stride=stride,
-        padding=padding,
-        dilation=dilation,
-        groups=groups,
-        padding_mode=padding_mode,
-    )
+    a = resolve_conv(x, weight, bias, stride, padding, dilation, groups, padding_mode)
     dtype = _core.result_dtype(a.x, a.weight, a.bias)
     xp = _core.pad(a.x, a.pads, a.padding_mode)
     y = _core.correlate_padded(xp, a.weight, a.out, a.stride, a.dilation, a.groups, dtype)
@@ -306,25 +296,8 @@ def conv_transpose(
            [3, 3, 4, 4],
            [3, 3, 4, 4]])
     """
-    a = resolve_transposed(
-        x,
-        weight,
-        bias,
-        stride=stride,
-        padding=padding,
-        output_padding=output_padding,
-        groups=groups,
-        dilation=dilation,
-    )
-    full = conv_transpose_uncropped_size(
-        a.x.shape[2:],
-        a.kernel,
-        stride=a.stride,
-        padding=a.padding,
-        output_padding=a.output_padding,
-        dilation=a.dilation,
-    )
-    y = _scatter(a.x, a.weight, a.groups, a.stride, a.dilation, full)
+    a = resolve_transposed(x, weight, bias, stride, padding, output_padding, groups, dilation)
+    y = _scatter(a.x, a.weight, a.groups, a.stride, a.dilation, a.uncropped)
     y = y[(Ellipsis, *(slice(p, p + o) for p, o in zip(a.padding, a.out, strict=True)))]
     y = np.ascontiguousarray(y)
     if a.bias is not None:
@@ -422,15 +395,7 @@ def transposed_as_correlation(
     array([[3, 2],
            [1, 0]])
     """
-    a = resolve_transposed(
-        x,
-        weight,
-        stride=stride,
-        padding=padding,
-        output_padding=output_padding,
-        groups=groups,
-        dilation=dilation,
-    )
+    a = resolve_transposed(x, weight, None, stride, padding, output_padding, groups, dilation)
     dtype = _core.result_dtype(a.x, a.weight)
     xz = _direct_input(a, a.x.astype(dtype, copy=False), 0)
     w = a.weight
@@ -480,15 +445,7 @@ def transposed_cell_kinds(
     >>> transposed_cell_kinds(np.ones((1, 2)), np.ones((1, 1, 2)), stride=2)
     array([[0, 2, 1, 2, 0]])
     """
-    a = resolve_transposed(
-        x,
-        weight,
-        stride=stride,
-        padding=padding,
-        output_padding=output_padding,
-        groups=groups,
-        dilation=dilation,
-    )
+    a = resolve_transposed(x, weight, None, stride, padding, output_padding, groups, dilation)
     marks = np.full(a.x.shape, 2, dtype=np.int64)
     kinds = _direct_input(a, marks, 1)
     return kinds[0] if a.unbatched else kinds
@@ -511,15 +468,7 @@ def pad_input(
     >>> pad_input(np.array([[1, 2, 3]]), np.ones((1, 1, 3)), padding=1, padding_mode="circular")
     array([[3, 1, 2, 3, 1]])
     """
-    a = resolve_conv(
-        x,
-        weight,
-        stride=stride,
-        padding=padding,
-        dilation=dilation,
-        groups=groups,
-        padding_mode=padding_mode,
-    )
+    a = resolve_conv(x, weight, None, stride, padding, dilation, groups, padding_mode)
     xp = _core.pad(a.x, a.pads, a.padding_mode)
     return xp[0] if a.unbatched else xp
 
@@ -545,22 +494,6 @@ def conv_transpose_uncropped(
     >>> conv_transpose_uncropped(np.array([[1, 2]]), np.ones((1, 1, 3), int), padding=1)
     array([[1, 3, 3, 2]])
     """
-    a = resolve_transposed(
-        x,
-        weight,
-        stride=stride,
-        padding=padding,
-        output_padding=output_padding,
-        groups=groups,
-        dilation=dilation,
-    )
-    full = conv_transpose_uncropped_size(
-        a.x.shape[2:],
-        a.kernel,
-        stride=a.stride,
-        padding=a.padding,
-        output_padding=a.output_padding,
-        dilation=a.dilation,
-    )
-    y = _scatter(a.x, a.weight, a.groups, a.stride, a.dilation, full)
+    a = resolve_transposed(x, weight, None, stride, padding, output_padding, groups, dilation)
+    y = _scatter(a.x, a.weight, a.groups, a.stride, a.dilation, a.uncropped)
     return y[0] if a.unbatched else y

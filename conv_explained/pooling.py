@@ -102,15 +102,7 @@ def pool_pad_input(
     >>> pool_pad_input(np.array([[1, 2, 3]]), (2,), ceil_mode=True, value=-np.inf)
     array([[  1.,   2.,   3., -inf]])
     """
-    a = resolve_pool(
-        x,
-        kernel_size,
-        stride=stride,
-        padding=padding,
-        dilation=dilation,
-        ceil_mode=ceil_mode,
-        ndim=ndim,
-    )
+    a = resolve_pool(x, kernel_size, stride, padding, dilation, ceil_mode, ndim)
     xp = _core.pad(a.x.astype(np.result_type(a.x, value), copy=False), a.pads, value=value)
     return xp[0] if a.unbatched else xp
 
@@ -139,9 +131,7 @@ def avg_pool_counted(
     >>> avg_pool_counted(np.ones((1, 3)), (2,), padding=1, count_include_pad=False)
     array([False,  True,  True,  True, False])
     """
-    a = resolve_pool(
-        x, kernel_size, stride=stride, padding=padding, ceil_mode=ceil_mode, ndim=ndim
-    )
+    a = resolve_pool(x, kernel_size, stride, padding, 1, ceil_mode, ndim)
     return _counted(a, count_include_pad)
 
 
@@ -237,15 +227,7 @@ def max_pool(
     """
     if not isinstance(return_indices, bool):
         raise TypeError(f"return_indices must be True or False, got {return_indices!r}")
-    a = resolve_pool(
-        x,
-        kernel_size,
-        stride=stride,
-        padding=padding,
-        dilation=dilation,
-        ceil_mode=ceil_mode,
-        ndim=ndim,
-    )
+    a = resolve_pool(x, kernel_size, stride, padding, dilation, ceil_mode, ndim)
     xb, unbatched, out = a.x, a.unbatched, a.out
     fill = np.iinfo(xb.dtype).min if np.issubdtype(xb.dtype, np.integer) else -np.inf
     xp = _core.pad(xb, a.pads, value=fill)
@@ -347,9 +329,7 @@ def avg_pool(
     >>> avg_pool(np.array([[1, 2, 3, 4]]), (3,), stride=1, padding=1, count_include_pad=False)
     array([[1.5, 2. , 3. , 3.5]])
     """
-    a = resolve_pool(
-        x, kernel_size, stride=stride, padding=padding, ceil_mode=ceil_mode, ndim=ndim
-    )
+    a = resolve_pool(x, kernel_size, stride, padding, 1, ceil_mode, ndim)
     divisor = _divisor(a, count_include_pad, divisor_override)
     dtype = np.dtype(np.float64) if np.issubdtype(a.x.dtype, np.integer) else a.x.dtype
     xp = _core.pad(a.x.astype(dtype, copy=False), a.pads)
@@ -379,9 +359,7 @@ def avg_pool_divisor(
     >>> avg_pool_divisor(np.ones((1, 4)), (3,), stride=1, padding=1, count_include_pad=False)
     array([2., 3., 3., 2.])
     """
-    a = resolve_pool(
-        x, kernel_size, stride=stride, padding=padding, ceil_mode=ceil_mode, ndim=ndim
-    )
+    a = resolve_pool(x, kernel_size, stride, padding, 1, ceil_mode, ndim)
     return _divisor(a, count_include_pad, divisor_override).astype(np.float64)
 
 

@@ -372,16 +372,7 @@ def fft_correlate_nd(
            [-8., -5.,  7.],
            [ 0., 13., 15.]])
     """
-    a = resolve_conv(
-        x,
-        weight,
-        bias,
-        stride=stride,
-        padding=padding,
-        dilation=dilation,
-        groups=groups,
-        padding_mode=padding_mode,
-    )
+    a = resolve_conv(x, weight, bias, stride, padding, dilation, groups, padding_mode)
     xb, w, b, g, d, kernel = a.x, a.weight, a.bias, a.groups, a.d, a.kernel
     n = xb.shape[0]
     c_out, c_per_group = w.shape[:2]

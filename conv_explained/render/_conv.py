@@ -174,11 +174,11 @@ class SlideSpec(OpSpec):
             xa,
             w,
             bias,
-            stride=options.stride_or(1),
-            padding=options.padding,
-            dilation=options.dilation,
-            groups=options.groups,
-            padding_mode=options.padding_mode,
+            options.stride_or(1),
+            options.padding,
+            options.dilation,
+            options.groups,
+            options.padding_mode,
         )
         fn = ops.correlate if op == "correlate" else ops.convolve
         values = fn(

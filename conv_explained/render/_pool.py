@@ -50,13 +50,7 @@ def _resolve(op: str, request: Request, options: Options) -> tuple[PoolArgs, int
         raise TypeError(f"kernel_size is required for {op!r}")
     xa, d = pool_input(request.x, kernel_size, options.spatial_dims)
     a = resolve_pool(
-        xa,
-        kernel_size,
-        stride=options.stride,
-        padding=options.padding,
-        dilation=options.dilation,
-        ceil_mode=options.ceil_mode,
-        ndim=d,
+        xa, kernel_size, options.stride, options.padding, options.dilation, options.ceil_mode, d
     )
     return a, d
 

@@ -54,11 +54,11 @@ def _transposed(request: Request, options: Options, x: np.ndarray | None = None)
         xa if x is None else x,
         w,
         bias,
-        stride=options.stride_or(1),
-        padding=options.padding,
-        output_padding=options.output_padding,
-        groups=options.groups,
-        dilation=options.dilation,
+        options.stride_or(1),
+        options.padding,
+        options.output_padding,
+        options.groups,
+        options.dilation,
     )
 
 
@@ -259,12 +259,7 @@ class DirectSpec(OpSpec):
         _zeros_only(options, "the input gradient")
         xa, w, d = conv_inputs(request)
         forward = resolve_conv(
-            xa,
-            w,
-            stride=options.stride_or(1),
-            padding=options.padding,
-            dilation=options.dilation,
-            groups=options.groups,
+            xa, w, None, options.stride_or(1), options.padding, options.dilation, options.groups
         )
         if not forward.symmetric:
             raise ValueError(
@@ -296,13 +291,7 @@ class DirectSpec(OpSpec):
             dilation=forward.dilation,
         )
         a = resolve_transposed(
-            source,
-            w,
-            stride=forward.stride,
-            padding=padding,
-            output_padding=extra,
-            groups=forward.groups,
-            dilation=forward.dilation,
+            source, w, None, forward.stride, padding, extra, forward.groups, forward.dilation
         )
         return a, xa, source, values
 

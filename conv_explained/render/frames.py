@@ -161,6 +161,16 @@ def _output_overrides(
     return ov
 
 
+def _kernel_overrides(
+    name: str, k_text: np.ndarray, active: int
+) -> dict[tuple[str, Index], Override]:
+    """The kernel panel with the kernels of ``active`` (first axis) in use, the others idle."""
+    return {
+        (name, kidx): (k_text[kidx], "kernel", "active" if kidx[0] == active else "idle", "")
+        for kidx in np.ndindex(*k_text.shape)
+    }
+
+
 def conv_scenes(
     panels: tuple[Panel, Panel, Panel],
     xp: np.ndarray,
@@ -248,13 +258,7 @@ def conv_scenes(
                 ov[(p_in.name, where)] = (x_text[where], xp_roles[where], "footprint", "×" + w)
                 terms.append(f"{_paren(x_text[where])}·{_paren(w)}")
         if c_out > 1:
-            for kidx in np.ndindex(*kernel.shape):
-                ov[(p_k.name, kidx)] = (
-                    k_text[kidx],
-                    "kernel",
-                    "active" if kidx[0] == o else "idle",
-                    "",
-                )
+            ov.update(_kernel_overrides(p_k.name, k_text, o))
         if b_text is not None:
             terms.append(_paren(b_text[o]))
         steps.append((ov, _index_text(out_name, idx, c_out) + " = ", terms, y_text[idx]))
@@ -445,13 +449,7 @@ def scatter_scenes(
         ov: dict[tuple[str, Index], Override] = {
             (p_in.name, idx): (x_text[idx], "input", "source", "")
         }
-        for kidx in np.ndindex(*weight.shape):
-            ov[(p_k.name, kidx)] = (
-                k_text[kidx],
-                "kernel",
-                "active" if kidx[0] == c else "idle",
-                "",
-            )
+        ov.update(_kernel_overrides(p_k.name, k_text, c))
         stamp_text = format_array(stamps[step])
         here = []
         for j in range(og):
