@@ -295,7 +295,7 @@ def check_ndim(ndim: object) -> int:
         raise TypeError(f"ndim must be 1, 2 or 3, got {ndim!r}")
     if ndim not in (1, 2, 3):
         raise ValueError(f"ndim must be 1, 2 or 3, got {ndim!r}")
-    return int(ndim)  # type: ignore[call-overload]
+    return int(ndim)
 
 
 def _spatial_rank(array: np.ndarray, kernel_size: object, ndim: object) -> int:

@@ -8,7 +8,8 @@ message names the parameter and quotes the offending value, for example
 from __future__ import annotations
 
 import numbers
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any, cast
 
 import numpy as np
 
@@ -16,11 +17,23 @@ __all__ = [
     "as_array",
     "check_int",
     "check_spatial_rank",
+    "drop_batch",
     "is_int",
     "ntuple",
+    "trailing",
 ]
 
 _KIND_WORDS = {0: "a non-negative integer", 1: "a positive integer"}
+
+
+def drop_batch(y: np.ndarray, unbatched: bool) -> np.ndarray:
+    """``y`` without its batch axis when the caller gave an unbatched input."""
+    return cast("np.ndarray", y[0]) if unbatched else y
+
+
+def trailing(slices: Iterable[slice]) -> tuple[Any, ...]:
+    """An index that applies ``slices`` to the trailing axes: ``(..., *slices)``."""
+    return (Ellipsis, *slices)
 
 
 def is_int(value: object) -> bool:
@@ -40,9 +53,10 @@ def check_int(name: str, value: object, *, minimum: int = 1) -> int:
     words = _KIND_WORDS.get(minimum, f"an integer >= {minimum}")
     if not is_int(value):
         raise TypeError(f"{name} must be {words}, got {value!r}")
-    if value < minimum:
+    number: int = int(value)  # type: ignore[call-overload]  # is_int: an Integral
+    if number < minimum:
         raise ValueError(f"{name} must be {words}, got {value!r}")
-    return int(value)
+    return number
 
 
 def ntuple(name: str, value: object, n: int, *, minimum: int = 1) -> tuple[int, ...]:

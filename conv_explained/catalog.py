@@ -24,7 +24,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -186,6 +186,7 @@ def _arithmetic_cases() -> list[Case]:
         )
     for n, (name, i, k, s, p) in enumerate(_ARITHMETIC):
         o = shapes.conv_output_size(i, k, stride=s, padding=p)
+        assert isinstance(o, int)  # scalar arguments, scalar size
         extra = shapes.conv_transpose_output_padding(i, o, k, stride=s, padding=p)
         params: dict[str, Any] = {"stride": s, "padding": p}
         if extra:
@@ -552,5 +553,9 @@ def render_catalog(
         del written[before:]
     manifest = {"format": 1, "cases": entries}
     text = json.dumps(manifest, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
-    atomic_write(out / "manifest.json", lambda f: f.write(text.encode("utf-8")))
+
+    def write(handle: BinaryIO) -> None:
+        handle.write(text.encode("utf-8"))
+
+    atomic_write(out / "manifest.json", write)
     return manifest

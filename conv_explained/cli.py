@@ -95,11 +95,11 @@ def _rank(*values: object) -> int:
 
 
 def _axis(value: object, axis: int) -> int:
-    return value[axis] if isinstance(value, tuple) else value  # type: ignore[return-value]
+    return int(value[axis] if isinstance(value, tuple) else value)  # type: ignore[arg-type]
 
 
 def _as_tuple(value: object) -> tuple[int, ...]:
-    return value if isinstance(value, tuple) else (value,)  # type: ignore[return-value]
+    return value if isinstance(value, tuple) else (value,)
 
 
 # --------------------------------------------------------------------------
@@ -228,7 +228,7 @@ def _load(name: str, path: str) -> np.ndarray:
         raise UsageError(f"cannot read {name} file {path!r}: {exc}") from None
     if array.dtype == object or array.size == 0:
         raise UsageError(f"{name} file {path!r} must hold a non-empty numeric array")
-    return array
+    return np.asarray(array)
 
 
 def _output_kind(args: argparse.Namespace) -> str:

@@ -21,7 +21,7 @@ from numpy.typing import ArrayLike
 
 from . import _core
 from ._args import resolve_conv, resolve_pool
-from ._validate import as_array
+from ._validate import as_array, drop_batch, trailing
 from .ops import conv_transpose, convolve, correlate
 from .pooling import avg_pool_divisor, max_pool
 from .shapes import zero_insertion_size
@@ -147,7 +147,7 @@ def correlate_grad(
     c_out, cg = w.shape[:2]
     kernel, spatial, pads, out = args.kernel, tuple(xb.shape[2:]), args.pads, args.out
     strides, dilations = args.stride, args.dilation
-    gb = _check_grad_out(grad_out, (n, c_out, *out), unbatched)  # type: ignore[misc]
+    gb = _check_grad_out(grad_out, (n, c_out, *out), unbatched)
     dtype = _core.result_dtype(xb, w, gb)
     og = c_out // g
     padded = tuple(i + b + a for i, (b, a) in zip(spatial, pads, strict=True))
@@ -155,14 +155,14 @@ def correlate_grad(
     # grad_x: insert stride - 1 zeros between grad_out cells, fully convolve
     # with the (dilated) kernel whose channel axes are swapped per group.
     gz = np.zeros((n, c_out, *zero_insertion_size(out, strides)), dtype=dtype)  # type: ignore[misc]
-    gz[(Ellipsis, *(slice(None, None, s) for s in strides))] = gb
+    gz[trailing(slice(None, None, s) for s in strides)] = gb
     wt = w.reshape((g, og, cg, *kernel)).swapaxes(1, 2).reshape((c_in, og, *kernel))
     full = convolve(gz, wt, padding="full", dilation=dilations, groups=g)
     # The full convolution ends where the last window ended; cells after that
     # (dropped by the floor in the output size) get no gradient.
     full = _core.pad(full, [(0, p - f) for p, f in zip(padded, full.shape[2:], strict=True)])
     crop = tuple(slice(b, b + i) for i, (b, _) in zip(spatial, pads, strict=True))
-    grad_x = full[(Ellipsis, *crop)]
+    grad_x = full[trailing(crop)]
 
     # grad_weight: correlate the padded input with grad_out as the kernel,
     # batch as the summed channel axis, one group at a time.
@@ -173,7 +173,7 @@ def correlate_grad(
         xg = xp[:, index * cg : (index + 1) * cg].swapaxes(0, 1)  # (cg, N, *padded)
         gg = gb[:, index * og : (index + 1) * og].swapaxes(0, 1)  # (og, N, *out)
         part = correlate(xg, gg, stride=dilations, dilation=strides)  # (cg, og, *k')
-        grad_w[index * og : (index + 1) * og] = part[(Ellipsis, *first)].swapaxes(0, 1)
+        grad_w[index * og : (index + 1) * og] = part[trailing(first)].swapaxes(0, 1)
 
     grad_b = gb.sum(axis=(0, *range(2, 2 + d)), dtype=dtype)
     return (grad_x[0] if unbatched else grad_x), grad_w, grad_b
@@ -267,7 +267,7 @@ def max_pool_grad(
     chosen = cols >= 0  # windows with an input cell
     np.add.at(grad, (rows[chosen], cols[chosen]), gb.reshape(cols.shape)[chosen])
     grad = grad.reshape(xb.shape)
-    return grad[0] if unbatched else grad
+    return drop_batch(grad, unbatched)
 
 
 def avg_pool_grad(
@@ -357,5 +357,5 @@ def avg_pool_grad(
         ],
     )
     crop = tuple(slice(b, b + i) for (b, _), i in zip(pads, spatial, strict=True))
-    grad = spread[(Ellipsis, *crop)].reshape(xb.shape).astype(dtype, copy=False)
-    return grad[0] if unbatched else grad
+    grad = spread[trailing(crop)].reshape(xb.shape).astype(dtype, copy=False)
+    return drop_batch(grad, unbatched)

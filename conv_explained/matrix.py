@@ -23,7 +23,7 @@ from numpy.typing import ArrayLike
 
 from . import _core
 from ._args import check_channels, conv_geometry
-from ._validate import as_array, is_int, ntuple
+from ._validate import as_array, drop_batch, is_int, ntuple, trailing
 
 __all__ = ["col2im", "conv_matrix", "im2col"]
 
@@ -223,7 +223,9 @@ def conv_matrix(
     return matrix
 
 
-def _check_input_shape(input_shape: object, d: int, weight_shape: tuple[int, ...]) -> tuple:
+def _check_input_shape(
+    input_shape: object, d: int, weight_shape: tuple[int, ...]
+) -> tuple[int, ...]:
     words = (
         f"input_shape must be (C_in, *spatial) with {d} spatial axes for a {d}-D weight "
         f"of shape {tuple(weight_shape)}"
@@ -346,7 +348,7 @@ def im2col(
     order = (0, 1, *range(2 + d, 2 + 2 * d), *range(2, 2 + d))
     n, c = xb.shape[:2]
     cols = view.transpose(order).reshape(n, c * math.prod(kernel), math.prod(out))
-    return cols[0] if unbatched else cols
+    return drop_batch(cols, unbatched)
 
 
 def col2im(
@@ -449,7 +451,7 @@ def col2im(
             slice(dl * u, dl * u + s * (o - 1) + 1, s)
             for u, s, dl, o in zip(tap, strides, dilations, out, strict=True)
         )
-        image[(Ellipsis, *target)] += blocks[(slice(None), slice(None), *tap)]
+        image[trailing(target)] += blocks[(slice(None), slice(None), *tap)]
     crop = tuple(slice(before, before + i) for i, (before, _) in zip(size, pads, strict=True))
-    image = image[(Ellipsis, *crop)]
-    return image[0] if unbatched else image
+    image = image[trailing(crop)]
+    return drop_batch(image, unbatched)

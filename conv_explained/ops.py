@@ -21,7 +21,7 @@ from numpy.typing import ArrayLike
 
 from . import _core
 from ._args import TransposedArgs, resolve_conv, resolve_transposed
-from ._validate import as_array
+from ._validate import as_array, drop_batch, trailing
 from .shapes import (
     conv_transpose_direct_padding,
     zero_insertion_size,
@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 IntOrTuple = int | Sequence[int]
-Padding = int | Sequence[int] | str
+Padding = int | Sequence[int] | Sequence[tuple[int, int]] | str
 
 
 def flip(weight: ArrayLike) -> np.ndarray:
@@ -158,7 +158,7 @@ def correlate(
     y = _core.correlate_padded(xp, a.weight, a.out, a.stride, a.dilation, a.groups, dtype)
     if a.bias is not None:
         y += a.bias.astype(dtype).reshape((1, -1) + (1,) * a.d)
-    return y[0] if a.unbatched else y
+    return drop_batch(y, a.unbatched)
 
 
 def convolve(
@@ -298,11 +298,11 @@ def conv_transpose(
     """
     a = resolve_transposed(x, weight, bias, stride, padding, output_padding, groups, dilation)
     y = _scatter(a.x, a.weight, a.groups, a.stride, a.dilation, a.uncropped)
-    y = y[(Ellipsis, *(slice(p, p + o) for p, o in zip(a.padding, a.out, strict=True)))]
+    y = y[trailing(slice(p, p + o) for p, o in zip(a.padding, a.out, strict=True))]
     y = np.ascontiguousarray(y)
     if a.bias is not None:
         y += a.bias.astype(y.dtype).reshape((1, a.c_out) + (1,) * a.d)
-    return y[0] if a.unbatched else y
+    return drop_batch(y, a.unbatched)
 
 
 def _scatter(
@@ -341,7 +341,7 @@ def _scatter(
                 slice(u * dl, u * dl + (i - 1) * s + 1, s)
                 for u, dl, i, s in zip(tap, dilations, spatial, strides, strict=True)
             )
-            target[(Ellipsis, *where)] += stamps[:, :, t]
+            target[trailing(where)] += stamps[:, :, t]
     return y
 
 
@@ -410,13 +410,13 @@ def _direct_input(a: TransposedArgs, xb: np.ndarray, fill: object) -> np.ndarray
     """``xb`` with ``stride - 1`` cells of ``fill`` inserted, then padded (or cropped)."""
     inserted = zero_insertion_size(xb.shape[2:], a.stride)
     xz = np.full(xb.shape[:2] + tuple(inserted), fill, dtype=xb.dtype)  # type: ignore[arg-type]
-    xz[(Ellipsis, *(slice(None, None, s) for s in a.stride))] = xb
+    xz[trailing(slice(None, None, s) for s in a.stride)] = xb
     pairs = conv_transpose_direct_padding(
         a.kernel, padding=a.padding, output_padding=a.output_padding, dilation=a.dilation
     )
     xz = _core.pad(xz, [(max(b, 0), max(e, 0)) for b, e in pairs])
     crop = tuple(slice(max(-b, 0), xz.shape[2 + i] - max(-e, 0)) for i, (b, e) in enumerate(pairs))
-    return np.ascontiguousarray(xz[(Ellipsis, *crop)])
+    return np.ascontiguousarray(xz[trailing(crop)])
 
 
 #: What each cell of a transposed convolution's direct input is (see
@@ -448,7 +448,7 @@ def transposed_cell_kinds(
     a = resolve_transposed(x, weight, None, stride, padding, output_padding, groups, dilation)
     marks = np.full(a.x.shape, 2, dtype=np.int64)
     kinds = _direct_input(a, marks, 1)
-    return kinds[0] if a.unbatched else kinds
+    return drop_batch(kinds, a.unbatched)
 
 
 def pad_input(
@@ -470,7 +470,7 @@ def pad_input(
     """
     a = resolve_conv(x, weight, None, stride, padding, dilation, groups, padding_mode)
     xp = _core.pad(a.x, a.pads, a.padding_mode)
-    return xp[0] if a.unbatched else xp
+    return drop_batch(xp, a.unbatched)
 
 
 def conv_transpose_uncropped(
@@ -496,4 +496,4 @@ def conv_transpose_uncropped(
     """
     a = resolve_transposed(x, weight, None, stride, padding, output_padding, groups, dilation)
     y = _scatter(a.x, a.weight, a.groups, a.stride, a.dilation, a.uncropped)
-    return y[0] if a.unbatched else y
+    return drop_batch(y, a.unbatched)

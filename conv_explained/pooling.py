@@ -29,6 +29,7 @@ from numpy.typing import ArrayLike
 
 from . import _core
 from ._args import PoolArgs, check_divisor_override, resolve_global, resolve_pool
+from ._validate import drop_batch
 
 __all__ = [
     "avg_pool",
@@ -75,9 +76,8 @@ def _divisor(a: PoolArgs, count_include_pad: object, divisor_override: object) -
     counted = _counted(a, count_include_pad)
     if divisor_override is not None:
         return np.full(a.out, float(divisor_override))  # type: ignore[arg-type]
-    return _core.windows(counted, a.kernel, a.out, a.stride, a.dilation).sum(
-        axis=tuple(range(-len(a.kernel), 0))
-    )
+    view = _core.windows(counted, a.kernel, a.out, a.stride, a.dilation)
+    return np.asarray(view.sum(axis=tuple(range(-len(a.kernel), 0))))
 
 
 def pool_pad_input(
@@ -104,7 +104,7 @@ def pool_pad_input(
     """
     a = resolve_pool(x, kernel_size, stride, padding, dilation, ceil_mode, ndim)
     xp = _core.pad(a.x.astype(np.result_type(a.x, value), copy=False), a.pads, value=value)
-    return xp[0] if a.unbatched else xp
+    return drop_batch(xp, a.unbatched)
 
 
 def avg_pool_counted(
@@ -235,7 +235,7 @@ def max_pool(
     taps = taps.reshape(*xb.shape[:2], *out, int(np.prod(a.kernel)))
     values = taps.max(axis=-1)  # NaN propagates
     if not return_indices:
-        return values[0] if unbatched else values
+        return drop_batch(values, unbatched)
     index = np.broadcast_to(_tap_index(a), taps.shape)
     real = index >= 0
     # First real tap equal to the maximum (the padding holds the same -inf or
@@ -335,7 +335,7 @@ def avg_pool(
     xp = _core.pad(a.x.astype(dtype, copy=False), a.pads)
     sums = _core.windows(xp, a.kernel, a.out, a.stride, a.dilation)
     y = (sums.sum(axis=tuple(range(-len(a.kernel), 0))) / divisor).astype(dtype, copy=False)
-    return y[0] if a.unbatched else y
+    return drop_batch(y, a.unbatched)
 
 
 def avg_pool_divisor(
@@ -408,7 +408,7 @@ def global_max_pool(x: ArrayLike, *, ndim: int | None = None) -> np.ndarray:
     """
     xb, unbatched, axes = resolve_global(x, ndim)
     y = xb.max(axis=axes, keepdims=True)
-    return y[0] if unbatched else y
+    return drop_batch(y, unbatched)
 
 
 def global_avg_pool(x: ArrayLike, *, ndim: int | None = None) -> np.ndarray:
@@ -453,4 +453,4 @@ def global_avg_pool(x: ArrayLike, *, ndim: int | None = None) -> np.ndarray:
     xb, unbatched, axes = resolve_global(x, ndim)
     dtype = np.dtype(np.float64) if np.issubdtype(xb.dtype, np.integer) else xb.dtype
     y = xb.mean(axis=axes, keepdims=True, dtype=dtype)
-    return y[0] if unbatched else y
+    return drop_batch(y, unbatched)

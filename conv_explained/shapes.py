@@ -554,7 +554,7 @@ def pool_padding(
     ds = ntuple("dilation", dilation, n)
     out = pool_output_size(ins, ks, stride=ss, padding=ps, dilation=ds, ceil_mode=ceil_mode)
     pairs = []
-    for ii, o, kk, s, p, d in zip(ins, out, ks, ss, ps, ds, strict=True):  # type: ignore[call-overload]
+    for ii, o, kk, s, p, d in zip(ins, out, ks, ss, ps, ds, strict=True):  # type: ignore[arg-type]  # out: a tuple here
         reach = (o - 1) * s + d * (kk - 1) + 1  # one past the last tap, padded coordinates
         pairs.append((p, max(p, reach - ii - p)))
     return tuple(pairs)
@@ -613,7 +613,7 @@ def conv_transpose_uncropped_size(
     )
     sizes = [
         max(s * (ii - 1) + d * (kk - 1) + 1, p + o)
-        for ii, kk, s, p, d, o in zip(ins, ks, ss, ps, ds, out, strict=True)  # type: ignore[call-overload]
+        for ii, kk, s, p, d, o in zip(ins, ks, ss, ps, ds, out, strict=True)  # type: ignore[arg-type]  # out: a tuple here
     ]
     return _out(sizes, rank)
 

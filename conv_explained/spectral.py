@@ -32,7 +32,7 @@ from scipy.fft import next_fast_len
 
 from . import _core
 from ._args import resolve_conv
-from ._validate import as_array
+from ._validate import as_array, drop_batch, trailing
 
 __all__ = ["fft_convolve", "fft_correlate", "fft_correlate_nd"]
 
@@ -383,7 +383,7 @@ def fft_correlate_nd(
     xp = _core.pad(xb, pads, mode)
     effective = tuple(dl * (k - 1) + 1 for k, dl in zip(kernel, dilations, strict=True))
     wd = np.zeros((c_out, c_per_group, *effective), dtype=w.dtype)
-    wd[(Ellipsis, *(slice(None, None, dl) for dl in dilations))] = w
+    wd[trailing(slice(None, None, dl) for dl in dilations)] = w
 
     axes = tuple(range(2, 2 + d))
     complex_ = np.iscomplexobj(xp) or np.iscomplexobj(wd)
@@ -400,7 +400,7 @@ def fft_correlate_nd(
     ).reshape(n, c_out, *freq)
     y = inverse(spectrum_y, s=size, axes=axes)
     keep = tuple(slice(0, s * (o - 1) + 1, s) for s, o in zip(strides, out, strict=True))
-    y = np.ascontiguousarray(y[(Ellipsis, *keep)]).astype(dtype, copy=False)
+    y = np.ascontiguousarray(y[trailing(keep)]).astype(dtype, copy=False)
     if b is not None:
         y += b.astype(dtype).reshape((1, c_out) + (1,) * d)
-    return y[0] if a.unbatched else y
+    return drop_batch(y, a.unbatched)

@@ -95,7 +95,9 @@ def _alt(op: str, a: ConvArgs, applied: np.ndarray, values: np.ndarray, xp: np.n
     )
 
 
-def _panels(op: str, a: ConvArgs, xp: np.ndarray, applied: np.ndarray, values: np.ndarray):
+def _panels(
+    op: str, a: ConvArgs, xp: np.ndarray, applied: np.ndarray, values: np.ndarray
+) -> tuple[Panel, Panel, Panel]:
     accent = "blue" if op == "correlate" else "vermillion"
     in_sub = shape_text(a.x[0])
     if any(b or e for b, e in a.pads):
@@ -118,10 +120,17 @@ def _panels(op: str, a: ConvArgs, xp: np.ndarray, applied: np.ndarray, values: n
     )
 
 
-def _reference(op: str, a: ConvArgs, xa: np.ndarray, xp: np.ndarray, applied: np.ndarray):
+def _reference(
+    op: str, a: ConvArgs, xa: np.ndarray, xp: np.ndarray, applied: np.ndarray
+) -> Reference:
     flip = op == "convolve"
     mode = a.padding_mode
-    common = {"bias": a.bias, "stride": a.stride, "dilation": a.dilation, "groups": a.groups}
+    common: dict[str, Any] = {
+        "bias": a.bias,
+        "stride": a.stride,
+        "dilation": a.dilation,
+        "groups": a.groups,
+    }
     if mode == "zeros" and a.symmetric and a.padding != "full":
         given: Any = a.padding if isinstance(a.padding, str) else [b for b, _ in a.pads]
         compute = functools.partial(

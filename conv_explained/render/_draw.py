@@ -22,7 +22,7 @@ keeps a frame to a few milliseconds.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import matplotlib
@@ -407,7 +407,7 @@ def caption_slots(captions: Sequence[Sequence[str]]) -> dict[int, list[int]]:
     return slots
 
 
-def caption_fits(width: int):
+def caption_fits(width: int) -> Callable[[Sequence[Sequence[str]]], bool]:
     """A predicate telling whether captions drawn in aligned slots fit in ``width`` pixels."""
 
     def fits(captions: Sequence[Sequence[str]]) -> bool:

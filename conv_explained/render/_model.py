@@ -138,7 +138,7 @@ class Scene:
     step: int | None
     parts: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()
-    _lookup: dict = field(default_factory=dict, repr=False, compare=False)
+    _lookup: dict[tuple[str, Index], Cell] = field(default_factory=dict, repr=False, compare=False)
 
     def cell(self, panel: str, index: Index) -> Cell:
         """The cell of ``panel`` at ``index``."""

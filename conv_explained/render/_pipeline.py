@@ -167,7 +167,7 @@ def unbatch(name: str, a: np.ndarray, d: int) -> np.ndarray:
                 f"{name} must hold a single sample to be drawn, got a batch of {a.shape[0]} "
                 f"(shape {tuple(a.shape)})"
             )
-        return a[0]
+        return np.asarray(a[0])
     raise ValueError(
         f"{name} must have {d}, {d + 1} or {d + 2} dimensions for a {d}-D kernel "
         f"(plain, (C, *spatial) or (1, C, *spatial)), got shape {tuple(a.shape)}"

@@ -56,7 +56,7 @@ def _resolve(op: str, request: Request, options: Options) -> tuple[PoolArgs, int
 
 
 def _max_pool(a: PoolArgs) -> tuple[np.ndarray, np.ndarray]:
-    values, indices = pooling.max_pool(a.x[0], a.kernel, return_indices=True, **_opts(a))  # type: ignore[misc]
+    values, indices = pooling.max_pool(a.x[0], a.kernel, return_indices=True, **_opts(a))
     return values, indices
 
 
@@ -116,12 +116,17 @@ class PoolSpec(OpSpec):
                     f"dilation must be 1 for average pooling (torch has none), got "
                     f"{options.dilation!r}"
                 )
-            avg = {"stride": a.stride, "padding": a.padding, "ceil_mode": a.ceil_mode, "ndim": d}
+            avg: dict[str, Any] = {
+                "stride": a.stride,
+                "padding": a.padding,
+                "ceil_mode": a.ceil_mode,
+                "ndim": d,
+            }
             values = pooling.avg_pool(xa, a.kernel, count_include_pad=keep, **avg)
             xp = _grid(a, 0)
             chosen = None
             mask = pooling.avg_pool_counted(xa, a.kernel, count_include_pad=keep, **avg)
-            counted = np.broadcast_to(mask, xp.shape)
+            counted = grid_mask = np.broadcast_to(mask, xp.shape)
             divisor = pooling.avg_pool_divisor(xa, a.kernel, count_include_pad=keep, **avg)
         check_drawable(xa, extent=xp.shape[1:])
         check_steps(values.size)
@@ -153,7 +158,7 @@ class PoolSpec(OpSpec):
                     functools.partial(
                         _counted_average,
                         grid=xp,
-                        counted=counted,
+                        counted=grid_mask,
                         kernel=a.kernel,
                         stride=a.stride,
                     ),
@@ -162,7 +167,7 @@ class PoolSpec(OpSpec):
                     "counted cells per window",
                     np.broadcast_to(divisor, values.shape),
                     functools.partial(
-                        _window_counts, counted=counted, kernel=a.kernel, stride=a.stride
+                        _window_counts, counted=grid_mask, kernel=a.kernel, stride=a.stride
                     ),
                 ),
             )

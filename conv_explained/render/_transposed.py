@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -62,7 +63,7 @@ def _transposed(request: Request, options: Options, x: np.ndarray | None = None)
     )
 
 
-def _geometry(a: TransposedArgs) -> dict[str, object]:
+def _geometry(a: TransposedArgs) -> dict[str, Any]:
     return {
         "stride": a.stride,
         "padding": a.padding,
@@ -101,7 +102,7 @@ class DirectSpec(OpSpec):
             _zeros_only(options, "a transposed convolution")
             a = _transposed(request, options)
             source, xa, w = a.x[0], a.x[0], a.weight
-            values = ops.conv_transpose(source, w, a.bias, **_geometry(a))  # type: ignore[arg-type]
+            values = ops.conv_transpose(source, w, a.bias, **_geometry(a))
             expected: tuple[int, ...] = (a.c_out, *_transposed_size(a))
             check_drawable(xa)
             reference = Reference(
@@ -129,8 +130,8 @@ class DirectSpec(OpSpec):
                 tuple(xa.shape),
             )
         geometry = _geometry(a)
-        xd, wd = ops.transposed_as_correlation(source, w, **geometry)  # type: ignore[arg-type]
-        kinds = ops.transposed_cell_kinds(source, w, **geometry)  # type: ignore[arg-type]
+        xd, wd = ops.transposed_as_correlation(source, w, **geometry)
+        kinds = ops.transposed_cell_kinds(source, w, **geometry)
         roles = _KINDS[kinds]
         grad_view = op == "input-grad"
         check_drawable(
@@ -138,7 +139,7 @@ class DirectSpec(OpSpec):
         )
         check_out_channels(values)
         check_steps(values.size)
-        common = {
+        common: dict[str, Any] = {
             "bias": a.bias if not grad_view else None,
             "dilation": a.dilation,
             "groups": a.groups,
@@ -246,7 +247,7 @@ class DirectSpec(OpSpec):
             ),
             params=params,
             reduce="sum",
-            exact=exact(xd, wd, common["bias"]),  # type: ignore[arg-type]
+            exact=exact(xd, wd, common["bias"]),
         )
 
     @staticmethod
@@ -347,7 +348,7 @@ class ScatterSpec(OpSpec):
         a = _transposed(request, options)
         xa, w = a.x[0], a.weight
         geometry = _geometry(a)
-        values = ops.conv_transpose(xa, w, a.bias, **geometry)  # type: ignore[arg-type]
+        values = ops.conv_transpose(xa, w, a.bias, **geometry)
         check_drawable(xa)
         ext = tuple(
             shapes.conv_transpose_uncropped_size(
@@ -374,8 +375,8 @@ class ScatterSpec(OpSpec):
             mask[idx] = True
             one = np.zeros(xa.shape, dtype=bool)
             one[idx] = True
-            partial[t] = ops.conv_transpose_uncropped(np.where(mask, xa, 0), w, **geometry)  # type: ignore[arg-type]
-            stamps[t] = ops.conv_transpose_uncropped(np.where(one, xa, 0), w, **geometry)  # type: ignore[arg-type]
+            partial[t] = ops.conv_transpose_uncropped(np.where(mask, xa, 0), w, **geometry)
+            stamps[t] = ops.conv_transpose_uncropped(np.where(one, xa, 0), w, **geometry)
         inner = tuple(slice(p, p + o) for p, o in zip(a.padding, a.out, strict=True))
         final = partial[-1].copy()
         final[(slice(None), *inner)] = values

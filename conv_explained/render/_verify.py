@@ -56,7 +56,7 @@ def run_checks(
     drawn_text: np.ndarray,
     expected_shape: Sequence[int],
     extras: Sequence[tuple[Any, ...]] = (),
-) -> dict:
+) -> dict[str, Any]:
     """Compare an animation's values with torch; raise :class:`VerificationError` on mismatch.
 
     Parameters
@@ -115,11 +115,12 @@ def run_checks(
             problems.append(f"values differ from {reference} by up to {diff:g}")
     text_ok = shape_ok and drawn_text.shape == ref.shape
     if text_ok:
-        wanted = format_array(ref)
+        wanted: Any = format_array(ref)
+        drawn: Any = drawn_text
         bad = [
             idx
             for idx in np.ndindex(*ref.shape)
-            if drawn_text[idx] != wanted[idx] and not _same_number(drawn_text[idx], ref[idx])
+            if drawn[idx] != wanted[idx] and not _same_number(drawn[idx], float(ref[idx]))
         ]
         if bad:
             text_ok = False

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 
@@ -29,10 +29,22 @@ MAX_CAPTION = 560
 class Canvas:
     """The frame layout, widened (up to :data:`MAX_CAPTION` px) when captions need it."""
 
-    def __init__(self, *args: Any) -> None:
-        self.args = args
-        self.layout = _draw.layout(*args)
+    def __init__(self, fig: Figure) -> None:
+        self.fig = fig
+        self.layout = self._layout(_draw.MIN_WIDTH)
         self.needed = 0
+
+    def _layout(self, min_width: int) -> _draw.Layout:
+        fig = self.fig
+        legend = fig.legend_cells()
+        return _draw.layout(
+            list(fig.header),
+            list(fig.panels),
+            list(fig.symbols),
+            legend,
+            sorted(fig.texts),
+            min_width,
+        )
 
     def fits(self, captions: Sequence[Sequence[str]]) -> bool:
         """Whether ``captions`` fit (widening the frame up to the maximum)."""
@@ -46,7 +58,7 @@ class Canvas:
     def final(self) -> _draw.Layout:
         """The layout, widened for the widest caption used."""
         if self.needed > self.layout.caption_width:
-            return _draw.layout(*self.args, min_width=self.needed + 2 * _draw.MARGIN)
+            return self._layout(self.needed + 2 * _draw.MARGIN)
         return self.layout
 
 
@@ -148,13 +160,7 @@ class GridView:
         """Scenes of ``fig``, its layout and the result texts of the final frame."""
         if fig.kind not in self.builders:
             raise ValueError(f"the {self.name} view cannot draw {fig.op!r}")
-        canvas = Canvas(
-            list(fig.header),
-            list(fig.panels),
-            list(fig.symbols),
-            fig.legend_cells(),
-            fig.texts,
-        )
+        canvas = Canvas(fig)
         scenes = self.builders[fig.kind](fig, mac, canvas.fits)
         panel = next(p for p in fig.panels if p.name == fig.out_panel)
         text = scenes[-1].texts(panel.name, panel.shape)

@@ -29,6 +29,7 @@ arrays they are given, which the caller got from the package's operators.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -48,6 +49,8 @@ __all__ = [
 ]
 
 Override = tuple[str, str, str, str]  # text, role, mark, note
+#: An object array of cell texts (numpy types its items as arrays).
+Texts = Any
 
 
 class _Board:
@@ -161,9 +164,7 @@ def _output_overrides(
     return ov
 
 
-def _kernel_overrides(
-    name: str, k_text: np.ndarray, active: int
-) -> dict[tuple[str, Index], Override]:
+def _kernel_overrides(name: str, k_text: Texts, active: int) -> dict[tuple[str, Index], Override]:
     """The kernel panel with the kernels of ``active`` (first axis) in use, the others idle."""
     return {
         (name, kidx): (k_text[kidx], "kernel", "active" if kidx[0] == active else "idle", "")
@@ -222,10 +223,10 @@ def conv_scenes(
         ``C_out * prod(out.shape[1:])`` step scenes, then the final scene.
     """
     p_in, p_k, p_out = panels
-    x_text = format_array(xp)
-    k_text = format_array(kernel)
-    y_text = format_array(out)
-    b_text = format_array(bias) if bias is not None else None
+    x_text: Texts = format_array(xp)
+    k_text: Texts = format_array(kernel)
+    y_text: Texts = format_array(out)
+    b_text: Texts = format_array(bias) if bias is not None else None
     board = _Board(
         panels,
         {
@@ -267,7 +268,7 @@ def conv_scenes(
 
 def _finish_scenes(
     board: _Board,
-    steps: list[tuple[dict, str, list[str], str]],
+    steps: list[tuple[dict[tuple[str, Index], Override], str, list[str], str]],
     mac: bool | int,
     fits: Fits,
     final: str,
@@ -347,10 +348,10 @@ def pool_scenes(
         One per output cell, then the final scene.
     """
     p_in, p_out = panels
-    x_text = format_array(xp)
+    x_text: Texts = format_array(xp)
     if counted is not None:  # padding an average ignores is drawn empty
         x_text[~counted & (xp_roles == "padding")] = ""
-    y_text = format_array(out)
+    y_text: Texts = format_array(out)
     board = _Board(
         panels, {p_in.name: (x_text, xp_roles), p_out.name: (y_text, _roles(out.shape, "output"))}
     )
@@ -420,8 +421,8 @@ def scatter_scenes(
         One per input cell, then the final scene.
     """
     p_in, p_k, p_out = panels
-    x_text = format_array(x)
-    k_text = format_array(weight)
+    x_text: Texts = format_array(x)
+    k_text: Texts = format_array(weight)
     full_shape = partial.shape[1:]
     kept = np.zeros(full_shape, dtype=bool)
     kept[(slice(None), *inner)] = True
@@ -450,7 +451,7 @@ def scatter_scenes(
             (p_in.name, idx): (x_text[idx], "input", "source", "")
         }
         ov.update(_kernel_overrides(p_k.name, k_text, c))
-        stamp_text = format_array(stamps[step])
+        stamp_text: Texts = format_array(stamps[step])
         here = []
         for j in range(og):
             for tap in taps:
@@ -463,7 +464,7 @@ def scatter_scenes(
                 )
                 here.append(where)
                 touched[where] = True
-        part_text = format_array(partial[step])
+        part_text: Texts = format_array(partial[step])
         for oidx in np.ndindex(*full_shape):
             if touched[oidx]:
                 role = "output" if kept[oidx] else "cropped"
@@ -476,15 +477,15 @@ def scatter_scenes(
         if not fits([caption]):
             caption = [head, f"adds {_paren(x_text[idx])} × kernel"]
         scenes.append(board.scene(ov, caption, step))
-    final_text = format_array(final)
+    final_text: Texts = format_array(final)
     ov = {}
     for oidx in np.ndindex(*full_shape):
         ov[(p_out.name, oidx)] = (final_text[oidx], "output" if kept[oidx] else "cropped", "", "")
     kept_shape = tuple(s.stop - s.start for s in inner)
-    caption = f"all {c_in * int(np.prod(x.shape[1:]))} stamps added: output {'×'.join(map(str, kept_shape))}"
+    summary = f"all {c_in * int(np.prod(x.shape[1:]))} stamps added: output {'×'.join(map(str, kept_shape))}"
     if not kept.all():
-        caption += " (hatched cells cropped by padding)"
-    scenes.append(board.scene(ov, caption, None))
+        summary += " (hatched cells cropped by padding)"
+    scenes.append(board.scene(ov, summary, None))
     return scenes
 
 
@@ -532,8 +533,8 @@ def route_scenes(
         One per output-gradient cell, then the final scene.
     """
     p_in, p_g, p_dx = panels
-    x_text = format_array(xp)
-    g_text = format_array(grad_out)
+    x_text: Texts = format_array(xp)
+    g_text: Texts = format_array(grad_out)
     blank = np.empty(final.shape, dtype=object)
     blank[...] = ""
     board = _Board(
@@ -563,7 +564,7 @@ def route_scenes(
             ov[(p_in.name, where)] = (x_text[where], xp_roles[where], mark, "")
         target = (c, *(int(v) for v in targets[idx]))
         touched[target] = True
-        part_text = format_array(partial[step])
+        part_text: Texts = format_array(partial[step])
         for didx in np.ndindex(*final.shape):
             if touched[didx]:
                 ov[(p_dx.name, didx)] = (part_text[didx], "output", "", "")
@@ -575,7 +576,7 @@ def route_scenes(
         if not fits([caption]):
             caption = [caption[0], " → the max"]
         scenes.append(board.scene(ov, caption, step))
-    f_text = format_array(final)
+    f_text: Texts = format_array(final)
     ov = {(p_dx.name, didx): (f_text[didx], "output", "", "") for didx in np.ndindex(*final.shape)}
     scenes.append(
         board.scene(ov, f"all {len(order)} gradients routed; cells that were no max get 0", None)

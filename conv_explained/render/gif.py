@@ -16,7 +16,7 @@ import struct
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import numpy as np
 from PIL import Image
@@ -153,7 +153,7 @@ def encode_gif(frames: Sequence[Image.Image], durations: Sequence[int]) -> bytes
         raise ValueError("frames must use the renderer's palette")
     colours = 2**LZW_BITS
     palette = bytes(PALETTE) + bytes(3 * colours - len(PALETTE))
-    blocks: list[list] = []  # [duration, transparent, x, y, w, h, data]
+    blocks: list[list[Any]] = []  # [duration, transparent, x, y, w, h, data]
     previous = None
     for a, duration in zip(arrays, durations, strict=True):
         if previous is None:
