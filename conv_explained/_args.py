@@ -136,11 +136,11 @@ def conv_geometry(
     if not isinstance(padding, str) and not _is_pairs(padding):
         padding = ntuple("padding", padding, d, minimum=0)
     # The caller's own stride and dilation, so that errors quote them as given.
-    pads = resolve_padding(padding, tuple(kernel), stride=stride, dilation=dilation)  # type: ignore[arg-type]
+    pads = resolve_padding(padding, tuple(kernel), stride=stride, dilation=dilation)  # type: ignore[arg-type]  # checked there
     out = conv_output_size(
         tuple(spatial), tuple(kernel), stride=strides, padding=pads, dilation=dilations
     )
-    return strides, dilations, pads, tuple(out)  # type: ignore[arg-type]
+    return strides, dilations, pads, tuple(out)
 
 
 def _is_pairs(padding: object) -> bool:
@@ -191,8 +191,14 @@ def resolve_conv(
     strides, dilations, pads, out = conv_geometry(
         tuple(xb.shape[2:]), kernel, stride, padding, dilation
     )
-    spec = padding if isinstance(padding, str) or _is_pairs(padding) else tuple(p for p, _ in pads)
-    return ConvArgs(xb, w, b, unbatched, strides, dilations, pads, spec, g, mode, out)  # type: ignore[arg-type]
+    spec: str | tuple[int, ...] | tuple[tuple[int, int], ...]
+    if isinstance(padding, str):
+        spec = padding
+    elif _is_pairs(padding):
+        spec = pads
+    else:
+        spec = tuple(p for p, _ in pads)
+    return ConvArgs(xb, w, b, unbatched, strides, dilations, pads, spec, g, mode, out)
 
 
 @dataclass(frozen=True)
@@ -222,7 +228,7 @@ class TransposedArgs(_Weighted):
             output_padding=self.output_padding,
             dilation=self.dilation,
         )
-        return tuple(size)  # type: ignore[arg-type]
+        return tuple(size)
 
     def options(self) -> dict[str, Any]:
         """The options as keywords of :func:`conv_explained.conv_transpose`."""
@@ -278,7 +284,7 @@ def resolve_transposed(
         extra,
         dilations,
         g,
-        tuple(out),  # type: ignore[arg-type]
+        tuple(out),
     )
 
 
@@ -360,9 +366,11 @@ def resolve_pool(
     ps = ntuple("padding", padding, d, minimum=0)
     ds = ntuple("dilation", dilation, d)
     spatial = tuple(xb.shape[2:])
-    out = pool_output_size(spatial, ks, stride=ss, padding=ps, dilation=ds, ceil_mode=ceil_mode)  # type: ignore[arg-type]
-    pads = pool_padding(spatial, ks, stride=ss, padding=ps, dilation=ds, ceil_mode=ceil_mode)  # type: ignore[arg-type]
-    return PoolArgs(xb, unbatched, ks, ss, ps, ds, bool(ceil_mode), tuple(out), pads)  # type: ignore[arg-type]
+    if not isinstance(ceil_mode, bool):
+        raise TypeError(f"ceil_mode must be True or False, got {ceil_mode!r}")
+    out = pool_output_size(spatial, ks, stride=ss, padding=ps, dilation=ds, ceil_mode=ceil_mode)
+    pads = pool_padding(spatial, ks, stride=ss, padding=ps, dilation=ds, ceil_mode=ceil_mode)
+    return PoolArgs(xb, unbatched, ks, ss, ps, ds, bool(ceil_mode), tuple(out), pads)
 
 
 def resolve_global(x: object, ndim: object) -> tuple[np.ndarray, bool, tuple[int, ...]]:

@@ -65,18 +65,19 @@ def _sizes(name: str, text: str) -> tuple[int, ...]:
     return values
 
 
-def _option(name: str, text: str | None) -> int | tuple[int, ...] | None:
+def _option(name: str, text: str | None) -> Any:
+    """``text`` as an int, a tuple of ints per axis, or None (typed Any: shapes checks it)."""
     if text is None:
         return None
     values = _sizes(name, text)
     return values[0] if len(values) == 1 else values
 
 
-def _default(value: int | tuple[int, ...] | None, default: int) -> int | tuple[int, ...]:
+def _default(value: Any, default: int) -> Any:
     return default if value is None else value
 
 
-def _padding(text: str) -> int | tuple[int, ...] | str:
+def _padding(text: str) -> Any:
     if text.lower() in ("same", "full", "valid"):
         return text.lower()
     value = _option("--padding", text)
@@ -94,8 +95,8 @@ def _rank(*values: object) -> int:
     return lengths.pop() if lengths else 1
 
 
-def _axis(value: object, axis: int) -> int:
-    return int(value[axis] if isinstance(value, tuple) else value)  # type: ignore[arg-type]
+def _axis(value: Any, axis: int) -> int:
+    return int(value[axis] if isinstance(value, tuple) else value)
 
 
 def _as_tuple(value: object) -> tuple[int, ...]:
@@ -114,9 +115,9 @@ def _shape_conv(args: argparse.Namespace) -> list[str]:
     d = _default(_option("--dilation", args.dilation), 1)
     p = _padding(args.padding)
     rank = _rank(i, k, s, d, p)
-    result = shapes.conv_output_size(i, k, stride=s, padding=p, dilation=d)  # type: ignore[arg-type]
+    result = shapes.conv_output_size(i, k, stride=s, padding=p, dilation=d)
     ks = tuple(_axis(k, a) for a in range(rank)) if rank > 1 or isinstance(k, tuple) else k
-    pairs = shapes.resolve_padding(p, ks, stride=s, dilation=d)  # type: ignore[arg-type]
+    pairs = shapes.resolve_padding(p, ks, stride=s, dilation=d)
     lines = []
     if isinstance(p, str):
         words = "; ".join(
@@ -149,10 +150,10 @@ def _shape_transpose(args: argparse.Namespace) -> list[str]:
     a = _default(_option("--output-padding", args.output_padding), 0)
     rank = _rank(i, k, s, d, p, a)
     result = shapes.conv_transpose_output_size(
-        i,  # type: ignore[arg-type]
-        k,  # type: ignore[arg-type]
+        i,
+        k,
         stride=s,
-        padding=p,  # type: ignore[arg-type]
+        padding=p,
         output_padding=a,
         dilation=d,
     )
@@ -177,10 +178,10 @@ def _shape_pool(args: argparse.Namespace) -> list[str]:
     p = _option("--padding", args.padding)
     rank = _rank(i, k, s, d, p)
     result = shapes.pool_output_size(
-        i,  # type: ignore[arg-type]
-        k,  # type: ignore[arg-type]
+        i,
+        k,
         stride=s,
-        padding=p,  # type: ignore[arg-type]
+        padding=p,
         dilation=d,
         ceil_mode=args.ceil_mode,
     )

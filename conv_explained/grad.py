@@ -154,7 +154,7 @@ def correlate_grad(
 
     # grad_x: insert stride - 1 zeros between grad_out cells, fully convolve
     # with the (dilated) kernel whose channel axes are swapped per group.
-    gz = np.zeros((n, c_out, *zero_insertion_size(out, strides)), dtype=dtype)  # type: ignore[misc]
+    gz = np.zeros((n, c_out, *zero_insertion_size(out, strides)), dtype=dtype)
     gz[trailing(slice(None, None, s) for s in strides)] = gb
     wt = w.reshape((g, og, cg, *kernel)).swapaxes(1, 2).reshape((c_in, og, *kernel))
     full = convolve(gz, wt, padding="full", dilation=dilations, groups=g)

@@ -409,7 +409,7 @@ def transposed_as_correlation(
 def _direct_input(a: TransposedArgs, xb: np.ndarray, fill: object) -> np.ndarray:
     """``xb`` with ``stride - 1`` cells of ``fill`` inserted, then padded (or cropped)."""
     inserted = zero_insertion_size(xb.shape[2:], a.stride)
-    xz = np.full(xb.shape[:2] + tuple(inserted), fill, dtype=xb.dtype)  # type: ignore[arg-type]
+    xz = np.full(xb.shape[:2] + tuple(inserted), fill, dtype=xb.dtype)
     xz[trailing(slice(None, None, s) for s in a.stride)] = xb
     pairs = conv_transpose_direct_padding(
         a.kernel, padding=a.padding, output_padding=a.output_padding, dilation=a.dilation

@@ -70,12 +70,12 @@ def _counted(a: PoolArgs, count_include_pad: object) -> np.ndarray:
     return mask
 
 
-def _divisor(a: PoolArgs, count_include_pad: object, divisor_override: object) -> np.ndarray:
+def _divisor(a: PoolArgs, count_include_pad: object, divisor_override: int | None) -> np.ndarray:
     """``(*out)`` average-pooling divisors: the counted cells of each window."""
     check_divisor_override(divisor_override)
     counted = _counted(a, count_include_pad)
     if divisor_override is not None:
-        return np.full(a.out, float(divisor_override))  # type: ignore[arg-type]
+        return np.full(a.out, float(divisor_override))
     view = _core.windows(counted, a.kernel, a.out, a.stride, a.dilation)
     return np.asarray(view.sum(axis=tuple(range(-len(a.kernel), 0))))
 

@@ -28,6 +28,7 @@ input sizes that a strided convolution maps to the same :math:`i'`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, overload
 
 from ._validate import check_int, ntuple
 
@@ -72,6 +73,18 @@ def _out(values: list[int], rank: int | None) -> int | tuple[int, ...]:
     return values[0] if rank is None else tuple(values)
 
 
+@overload
+def same_padding(kernel_size: int, *, dilation: int = 1) -> tuple[int, int]: ...
+@overload
+def same_padding(
+    kernel_size: Sequence[int], *, dilation: Size = 1
+) -> tuple[tuple[int, int], ...]: ...
+@overload
+def same_padding(
+    kernel_size: Size, *, dilation: Size = 1
+) -> tuple[int, int] | tuple[tuple[int, int], ...]: ...
+
+
 def same_padding(
     kernel_size: Size, *, dilation: Size = 1
 ) -> tuple[int, int] | tuple[tuple[int, int], ...]:
@@ -111,6 +124,14 @@ def same_padding(
         total = d * (k - 1)
         pairs.append((total // 2, total - total // 2))
     return pairs[0] if rank is None else tuple(pairs)
+
+
+@overload
+def full_padding(kernel_size: int, *, dilation: int = 1) -> int: ...
+@overload
+def full_padding(kernel_size: Sequence[int], *, dilation: Size = 1) -> tuple[int, ...]: ...
+@overload
+def full_padding(kernel_size: Size, *, dilation: Size = 1) -> int | tuple[int, ...]: ...
 
 
 def full_padding(kernel_size: Size, *, dilation: Size = 1) -> int | tuple[int, ...]:
@@ -194,11 +215,11 @@ def resolve_padding(
                     f"got stride {stride!r}"
                 )
             result = same_padding(ks, dilation=ds)
-            return tuple(result)  # type: ignore[arg-type]
+            return tuple(result)
         full = full_padding(ks, dilation=ds)
-        return tuple((p, p) for p in full)  # type: ignore[union-attr]
+        return tuple((p, p) for p in full)
     if _is_pairs(padding):
-        return _check_pairs(padding, n)  # type: ignore[arg-type]
+        return _check_pairs(padding, n)
     ps = ntuple("padding", padding, n, minimum=0)
     return tuple((p, p) for p in ps)
 
@@ -211,14 +232,14 @@ def _is_pairs(padding: object) -> bool:
     )
 
 
-def _check_pairs(padding: Pairs, n: int) -> tuple[tuple[int, int], ...]:
+def _check_pairs(padding: Any, n: int) -> tuple[tuple[int, int], ...]:
     words = f"padding must be {n} (before, after) pairs of non-negative integers"
     if len(padding) != n or not all(
         isinstance(p, Sequence) and not isinstance(p, str) and len(p) == 2 for p in padding
     ):
         raise ValueError(f"{words}, got {padding!r}")
-    pairs = tuple(tuple(ntuple("padding", tuple(p), 2, minimum=0)) for p in padding)
-    return pairs  # type: ignore[return-value]
+    pairs = [ntuple("padding", tuple(p), 2, minimum=0) for p in padding]
+    return tuple((before, after) for before, after in pairs)
 
 
 def _check_fits(i: int, k: int, d: int, before: int, after: int) -> None:
@@ -229,6 +250,20 @@ def _check_fits(i: int, k: int, d: int, before: int, after: int) -> None:
             f"than the padded input {i + before + after} (input {i} + padding "
             f"{before} + {after})"
         )
+
+
+@overload
+def conv_output_size(
+    i: int, k: int, *, stride: int = 1, padding: int | str = 0, dilation: int = 1
+) -> int: ...
+@overload
+def conv_output_size(
+    i: Sequence[int], k: Size, *, stride: Size = 1, padding: PaddingSpec = 0, dilation: Size = 1
+) -> tuple[int, ...]: ...
+@overload
+def conv_output_size(
+    i: Size, k: Size, *, stride: Size = 1, padding: PaddingSpec = 0, dilation: Size = 1
+) -> int | tuple[int, ...]: ...
 
 
 def conv_output_size(
@@ -309,6 +344,38 @@ def conv_output_size(
         _check_fits(ii, kk, d, before, after)
         out.append((ii + before + after - d * (kk - 1) - 1) // s + 1)
     return _out(out, rank)
+
+
+@overload
+def conv_transpose_output_size(
+    i: int,
+    k: int,
+    *,
+    stride: int = 1,
+    padding: int = 0,
+    output_padding: int = 0,
+    dilation: int = 1,
+) -> int: ...
+@overload
+def conv_transpose_output_size(
+    i: Sequence[int],
+    k: Size,
+    *,
+    stride: Size = 1,
+    padding: Size = 0,
+    output_padding: Size = 0,
+    dilation: Size = 1,
+) -> tuple[int, ...]: ...
+@overload
+def conv_transpose_output_size(
+    i: Size,
+    k: Size,
+    *,
+    stride: Size = 1,
+    padding: Size = 0,
+    output_padding: Size = 0,
+    dilation: Size = 1,
+) -> int | tuple[int, ...]: ...
 
 
 def conv_transpose_output_size(
@@ -440,6 +507,38 @@ def conv_transpose_output_padding(
     return _out(out, rank)
 
 
+@overload
+def pool_output_size(
+    i: int,
+    k: int,
+    *,
+    stride: int | None = None,
+    padding: int = 0,
+    dilation: int = 1,
+    ceil_mode: bool = False,
+) -> int: ...
+@overload
+def pool_output_size(
+    i: Sequence[int],
+    k: Size,
+    *,
+    stride: Size | None = None,
+    padding: Size = 0,
+    dilation: Size = 1,
+    ceil_mode: bool = False,
+) -> tuple[int, ...]: ...
+@overload
+def pool_output_size(
+    i: Size,
+    k: Size,
+    *,
+    stride: Size | None = None,
+    padding: Size = 0,
+    dilation: Size = 1,
+    ceil_mode: bool = False,
+) -> int | tuple[int, ...]: ...
+
+
 def pool_output_size(
     i: Size,
     k: Size,
@@ -554,10 +653,18 @@ def pool_padding(
     ds = ntuple("dilation", dilation, n)
     out = pool_output_size(ins, ks, stride=ss, padding=ps, dilation=ds, ceil_mode=ceil_mode)
     pairs = []
-    for ii, o, kk, s, p, d in zip(ins, out, ks, ss, ps, ds, strict=True):  # type: ignore[arg-type]  # out: a tuple here
+    for ii, o, kk, s, p, d in zip(ins, out, ks, ss, ps, ds, strict=True):
         reach = (o - 1) * s + d * (kk - 1) + 1  # one past the last tap, padded coordinates
         pairs.append((p, max(p, reach - ii - p)))
     return tuple(pairs)
+
+
+@overload
+def zero_insertion_size(i: int, stride: int) -> int: ...
+@overload
+def zero_insertion_size(i: Sequence[int], stride: Size) -> tuple[int, ...]: ...
+@overload
+def zero_insertion_size(i: Size, stride: Size) -> int | tuple[int, ...]: ...
 
 
 def zero_insertion_size(i: Size, stride: Size) -> int | tuple[int, ...]:
@@ -575,6 +682,38 @@ def zero_insertion_size(i: Size, stride: Size) -> int | tuple[int, ...]:
     ins = ntuple("input size", i, n)
     ss = ntuple("stride", stride, n)
     return _out([s * (ii - 1) + 1 for ii, s in zip(ins, ss, strict=True)], rank)
+
+
+@overload
+def conv_transpose_uncropped_size(
+    i: int,
+    k: int,
+    *,
+    stride: int = 1,
+    padding: int = 0,
+    output_padding: int = 0,
+    dilation: int = 1,
+) -> int: ...
+@overload
+def conv_transpose_uncropped_size(
+    i: Sequence[int],
+    k: Size,
+    *,
+    stride: Size = 1,
+    padding: Size = 0,
+    output_padding: Size = 0,
+    dilation: Size = 1,
+) -> tuple[int, ...]: ...
+@overload
+def conv_transpose_uncropped_size(
+    i: Size,
+    k: Size,
+    *,
+    stride: Size = 1,
+    padding: Size = 0,
+    output_padding: Size = 0,
+    dilation: Size = 1,
+) -> int | tuple[int, ...]: ...
 
 
 def conv_transpose_uncropped_size(
@@ -613,7 +752,7 @@ def conv_transpose_uncropped_size(
     )
     sizes = [
         max(s * (ii - 1) + d * (kk - 1) + 1, p + o)
-        for ii, kk, s, p, d, o in zip(ins, ks, ss, ps, ds, out, strict=True)  # type: ignore[arg-type]  # out: a tuple here
+        for ii, kk, s, p, d, o in zip(ins, ks, ss, ps, ds, out, strict=True)
     ]
     return _out(sizes, rank)
 

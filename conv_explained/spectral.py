@@ -282,8 +282,8 @@ def fft_correlate(a: ArrayLike, b: ArrayLike, *, mode: str = "full") -> np.ndarr
     return _transform(a, b, mode, conjugate=True)
 
 
-fft_convolve.__doc__ = fft_convolve.__doc__.replace("{mode_doc}", _MODE_DOC)  # type: ignore[union-attr]
-fft_correlate.__doc__ = fft_correlate.__doc__.replace("{mode_doc}", _MODE_DOC)  # type: ignore[union-attr]
+fft_convolve.__doc__ = (fft_convolve.__doc__ or "").replace("{mode_doc}", _MODE_DOC)
+fft_correlate.__doc__ = (fft_correlate.__doc__ or "").replace("{mode_doc}", _MODE_DOC)
 
 
 def fft_correlate_nd(

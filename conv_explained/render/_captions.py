@@ -75,6 +75,7 @@ def caption_check(figure: Figure, scenes: Sequence[Scene]) -> list[tuple[Any, ..
     slack = 0.0
     for scene in steps:
         value, spread = evaluate_terms(scene.terms, figure.reduce)
-        read[order[scene.step]] = value  # type: ignore[index]
+        assert scene.step is not None  # a step scene
+        read[order[scene.step]] = value
         slack = max(slack, spread)
     return [("caption terms", read, figure.reference.compute, 0.0 if figure.exact else slack)]

@@ -145,7 +145,7 @@ def _reference(
         compute=compute,
         expected_shape=(
             a.weight.shape[0],
-            *shapes.conv_output_size(  # type: ignore[misc]
+            *shapes.conv_output_size(
                 xa.shape[1:], a.kernel, stride=a.stride, padding=a.pads, dilation=a.dilation
             ),
         ),

@@ -85,8 +85,8 @@ class Panel:
     @property
     def volume(self) -> tuple[int, int, int]:
         """Spatial shape as ``(depth, height, width)`` (1-D is one row)."""
-        sp = self.spatial
-        return (1,) * (3 - len(sp)) + tuple(sp)  # type: ignore[return-value]
+        depth, height, width = (1,) * (3 - len(self.spatial)) + tuple(self.spatial)
+        return depth, height, width
 
     @property
     def map_grid(self) -> tuple[int, int]:

@@ -248,7 +248,7 @@ def _pool_size(a: PoolArgs) -> tuple[int, ...]:
         dilation=a.dilation,
         ceil_mode=a.ceil_mode,
     )
-    return tuple(size)  # type: ignore[arg-type]
+    return tuple(size)
 
 
 def _pool_roles(shape: tuple[int, ...], a: PoolArgs) -> np.ndarray:

@@ -83,7 +83,7 @@ def _transposed_size(a: TransposedArgs) -> tuple[int, ...]:
         output_padding=a.output_padding,
         dilation=a.dilation,
     )
-    return tuple(size)  # type: ignore[arg-type]
+    return tuple(size)
 
 
 class DirectSpec(OpSpec):
@@ -358,7 +358,7 @@ class ScatterSpec(OpSpec):
                 padding=a.padding,
                 output_padding=a.output_padding,
                 dilation=a.dilation,
-            )  # type: ignore[arg-type]
+            )
         )
         if any(e > MAX_PADDED for e in ext):
             raise ValueError(
