@@ -8,7 +8,7 @@ with the batched input, the weight, the per-axis options, the padding as
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,6 +102,18 @@ class ConvArgs(_Weighted):
     groups: int
     padding_mode: str
     out: tuple[int, ...]
+
+    def output_size(self) -> tuple[int, ...]:
+        """The output size, asked of :mod:`.shapes` now (the renderer checks it against torch)."""
+        return tuple(
+            shapes.conv_output_size(
+                self.x.shape[2:],
+                self.kernel,
+                stride=self.stride,
+                padding=self.pads,
+                dilation=self.dilation,
+            )
+        )
 
     @property
     def symmetric(self) -> bool:
@@ -217,19 +229,6 @@ class TransposedArgs(_Weighted):
         """Output channels."""
         return int(self.weight.shape[1]) * self.groups
 
-    @property
-    def uncropped(self) -> tuple[int, ...]:
-        """Size of the sum of all stamps before ``padding`` crops it (from :mod:`.shapes`)."""
-        size = shapes.conv_transpose_uncropped_size(
-            self.x.shape[2:],
-            self.kernel,
-            stride=self.stride,
-            padding=self.padding,
-            output_padding=self.output_padding,
-            dilation=self.dilation,
-        )
-        return tuple(size)
-
     def options(self) -> dict[str, Any]:
         """The options as keywords of :func:`conv_explained.conv_transpose`."""
         return {
@@ -239,6 +238,17 @@ class TransposedArgs(_Weighted):
             "dilation": self.dilation,
             "groups": self.groups,
         }
+
+    def size(self, rule: Callable[..., tuple[int, ...]]) -> tuple[int, ...]:
+        """A size by a :mod:`.shapes` rule taking the transposed convolution's options."""
+        opts = self.options()
+        del opts["groups"]
+        return tuple(rule(self.x.shape[2:], self.kernel, **opts))
+
+    @property
+    def uncropped(self) -> tuple[int, ...]:
+        """Size of the sum of all stamps before ``padding`` crops it (from :mod:`.shapes`)."""
+        return self.size(shapes.conv_transpose_uncropped_size)
 
 
 def resolve_transposed(
@@ -346,6 +356,19 @@ class PoolArgs:
     def spatial(self) -> tuple[int, ...]:
         """Input size per axis."""
         return tuple(self.x.shape[2:])
+
+    def output_size(self) -> tuple[int, ...]:
+        """The output size, asked of :mod:`.shapes` now (the renderer checks it against torch)."""
+        return tuple(
+            shapes.pool_output_size(
+                self.spatial,
+                self.kernel,
+                stride=self.stride,
+                padding=self.padding,
+                dilation=self.dilation,
+                ceil_mode=self.ceil_mode,
+            )
+        )
 
 
 def resolve_pool(

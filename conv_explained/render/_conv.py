@@ -7,28 +7,12 @@ from typing import Any
 
 import numpy as np
 
-from .. import ops, shapes
+from .. import ops
 from .._args import ConvArgs, resolve_conv
 from .._validate import as_array
+from . import _pipeline as pl
 from . import _references as refs
 from ._format import format_array
-from ._pipeline import (
-    Figure,
-    OpSpec,
-    Options,
-    Reference,
-    Request,
-    check_drawable,
-    check_out_channels,
-    check_steps,
-    conv_inputs,
-    exact,
-    header_params,
-    input_roles,
-    shape_text,
-    texts,
-    tuple_text,
-)
 from .alt import dims, values_sentence
 from .frames import Panel
 
@@ -46,7 +30,7 @@ def _padding_text(a: ConvArgs) -> str:
         if len(set(amounts)) == 1:
             return f"{a.padding} ({amounts[0]})"
         return f"{a.padding} " + ",".join(f"{b}|{e}" for b, e in a.pads)
-    return tuple_text([b for b, _ in a.pads])
+    return pl.tuple_text([b for b, _ in a.pads])
 
 
 def _alt(op: str, a: ConvArgs, applied: np.ndarray, values: np.ndarray, xp: np.ndarray) -> str:
@@ -66,7 +50,7 @@ def _alt(op: str, a: ConvArgs, applied: np.ndarray, values: np.ndarray, xp: np.n
     size = f"{a.x.shape[2]}-sample" if d == 1 else dims(a.x.shape[2:])
     ins = f"a {size} {what}" + (f" with {c_in} channels" if c_in > 1 else "")
     if any(b or e for b, e in a.pads):
-        amounts = tuple_text([b for b, _ in a.pads]) if a.symmetric else str(a.pads)
+        amounts = pl.tuple_text([b for b, _ in a.pads]) if a.symmetric else str(a.pads)
         mode = a.padding_mode
         ins += (
             f", padded by {amounts} on each side with "
@@ -83,7 +67,7 @@ def _alt(op: str, a: ConvArgs, applied: np.ndarray, values: np.ndarray, xp: np.n
     steps = values.size
     return (
         f"Animation in {steps + 1} frames: {kern} {'slide' if c_out > 1 else 'slides'} over "
-        f"{ins}, with stride {tuple_text(a.stride)} and dilation {tuple_text(a.dilation)}"
+        f"{ins}, with stride {pl.tuple_text(a.stride)} and dilation {pl.tuple_text(a.dilation)}"
         + (f" in {a.groups} groups" if a.groups > 1 else "")
         + f"; this is {kind}. At each of the {steps} positions the kernel weights are "
         f"multiplied with the input values under them and summed"
@@ -99,7 +83,7 @@ def _panels(
     op: str, a: ConvArgs, xp: np.ndarray, applied: np.ndarray, values: np.ndarray
 ) -> tuple[Panel, Panel, Panel]:
     accent = "blue" if op == "correlate" else "vermillion"
-    in_sub = shape_text(a.x[0])
+    in_sub = pl.shape_text(a.x[0])
     if any(b or e for b, e in a.pads):
         in_sub += f", padded to {dims(xp.shape[1:])}"
         if a.padding_mode != "zeros":
@@ -116,13 +100,15 @@ def _panels(
             accent=accent,
             group_label="o=",
         ),
-        Panel("output", "output", shape_text(values), values.shape, accent="green", row_label="o"),
+        Panel(
+            "output", "output", pl.shape_text(values), values.shape, accent="green", row_label="o"
+        ),
     )
 
 
 def _reference(
     op: str, a: ConvArgs, xa: np.ndarray, xp: np.ndarray, applied: np.ndarray
-) -> Reference:
+) -> pl.Reference:
     flip = op == "convolve"
     mode = a.padding_mode
     common: dict[str, Any] = {
@@ -140,14 +126,12 @@ def _reference(
         compute = functools.partial(
             refs.conv, x=xa, weight=a.weight, flip=flip, pads=a.pads, padding_mode=mode, **common
         )
-    return Reference(
+    return pl.Reference(
         name=f"torch.nn.functional.conv{a.d}d",
         compute=compute,
         expected_shape=(
             a.weight.shape[0],
-            *shapes.conv_output_size(
-                xa.shape[1:], a.kernel, stride=a.stride, padding=a.pads, dilation=a.dilation
-            ),
+            *a.output_size(),
         ),
         extras=(
             (
@@ -169,15 +153,15 @@ def _reference(
     )
 
 
-class SlideSpec(OpSpec):
+class SlideSpec(pl.OpSpec):
     """``correlate`` and ``convolve``: one frame per output cell."""
 
     weight = "forward"
     options = frozenset({"groups", "padding_mode"})
     summary = "a kernel slides over the padded input"
 
-    def figure(self, op: str, request: Request, options: Options) -> Figure:
-        xa, w, d = conv_inputs(request)
+    def figure(self, op: str, request: pl.Request, options: pl.Options) -> pl.Figure:
+        xa, w, d = pl.conv_inputs(request)
         bias = None if request.bias is None else as_array("bias", request.bias)
         a = resolve_conv(
             xa,
@@ -190,28 +174,18 @@ class SlideSpec(OpSpec):
             options.padding_mode,
         )
         fn = ops.correlate if op == "correlate" else ops.convolve
-        values = fn(
-            xa,
-            w,
-            bias,
-            stride=a.stride,
-            padding=a.padding,
-            dilation=a.dilation,
-            groups=a.groups,
-            padding_mode=a.padding_mode,
-        )
-        xp = ops.pad_input(
-            xa,
-            w,
-            stride=a.stride,
-            padding=a.padding,
-            dilation=a.dilation,
-            groups=a.groups,
-            padding_mode=a.padding_mode,
-        )
-        check_drawable(xa, extent=xp.shape[1:])
-        check_out_channels(values, "weight has")
-        check_steps(values.size)
+        opts: dict[str, Any] = {
+            "stride": a.stride,
+            "padding": a.padding,
+            "dilation": a.dilation,
+            "groups": a.groups,
+            "padding_mode": a.padding_mode,
+        }
+        values = fn(xa, w, bias, **opts)
+        xp = ops.pad_input(xa, w, **opts)
+        pl.check_drawable(xa, extent=xp.shape[1:])
+        pl.check_out_channels(values, "weight has")
+        pl.check_steps(values.size)
         applied = w if op == "correlate" else ops.flip(w)
         mode = a.padding_mode
         legend = [("input", "input", "", "input")]
@@ -227,12 +201,12 @@ class SlideSpec(OpSpec):
         extras = tuple(
             (name, values if ours is None else ours, fn_) for name, ours, fn_ in reference.extras
         )
-        return Figure(
+        return pl.Figure(
             op=op,
             kind="slide",
             header=(
                 _TITLES[op].format(d=d),
-                header_params(
+                pl.header_params(
                     a.kernel,
                     a.stride,
                     _padding_text(a),
@@ -244,7 +218,7 @@ class SlideSpec(OpSpec):
             values=values,
             data={
                 "grid": xp,
-                "roles": input_roles(xp.shape, a.pads),
+                "roles": pl.input_roles(xp.shape, a.pads),
                 "kernel": applied,
                 "stride": a.stride,
                 "dilation": a.dilation,
@@ -254,9 +228,9 @@ class SlideSpec(OpSpec):
             panels=_panels(op, a, xp, applied, values),
             symbols=("⋆" if op == "correlate" else "∗", "="),
             legend=tuple(legend),
-            texts=texts(xp, applied, values),
+            texts=pl.texts(xp, applied, values),
             alt=lambda frames: _alt(op, a, applied, values, xp),
-            reference=Reference(
+            reference=pl.Reference(
                 reference.name, reference.compute, reference.expected_shape, extras
             ),
             params={
@@ -273,5 +247,5 @@ class SlideSpec(OpSpec):
                 "output_shape": values.shape,
             },
             reduce="sum",
-            exact=exact(xp, applied, bias),
+            exact=pl.exact(xp, applied, bias),
         )

@@ -7,34 +7,18 @@ from typing import Any
 
 import numpy as np
 
-from .. import grad, pooling, shapes
+from .. import grad, pooling
 from .._args import PoolArgs, resolve_pool
 from .._validate import as_array
+from . import _pipeline as pl
 from . import _references as refs
-from ._pipeline import (
-    Figure,
-    OpSpec,
-    Options,
-    Reference,
-    Request,
-    check_drawable,
-    check_steps,
-    exact,
-    header_params,
-    input_roles,
-    pool_input,
-    shape_text,
-    texts,
-    tuple_text,
-    unbatch,
-)
 from .alt import dims, values_sentence
 from .frames import Panel
 
 __all__ = ["GlobalSpec", "PoolSpec", "RouteSpec"]
 
 
-def _window(op: str, request: Request) -> object:
+def _window(op: str, request: pl.Request) -> object:
     if request.bias is not None:
         raise ValueError(f"bias is only used by the convolution ops, not {op!r}")
     if request.kernel_size is None:
@@ -44,11 +28,11 @@ def _window(op: str, request: Request) -> object:
     return request.kernel_size
 
 
-def _resolve(op: str, request: Request, options: Options) -> tuple[PoolArgs, int]:
+def _resolve(op: str, request: pl.Request, options: pl.Options) -> tuple[PoolArgs, int]:
     kernel_size = _window(op, request)
     if kernel_size is None:
         raise TypeError(f"kernel_size is required for {op!r}")
-    xa, d = pool_input(request.x, kernel_size, options.spatial_dims)
+    xa, d = pl.pool_input(request.x, kernel_size, options.spatial_dims)
     a = resolve_pool(
         xa, kernel_size, options.stride, options.padding, options.dilation, options.ceil_mode, d
     )
@@ -92,14 +76,14 @@ def _pool_refs(a: PoolArgs, kind: str) -> dict[str, Any]:
     }
 
 
-class PoolSpec(OpSpec):
+class PoolSpec(pl.OpSpec):
     """``max-pool`` and ``avg-pool``: one frame per output cell."""
 
     weight = "window"
     options = frozenset({"kernel_size", "ceil_mode", "count_include_pad", "spatial_dims"})
     summary = "a window slides over the padded input"
 
-    def figure(self, op: str, request: Request, options: Options) -> Figure:
+    def figure(self, op: str, request: pl.Request, options: pl.Options) -> pl.Figure:
         a, d = _resolve(op, request, options)
         if options.padding_mode != "zeros":
             raise ValueError(f"padding_mode is not used by pooling; got {options.padding_mode!r}")
@@ -128,8 +112,8 @@ class PoolSpec(OpSpec):
             mask = pooling.avg_pool_counted(xa, a.kernel, count_include_pad=keep, **avg)
             counted = grid_mask = np.broadcast_to(mask, xp.shape)
             divisor = pooling.avg_pool_divisor(xa, a.kernel, count_include_pad=keep, **avg)
-        check_drawable(xa, extent=xp.shape[1:])
-        check_steps(values.size)
+        pl.check_drawable(xa, extent=xp.shape[1:])
+        pl.check_steps(values.size)
         c = xa.shape[0]
         has_pad = any(b or e for b, e in a.pads)
         kind = "max" if is_max else "avg"
@@ -178,26 +162,17 @@ class PoolSpec(OpSpec):
         if is_max:
             legend.append(("input", "input", "chosen", "the maximum"))
         legend.append(("output", "output", "current", "being computed"))
-        in_sub = shape_text(xa) + (f", padded to {dims(xp.shape[1:])}" if has_pad else "")
-        params: dict[str, Any] = {
-            "op": op,
-            "x_shape": xa.shape,
-            "kernel_size": a.kernel,
-            "stride": a.stride,
-            "padding": a.padding,
-            "dilation": a.dilation,
-            "ceil_mode": a.ceil_mode,
-            "output_shape": values.shape,
-        }
+        in_sub = pl.shape_text(xa) + (f", padded to {dims(xp.shape[1:])}" if has_pad else "")
+        params = {**_params(op, a), "output_shape": values.shape}
         if not is_max:
             params["count_include_pad"] = keep
-        return Figure(
+        return pl.Figure(
             op=op,
             kind="pool",
             header=(
                 "Max pooling" if is_max else "Average pooling",
-                header_params(
-                    a.kernel, a.stride, tuple_text(a.padding), a.dilation if is_max else None
+                pl.header_params(
+                    a.kernel, a.stride, pl.tuple_text(a.padding), a.dilation if is_max else None
                 )
                 + ("   ceil_mode" if a.ceil_mode else "")
                 + ("   count_include_pad=False" if not is_max and not keep else ""),
@@ -214,13 +189,13 @@ class PoolSpec(OpSpec):
             },
             panels=(
                 Panel("input", "input", in_sub, xp.shape, accent="orange"),
-                Panel("output", "output", shape_text(values), values.shape, accent="green"),
+                Panel("output", "output", pl.shape_text(values), values.shape, accent="green"),
             ),
             symbols=("→",),
             legend=tuple(legend),
-            texts=texts(xp, values),
+            texts=pl.texts(xp, values),
             alt=lambda frames: _pool_alt(op, a, xa, values, keep, frames),
-            reference=Reference(
+            reference=pl.Reference(
                 f"torch.nn.functional.{kind}_pool{d}d",
                 functools.partial(
                     refs.pool,
@@ -229,32 +204,32 @@ class PoolSpec(OpSpec):
                     count_include_pad=keep,
                     **{**ref, "dilation": a.dilation if is_max else None},
                 ),
-                (c, *_pool_size(a)),
+                (c, *a.output_size()),
                 extras,
             ),
             params=params,
             reduce="max" if is_max else "mean",
-            exact=exact(xa),
+            exact=pl.exact(xa),
         )
 
 
-def _pool_size(a: PoolArgs) -> tuple[int, ...]:
-    """The output size by :mod:`conv_explained.shapes` (checked against torch)."""
-    size = shapes.pool_output_size(
-        a.spatial,
-        a.kernel,
-        stride=a.stride,
-        padding=a.padding,
-        dilation=a.dilation,
-        ceil_mode=a.ceil_mode,
-    )
-    return tuple(size)
+def _params(op: str, a: PoolArgs) -> dict[str, Any]:
+    """The options recorded in :attr:`Animation.params`."""
+    return {
+        "op": op,
+        "x_shape": a.x.shape[1:],
+        "kernel_size": a.kernel,
+        "stride": a.stride,
+        "padding": a.padding,
+        "dilation": a.dilation,
+        "ceil_mode": a.ceil_mode,
+    }
 
 
 def _pool_roles(shape: tuple[int, ...], a: PoolArgs) -> np.ndarray:
     """``"input"`` where the input sits in the padded grid, ``"padding"`` elsewhere."""
     sizes = tuple(shape[1:])
-    return input_roles(
+    return pl.input_roles(
         shape,
         [(b, size - b - i) for (b, _), size, i in zip(a.pads, sizes, a.spatial, strict=True)],
     )
@@ -294,8 +269,8 @@ def _pool_alt(
         f"Animation in {frames} frames: a {dims(a.kernel)} window slides over a "
         f"{dims(xa.shape[1:])} input"
         + (f" with {c} channels, each pooled separately" if c > 1 else "")
-        + f" with stride {tuple_text(a.stride)}"
-        + (f" and padding {tuple_text(a.padding)} (hatched cells" + hatched if has_pad else "")
+        + f" with stride {pl.tuple_text(a.stride)}"
+        + (f" and padding {pl.tuple_text(a.padding)} (hatched cells" + hatched if has_pad else "")
         + f"; each output cell is the {'largest' if is_max else 'average'} of the values in "
         f"its window"
         + ("; the chosen cell is ringed" if is_max else "")
@@ -304,18 +279,18 @@ def _pool_alt(
     )
 
 
-class GlobalSpec(OpSpec):
+class GlobalSpec(pl.OpSpec):
     """``global-max-pool`` and ``global-avg-pool``: one frame per channel."""
 
     weight = "none"
     options = frozenset({"spatial_dims"})
     summary = "each whole map is reduced to one value"
 
-    def figure(self, op: str, request: Request, options: Options) -> Figure:
+    def figure(self, op: str, request: pl.Request, options: pl.Options) -> pl.Figure:
         _window(op, request)
-        xa, d = pool_input(request.x, None, options.spatial_dims)
+        xa, d = pl.pool_input(request.x, None, options.spatial_dims)
         sp = tuple(xa.shape[1:])
-        check_drawable(xa)
+        pl.check_drawable(xa)
         is_max = op == "global-max-pool"
         if is_max:
             values = pooling.global_max_pool(xa, ndim=d)
@@ -333,7 +308,7 @@ class GlobalSpec(OpSpec):
         legend.append(("output", "output", "current", "being computed"))
         kind = "max" if is_max else "avg"
         ones = (1,) * d
-        return Figure(
+        return pl.Figure(
             op=op,
             kind="pool",
             header=(
@@ -355,32 +330,32 @@ class GlobalSpec(OpSpec):
             ),
             symbols=("→",),
             legend=tuple(legend),
-            texts=texts(xa, values),
+            texts=pl.texts(xa, values),
             alt=lambda frames: (
                 f"Animation in {frames} frames: global {'max' if is_max else 'average'} "
                 f"pooling of {c} feature map{'s' if c > 1 else ''} of {dims(sp)}: each whole "
                 f"map is reduced to its {'largest value' if is_max else 'mean'}, giving one "
                 f"value per channel. " + values_sentence(values.reshape(1, -1), "Output")
             ),
-            reference=Reference(
+            reference=pl.Reference(
                 f"torch.nn.functional.adaptive_{kind}_pool{d}d(x, 1)",
                 functools.partial(refs.global_pool, kind=kind, x=xa),
                 (c, *ones),
             ),
             params={"op": op, "x_shape": xa.shape, "output_shape": values.shape},
             reduce="max" if is_max else "mean",
-            exact=exact(xa),
+            exact=pl.exact(xa),
         )
 
 
-class RouteSpec(OpSpec):
+class RouteSpec(pl.OpSpec):
     """``max-pool-grad``: each output gradient is routed to its window's maximum."""
 
     weight = "window"
     options = frozenset({"kernel_size", "ceil_mode", "spatial_dims"})
     summary = "each output gradient goes to its window's maximum"
 
-    def figure(self, op: str, request: Request, options: Options) -> Figure:
+    def figure(self, op: str, request: pl.Request, options: pl.Options) -> pl.Figure:
         a, d = _resolve(op, request, options)
         xa = a.x[0]
         _, indices = _max_pool(a)
@@ -388,12 +363,12 @@ class RouteSpec(OpSpec):
         g = request.grad_output
         if g is None:
             g = np.arange(1, c * int(np.prod(a.out)) + 1).reshape(c, *a.out)
-        g = unbatch("grad_output", as_array("grad_output", g), d)
+        g = pl.unbatch("grad_output", as_array("grad_output", g), d)
         opts = _opts(a)
         final = grad.max_pool_grad(xa, g, a.kernel, **opts)
         xp = _grid(a, -np.inf)
-        check_drawable(xa, extent=xp.shape[1:])
-        check_steps(g.size)
+        pl.check_drawable(xa, extent=xp.shape[1:])
+        pl.check_steps(g.size)
         targets, chosen = _maxima(indices, a)
         order = list(np.ndindex(*g.shape))
         partial = np.zeros((len(order), *final.shape), dtype=final.dtype)
@@ -403,12 +378,12 @@ class RouteSpec(OpSpec):
             partial[t] = grad.max_pool_grad(xa, np.where(mask, g, 0), a.kernel, **opts)
         ref = _pool_refs(a, "max")
         compute = functools.partial(refs.max_pool_grad, x=xa, grad_output=g, **ref)
-        return Figure(
+        return pl.Figure(
             op=op,
             kind="route",
             header=(
                 "Max pooling gradient: routed to the maximum",
-                header_params(a.kernel, a.stride, tuple_text(a.padding), a.dilation)
+                pl.header_params(a.kernel, a.stride, pl.tuple_text(a.padding), a.dilation)
                 + ("   ceil_mode" if a.ceil_mode else ""),
             ),
             values=final,
@@ -427,13 +402,15 @@ class RouteSpec(OpSpec):
                 Panel(
                     "input",
                     "input",
-                    shape_text(xa)
+                    pl.shape_text(xa)
                     + (f", padded to {dims(xp.shape[1:])}" if xp.shape != xa.shape else ""),
                     xp.shape,
                     accent="orange",
                 ),
-                Panel("grad_output", "grad output", shape_text(g), g.shape, accent="orange"),
-                Panel("grad_input", "grad input", shape_text(final), final.shape, accent="orange"),
+                Panel("grad_output", "grad output", pl.shape_text(g), g.shape, accent="orange"),
+                Panel(
+                    "grad_input", "grad input", pl.shape_text(final), final.shape, accent="orange"
+                ),
             ),
             symbols=("", "→"),
             legend=(
@@ -442,16 +419,16 @@ class RouteSpec(OpSpec):
                 ("grad_output", "input", "source", "routed gradient"),
                 ("grad_input", "output", "stamp", "receives it"),
             ),
-            texts=texts(xp, g, partial) | {"+" + t for t in texts(g)},
+            texts=pl.texts(xp, g, partial) | {"+" + t for t in pl.texts(g)},
             alt=lambda frames: (
                 f"Animation in {frames} frames: the gradient of {dims(a.kernel)} max pooling "
-                f"with stride {tuple_text(a.stride)} over a {dims(xa.shape[1:])} input. Each of "
+                f"with stride {pl.tuple_text(a.stride)} over a {dims(xa.shape[1:])} input. Each of "
                 f"the {g.size} output gradients is sent whole to the input cell that was the "
                 f"maximum of its window (ringed); every other input cell gets zero, and a cell "
                 f"that is the maximum of several windows collects their sum. "
                 + values_sentence(final, "Gradient")
             ),
-            reference=Reference(
+            reference=pl.Reference(
                 f"torch.autograd.grad of torch.nn.functional.max_pool{d}d",
                 compute,
                 tuple(xa.shape),
@@ -464,16 +441,6 @@ class RouteSpec(OpSpec):
                     ("sum of all routed gradients", partial[-1], compute),
                 ),
             ),
-            params={
-                "op": op,
-                "x_shape": xa.shape,
-                "kernel_size": a.kernel,
-                "stride": a.stride,
-                "padding": a.padding,
-                "dilation": a.dilation,
-                "ceil_mode": a.ceil_mode,
-                "grad_output": g,
-                "output_shape": final.shape,
-            },
+            params={**_params(op, a), "grad_output": g, "output_shape": final.shape},
             out_panel="grad_input",
         )

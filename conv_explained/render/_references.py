@@ -158,34 +158,17 @@ def conv_transpose_uncropped(
     return F.pad(y, torch_pads([(0, e - f) for e, f in zip(size, y.shape[1:], strict=True)]))
 
 
-def conv_transpose_stamps(
-    torch: Any,
-    F: Any,
-    *,
-    x: np.ndarray,
-    weight: np.ndarray,
-    stride: Sequence[int],
-    groups: int,
-    dilation: Sequence[int],
-    size: Sequence[int],
-) -> Any:
-    """Each input cell's own stamp: the uncropped transposed convolution of a one-hot input."""
+def conv_transpose_stamps(torch: Any, F: Any, *, x: np.ndarray, **options: Any) -> Any:
+    """Each input cell's own stamp: :func:`conv_transpose_uncropped` of a one-hot input.
+
+    ``options`` are those of :func:`conv_transpose_uncropped` (weight, stride,
+    groups, dilation, size).
+    """
     stamps = []
     for idx in np.ndindex(*x.shape):
         one = np.zeros_like(x)
         one[idx] = x[idx]
-        stamps.append(
-            conv_transpose_uncropped(
-                torch,
-                F,
-                x=one,
-                weight=weight,
-                stride=stride,
-                groups=groups,
-                dilation=dilation,
-                size=size,
-            )
-        )
+        stamps.append(conv_transpose_uncropped(torch, F, x=one, **options))
     return torch.stack(stamps)
 
 

@@ -16,25 +16,8 @@ import numpy as np
 from .. import grad, ops, shapes
 from .._args import TransposedArgs, resolve_conv, resolve_transposed
 from .._validate import as_array
+from . import _pipeline as pl
 from . import _references as refs
-from ._pipeline import (
-    MAX_PADDED,
-    Figure,
-    OpSpec,
-    Options,
-    Reference,
-    Request,
-    check_drawable,
-    check_out_channels,
-    check_steps,
-    conv_inputs,
-    exact,
-    header_params,
-    shape_text,
-    texts,
-    tuple_text,
-    unbatch,
-)
 from .alt import dims, values_sentence
 from .frames import Panel
 
@@ -43,13 +26,15 @@ __all__ = ["DirectSpec", "ScatterSpec"]
 _KINDS = np.array(ops.CELL_KINDS, dtype=object)
 
 
-def _zeros_only(options: Options, what: str) -> None:
+def _zeros_only(options: pl.Options, what: str) -> None:
     if options.padding_mode != "zeros":
         raise ValueError(f"padding_mode must be 'zeros' for {what}, got {options.padding_mode!r}")
 
 
-def _transposed(request: Request, options: Options, x: np.ndarray | None = None) -> TransposedArgs:
-    xa, w, _ = conv_inputs(request)
+def _transposed(
+    request: pl.Request, options: pl.Options, x: np.ndarray | None = None
+) -> TransposedArgs:
+    xa, w, _ = pl.conv_inputs(request)
     bias = None if request.bias is None else as_array("bias", request.bias)
     return resolve_transposed(
         xa if x is None else x,
@@ -64,29 +49,10 @@ def _transposed(request: Request, options: Options, x: np.ndarray | None = None)
 
 
 def _geometry(a: TransposedArgs) -> dict[str, Any]:
-    return {
-        "stride": a.stride,
-        "padding": a.padding,
-        "output_padding": a.output_padding,
-        "dilation": a.dilation,
-        "groups": a.groups,
-    }
+    return a.options()
 
 
-def _transposed_size(a: TransposedArgs) -> tuple[int, ...]:
-    """The output size by :mod:`conv_explained.shapes` (checked against torch)."""
-    size = shapes.conv_transpose_output_size(
-        a.x.shape[2:],
-        a.kernel,
-        stride=a.stride,
-        padding=a.padding,
-        output_padding=a.output_padding,
-        dilation=a.dilation,
-    )
-    return tuple(size)
-
-
-class DirectSpec(OpSpec):
+class DirectSpec(pl.OpSpec):
     """``transpose-direct`` and ``input-grad``: a flipped kernel over a zero-inserted array."""
 
     options = frozenset({"groups", "output_padding"})
@@ -97,15 +63,15 @@ class DirectSpec(OpSpec):
         if weight == "forward":  # the input gradient: the forward correlation's options
             self.options = frozenset({"groups"})
 
-    def figure(self, op: str, request: Request, options: Options) -> Figure:
+    def figure(self, op: str, request: pl.Request, options: pl.Options) -> pl.Figure:
         if op == "transpose-direct":
             _zeros_only(options, "a transposed convolution")
             a = _transposed(request, options)
             source, xa, w = a.x[0], a.x[0], a.weight
             values = ops.conv_transpose(source, w, a.bias, **_geometry(a))
-            expected: tuple[int, ...] = (a.c_out, *_transposed_size(a))
-            check_drawable(xa)
-            reference = Reference(
+            expected: tuple[int, ...] = (a.c_out, *a.size(shapes.conv_transpose_output_size))
+            pl.check_drawable(xa)
+            reference = pl.Reference(
                 f"torch.nn.functional.conv_transpose{a.d}d",
                 functools.partial(
                     refs.conv_transpose, x=xa, weight=w, bias=a.bias, **_geometry(a)
@@ -115,7 +81,7 @@ class DirectSpec(OpSpec):
         else:
             a, xa, source, values = self._input_grad(request, options)
             w = a.weight
-            reference = Reference(
+            reference = pl.Reference(
                 f"torch.autograd.grad of torch.nn.functional.conv{a.d}d",
                 functools.partial(
                     refs.conv_input_grad,
@@ -134,11 +100,11 @@ class DirectSpec(OpSpec):
         kinds = ops.transposed_cell_kinds(source, w, **geometry)
         roles = _KINDS[kinds]
         grad_view = op == "input-grad"
-        check_drawable(
+        pl.check_drawable(
             source, channels_name="grad_output" if grad_view else "x", extent=xd.shape[1:]
         )
-        check_out_channels(values)
-        check_steps(values.size)
+        pl.check_out_channels(values)
+        pl.check_steps(values.size)
         common: dict[str, Any] = {
             "bias": a.bias if not grad_view else None,
             "dilation": a.dilation,
@@ -153,7 +119,7 @@ class DirectSpec(OpSpec):
         )
         kernel = a.kernel
         accent = "purple" if not grad_view else "vermillion"
-        s_txt = shape_text(source)
+        s_txt = pl.shape_text(source)
         panels = (
             Panel(
                 "input",
@@ -174,7 +140,7 @@ class DirectSpec(OpSpec):
             Panel(
                 "output",
                 "grad input" if grad_view else "output",
-                shape_text(values),
+                pl.shape_text(values),
                 values.shape,
                 accent="green",
                 row_label="c" if grad_view else "o",
@@ -190,7 +156,7 @@ class DirectSpec(OpSpec):
             ("input", "input", "footprint", "under kernel"),
             ("output", "output", "current", "computing"),
         ]
-        pad_words = tuple_text(a.padding)
+        pad_words = pl.tuple_text(a.padding)
         params = {
             "op": op,
             "x_shape": xa.shape,
@@ -205,14 +171,14 @@ class DirectSpec(OpSpec):
         }
         if grad_view:
             params["grad_output"] = source
-        return Figure(
+        return pl.Figure(
             op=op,
             kind="slide",
             header=(
                 "Input gradient: full correlation with the flipped kernel"
                 if grad_view
                 else "Transposed convolution as a direct convolution",
-                header_params(
+                pl.header_params(
                     kernel,
                     a.stride,
                     pad_words,
@@ -240,25 +206,25 @@ class DirectSpec(OpSpec):
             panels=panels,
             symbols=("∗", "="),
             legend=tuple(legend),
-            texts=texts(xd, wd, values),
+            texts=pl.texts(xd, wd, values),
             alt=lambda frames: _direct_alt(op, a, xa, source, xd, values, pad_words),
-            reference=Reference(
+            reference=pl.Reference(
                 reference.name, reference.compute, reference.expected_shape, extras
             ),
             params=params,
             reduce="sum",
-            exact=exact(xd, wd, common["bias"]),
+            exact=pl.exact(xd, wd, common["bias"]),
         )
 
     @staticmethod
     def _input_grad(
-        request: Request, options: Options
+        request: pl.Request, options: pl.Options
     ) -> tuple[TransposedArgs, np.ndarray, np.ndarray, np.ndarray]:
         """The forward correlation's input gradient, and the transposed view that draws it."""
         if request.bias is not None:
             raise ValueError("bias does not affect the input gradient; leave it out")
         _zeros_only(options, "the input gradient")
-        xa, w, d = conv_inputs(request)
+        xa, w, d = pl.conv_inputs(request)
         forward = resolve_conv(
             xa, w, None, options.stride_or(1), options.padding, options.dilation, options.groups
         )
@@ -268,12 +234,12 @@ class DirectSpec(OpSpec):
                 f"equal padding on both sides"
             )
         padding = tuple(b for b, _ in forward.pads)
-        check_drawable(xa)
+        pl.check_drawable(xa)
         g = request.grad_output
         if g is None:
             n = w.shape[0] * int(np.prod(forward.out))
             g = np.arange(1, n + 1).reshape(w.shape[0], *forward.out)
-        source = unbatch("grad_output", as_array("grad_output", g), d)
+        source = pl.unbatch("grad_output", as_array("grad_output", g), d)
         values, _, _ = grad.correlate_grad(
             xa,
             w,
@@ -311,14 +277,14 @@ def _direct_alt(
             f"Animation in {values.size + 1} frames: a transposed convolution drawn as a direct "
             f"convolution. The {dims(source.shape[1:])} input"
             + (f" ({source.shape[0]} channels)" if source.shape[0] > 1 else "")
-            + f" gets {tuple_text([s - 1 for s in a.stride])} zero(s) inserted between "
+            + f" gets {pl.tuple_text([s - 1 for s in a.stride])} zero(s) inserted between "
             f"neighbouring cells (dotted cells) and padding (hatched cells), giving "
             f"{dims(xd.shape[1:])}; the flipped {dims(a.kernel)} kernel slides over it with "
-            f"stride 1 and dilation {tuple_text(a.dilation)}, giving the "
+            f"stride 1 and dilation {pl.tuple_text(a.dilation)}, giving the "
             f"{dims(values.shape[1:])} output of conv_transpose{a.d}d with stride "
-            f"{tuple_text(a.stride)}, padding {pad_words}"
+            f"{pl.tuple_text(a.stride)}, padding {pad_words}"
             + (
-                f" and output_padding {tuple_text(a.output_padding)}"
+                f" and output_padding {pl.tuple_text(a.output_padding)}"
                 if any(a.output_padding)
                 else ""
             )
@@ -328,7 +294,7 @@ def _direct_alt(
     return (
         f"Animation in {values.size + 1} frames: the gradient of a correlation with respect "
         f"to its {dims(xa.shape[1:])} input. The {dims(source.shape[1:])} output gradient, with "
-        f"zeros inserted for stride {tuple_text(a.stride)} and padded to "
+        f"zeros inserted for stride {pl.tuple_text(a.stride)} and padded to "
         f"{dims(xd.shape[1:])}, is fully correlated with the flipped {dims(a.kernel)} kernel "
         f"(a full convolution with the kernel): each input cell collects every output it "
         f"influenced, weighted by the kernel tap that connected them. "
@@ -336,37 +302,28 @@ def _direct_alt(
     )
 
 
-class ScatterSpec(OpSpec):
+class ScatterSpec(pl.OpSpec):
     """``transpose``: each input cell stamps the scaled kernel into the output."""
 
     weight = "transposed"
     options = frozenset({"groups", "output_padding"})
     summary = "each input cell stamps the kernel into the output"
 
-    def figure(self, op: str, request: Request, options: Options) -> Figure:
+    def figure(self, op: str, request: pl.Request, options: pl.Options) -> pl.Figure:
         _zeros_only(options, "a transposed convolution")
         a = _transposed(request, options)
         xa, w = a.x[0], a.weight
         geometry = _geometry(a)
         values = ops.conv_transpose(xa, w, a.bias, **geometry)
-        check_drawable(xa)
-        ext = tuple(
-            shapes.conv_transpose_uncropped_size(
-                xa.shape[1:],
-                a.kernel,
-                stride=a.stride,
-                padding=a.padding,
-                output_padding=a.output_padding,
-                dilation=a.dilation,
-            )
-        )
-        if any(e > MAX_PADDED for e in ext):
+        pl.check_drawable(xa)
+        ext = a.uncropped
+        if any(e > pl.MAX_PADDED for e in ext):
             raise ValueError(
                 f"the transposed convolution's uncropped output {dims(ext)} has more than "
-                f"{MAX_PADDED} cells along an axis"
+                f"{pl.MAX_PADDED} cells along an axis"
             )
-        check_out_channels(values)
-        check_steps(xa.size)
+        pl.check_out_channels(values)
+        pl.check_steps(xa.size)
         order = list(np.ndindex(*xa.shape))
         partial = np.zeros((len(order), a.c_out, *ext), dtype=values.dtype)
         stamps = np.zeros_like(partial)
@@ -396,15 +353,15 @@ class ScatterSpec(OpSpec):
             "dilation": a.dilation,
             "size": ext,
         }
-        return Figure(
+        return pl.Figure(
             op=op,
             kind="scatter",
             header=(
                 "Transposed convolution: each input cell stamps the kernel",
-                header_params(
+                pl.header_params(
                     a.kernel,
                     a.stride,
-                    tuple_text(a.padding),
+                    pl.tuple_text(a.padding),
                     a.dilation,
                     groups=a.groups,
                     output_padding=a.output_padding,
@@ -423,7 +380,7 @@ class ScatterSpec(OpSpec):
                 "groups": a.groups,
             },
             panels=(
-                Panel("input", "input", shape_text(xa), xa.shape, accent="purple"),
+                Panel("input", "input", pl.shape_text(xa), xa.shape, accent="purple"),
                 Panel(
                     "kernel",
                     "kernel",
@@ -445,12 +402,12 @@ class ScatterSpec(OpSpec):
             ),
             symbols=("×", "→"),
             legend=tuple(legend),
-            texts=texts(xa, w, partial, stamps, final) | {"+" + t for t in texts(stamps)},
+            texts=pl.texts(xa, w, partial, stamps, final) | {"+" + t for t in pl.texts(stamps)},
             alt=lambda frames: _scatter_alt(a, xa, ext, values, frames),
-            reference=Reference(
+            reference=pl.Reference(
                 f"torch.nn.functional.conv_transpose{a.d}d",
                 functools.partial(refs.conv_transpose, x=xa, weight=w, bias=a.bias, **geometry),
-                (a.c_out, *_transposed_size(a)),
+                (a.c_out, *a.size(shapes.conv_transpose_output_size)),
                 extras=(
                     (
                         "uncropped sum of all stamps",
@@ -484,10 +441,10 @@ def _scatter_alt(
         f"Animation in {frames} frames: a transposed convolution as scatter. Each of the "
         f"{xa.size} cells of the {dims(xa.shape[1:])} input in turn multiplies the "
         f"{dims(a.kernel)} kernel and adds the result into the output at "
-        f"{tuple_text(a.stride)}-cell steps; where stamps overlap their contributions add "
+        f"{pl.tuple_text(a.stride)}-cell steps; where stamps overlap their contributions add "
         f"up. The uncropped result is {dims(ext)}"
         + (
-            f"; padding {tuple_text(a.padding)} crops it to {dims(a.out)} (hatched cells are "
+            f"; padding {pl.tuple_text(a.padding)} crops it to {dims(a.out)} (hatched cells are "
             f"cropped)"
             if cropped
             else ""

@@ -74,86 +74,54 @@ class Staged:
 Fits = Callable[[Sequence[Sequence[str]]], bool]
 
 
-def _slide(fig: Figure, mac: bool | int, fits: Fits) -> list[Scene]:
-    d = fig.data
-    return conv_scenes(
-        (fig.panels[0], fig.panels[1], fig.panels[2]),
-        d["grid"],
-        d["roles"],
-        d["kernel"],
-        fig.values,
-        dilation=d["dilation"],
-        stride=d["stride"],
-        groups=d["groups"],
-        bias=d["bias"],
-        mac=mac,
-        fits=fits,
-        out_name=d.get("out_name", "output"),
-    )
+@dataclass(frozen=True)
+class _Builder:
+    """A scene builder of :mod:`.frames` and which figure data it takes, in order."""
+
+    function: Callable[..., list[Scene]]
+    positional: tuple[str, ...]  # keys of Figure.data ("values": the result)
+    keywords: tuple[str, ...]  # keys of Figure.data passed by name
+    captions: bool = True  # takes mac (the caption style)
+
+    def __call__(self, fig: Figure, mac: bool | int, fits: Fits) -> list[Scene]:
+        data = {**fig.data, "values": fig.values, "reduce_name": fig.reduce}
+        panels = tuple(fig.panels)
+        kwargs = {k: data[k] for k in self.keywords if k in data}
+        if self.captions:
+            kwargs["mac"] = mac
+        return self.function(panels, *(data[k] for k in self.positional), fits=fits, **kwargs)
 
 
-def _pool(fig: Figure, mac: bool | int, fits: Fits) -> list[Scene]:
-    d = fig.data
-    return pool_scenes(
-        (fig.panels[0], fig.panels[1]),
-        d["grid"],
-        d["roles"],
-        fig.values,
-        window=d["window"],
-        stride=d["stride"],
-        dilation=d["dilation"],
-        chosen=d["chosen"],
-        counted=d.get("counted"),
-        reduce_name=fig.reduce,
-        mac=mac,
-        fits=fits,
-    )
-
-
-def _scatter(fig: Figure, mac: bool | int, fits: Fits) -> list[Scene]:
-    d = fig.data
-    return scatter_scenes(
-        (fig.panels[0], fig.panels[1], fig.panels[2]),
-        d["x"],
-        d["kernel"],
-        d["partial"],
-        d["stamps"],
-        d["final"],
-        d["inner"],
-        stride=d["stride"],
-        dilation=d["dilation"],
-        groups=d["groups"],
-        fits=fits,
-    )
-
-
-def _route(fig: Figure, mac: bool | int, fits: Fits) -> list[Scene]:
-    d = fig.data
-    return route_scenes(
-        (fig.panels[0], fig.panels[1], fig.panels[2]),
-        d["grid"],
-        d["roles"],
-        d["grad_output"],
-        d["partial"],
-        fig.values,
-        d["chosen"],
-        d["targets"],
-        window=d["window"],
-        stride=d["stride"],
-        dilation=d["dilation"],
-        fits=fits,
-    )
+_GEOMETRY = ("stride", "dilation")
 
 
 class GridView:
     """Flat grids of numbered cells, one panel per array (the default view)."""
 
     name = "grid"
-    builders: ClassVar[dict[str, Callable[[Figure, bool | int, Fits], list[Scene]]]] = {
-        "slide": _slide,
-        "pool": _pool,
-        "scatter": _scatter,
-        "route": _route,
+    builders: ClassVar[dict[str, _Builder]] = {
+        "slide": _Builder(
+            conv_scenes,
+            ("grid", "roles", "kernel", "values"),
+            (*_GEOMETRY, "groups", "bias", "out_name"),
+        ),
+        "pool": _Builder(
+            pool_scenes,
+            ("grid", "roles", "values"),
+            ("window", *_GEOMETRY, "chosen", "counted", "reduce_name"),
+        ),
+        "scatter": _Builder(
+            scatter_scenes,
+            ("x", "kernel", "partial", "stamps", "final", "inner"),
+            (*_GEOMETRY, "groups"),
+            captions=False,
+        ),
+        "route": _Builder(
+            route_scenes,
+            ("grid", "roles", "grad_output", "partial", "values", "chosen", "targets"),
+            ("window", *_GEOMETRY),
+            captions=False,
+        ),
     }
 
     def build(self, fig: Figure, mac: bool | int) -> Staged:
