@@ -20,6 +20,8 @@ __all__ = [
     "drop_batch",
     "is_int",
     "ntuple",
+    "one_or_all",
+    "rank_of",
     "trailing",
 ]
 
@@ -104,3 +106,23 @@ def check_spatial_rank(name: str, array: np.ndarray, *, allowed: Sequence[int]) 
     if array.ndim not in allowed:
         choices = " or ".join(str(a) for a in allowed)
         raise ValueError(f"{name} must have {choices} dimensions, got shape {tuple(array.shape)}")
+
+
+def rank_of(*values: object) -> int | None:
+    """Number of axes implied by the tuple-valued arguments (None if all are scalars)."""
+    lengths = {len(v) for v in values if isinstance(v, Sequence) and not isinstance(v, str)}
+    if not lengths:
+        return None
+    if len(lengths) > 1:
+        raise ValueError(
+            "sizes and options given as tuples must all have the same length, got "
+            + ", ".join(
+                repr(v) for v in values if isinstance(v, Sequence) and not isinstance(v, str)
+            )
+        )
+    return lengths.pop()
+
+
+def one_or_all(values: list[int], rank: int | None) -> int | tuple[int, ...]:
+    """The one value for scalar arguments (``rank`` None), else all as a tuple."""
+    return values[0] if rank is None else tuple(values)

@@ -190,14 +190,19 @@ def _shape_pool(args: argparse.Namespace) -> list[str]:
     lines = []
     if s is None:
         lines.append("stride defaults to the kernel size")
-    for axis in range(rank):
-        ii, kk, pp, dd = (_axis(v, axis) for v in (i, k, p, d))
+    per_axis = [tuple(_axis(v, axis) for v in (i, k, p, d)) for axis in range(rank)]
+    dropped = shapes.pool_dropped_window(
+        [a[0] for a in per_axis],
+        [a[1] for a in per_axis],
+        stride=None if s is None else [_axis(s, axis) for axis in range(rank)],
+        padding=[a[2] for a in per_axis],
+        dilation=[a[3] for a in per_axis],
+    )
+    for axis, (ii, kk, pp, dd) in enumerate(per_axis):
         ss = kk if s is None else _axis(s, axis)
         line = f"o = {rounding}(({ii} + 2*{pp} - {dd}*({kk}-1) - 1) / {ss}) + 1 = {outs[axis]}"
-        if args.ceil_mode:
-            naive = math.ceil((ii + 2 * pp - dd * (kk - 1) - 1) / ss) + 1
-            if naive != outs[axis]:
-                line += " (the last window would start past the input and left padding: dropped)"
+        if args.ceil_mode and dropped[axis]:
+            line += " (the last window would start past the input and left padding: dropped)"
         lines.append(f"axis {axis}: {line}" if rank > 1 else line)
     if rank > 1:
         lines.append("output size: " + "x".join(map(str, outs)))

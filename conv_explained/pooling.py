@@ -60,8 +60,9 @@ def _counted(a: PoolArgs, count_include_pad: object) -> np.ndarray:
     """
     if not isinstance(count_include_pad, bool):
         raise TypeError(f"count_include_pad must be True or False, got {count_include_pad!r}")
+    counts_padding = count_include_pad
     keep = tuple(
-        slice(0 if count_include_pad else before, before + i + (p if count_include_pad else 0))
+        slice(0, before + i + p) if counts_padding else slice(before, before + i)
         for (before, _), i, p in zip(a.pads, a.spatial, a.padding, strict=True)
     )
     padded = tuple(i + b + e for i, (b, e) in zip(a.spatial, a.pads, strict=True))
