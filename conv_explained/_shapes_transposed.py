@@ -148,6 +148,7 @@ def conv_transpose_output_padding(
 
     Examples
     --------
+    >>> from conv_explained.shapes import conv_output_size
     >>> conv_output_size(6, 3, stride=2, padding=1)
     3
     >>> conv_transpose_output_padding(6, 3, 3, stride=2, padding=1)

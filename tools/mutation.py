@@ -189,8 +189,8 @@ MUTANTS = [
     Mutant(
         "ceil_mode_window_rule_dropped",
         "conv_explained/shapes.py",
-        "if ceil_mode and (size - 1) * s >= ii + p:",
-        "if False:",
+        "dropped = ceil_mode and (size - 1) * s >= i + p",
+        "dropped = False",
         "pool_output_size keeps a ceil_mode window that starts in the right padding",
     ),
     Mutant(
