@@ -218,7 +218,9 @@ class SlideSpec(pl.OpSpec):
             values=values,
             data={
                 "grid": xp,
-                "roles": pl.input_roles(xp.shape, a.pads),
+                "roles": pl.input_roles(
+                    ops.pad_input(np.ones(xa.shape), w, **{**opts, "padding_mode": "zeros"})
+                ),
                 "kernel": applied,
                 "stride": a.stride,
                 "dilation": a.dilation,

@@ -305,15 +305,13 @@ def texts(*arrays: np.ndarray | None) -> frozenset[str]:
     return frozenset(out)
 
 
-def input_roles(shape: Sequence[int], pads: Sequence[tuple[int, int]]) -> np.ndarray:
-    """Roles of a padded grid: ``"input"`` inside the padding pairs, ``"padding"`` outside."""
-    roles = np.empty(tuple(shape), dtype=object)
-    roles[...] = "padding"
-    spatial = tuple(shape[1:])
-    roles[(slice(None), *(slice(b, s - a) for (b, a), s in zip(pads, spatial, strict=True)))] = (
-        "input"
-    )
-    return roles
+def input_roles(padded_ones: np.ndarray) -> np.ndarray:
+    """Roles of a padded grid from the operator's own padding of an array of ones.
+
+    ``padded_ones`` is what the operator's padding function makes of
+    ``ones_like(x)`` with zero padding: 1 where an input value sits.
+    """
+    return np.where(np.asarray(padded_ones) == 1, "input", "padding").astype(object)
 
 
 def exact(*arrays: np.ndarray | None) -> bool:

@@ -54,9 +54,10 @@ def _opts(a: PoolArgs) -> dict[str, Any]:
     }
 
 
-def _grid(a: PoolArgs, fill: float) -> np.ndarray:
-    """The input as the windows read it (from the operator module)."""
-    x = a.x[0].astype(np.float64) if np.isinf(fill) else a.x[0]
+def _grid(a: PoolArgs, fill: float, x: np.ndarray | None = None) -> np.ndarray:
+    """``x`` (by default the input) as the windows read it (from the operator module)."""
+    if x is None:
+        x = a.x[0].astype(np.float64) if np.isinf(fill) else a.x[0]
     return pooling.pool_pad_input(x, a.kernel, value=fill, **_opts(a))
 
 
@@ -180,7 +181,7 @@ class PoolSpec(pl.OpSpec):
             values=values,
             data={
                 "grid": xp,
-                "roles": _pool_roles(xp.shape, a),
+                "roles": _pool_roles(a),
                 "window": a.kernel,
                 "stride": a.stride,
                 "dilation": a.dilation,
@@ -226,13 +227,9 @@ def _params(op: str, a: PoolArgs) -> dict[str, Any]:
     }
 
 
-def _pool_roles(shape: tuple[int, ...], a: PoolArgs) -> np.ndarray:
-    """``"input"`` where the input sits in the padded grid, ``"padding"`` elsewhere."""
-    sizes = tuple(shape[1:])
-    return pl.input_roles(
-        shape,
-        [(b, size - b - i) for (b, _), size, i in zip(a.pads, sizes, a.spatial, strict=True)],
-    )
+def _pool_roles(a: PoolArgs) -> np.ndarray:
+    """``"input"`` where the input sits in the windows' padded grid, ``"padding"`` elsewhere."""
+    return pl.input_roles(_grid(a, 0, np.ones(a.x.shape[1:])))
 
 
 def _counted_average(
@@ -389,7 +386,7 @@ class RouteSpec(pl.OpSpec):
             values=final,
             data={
                 "grid": xp,
-                "roles": _pool_roles(xp.shape, a),
+                "roles": _pool_roles(a),
                 "grad_output": g,
                 "partial": partial,
                 "chosen": chosen,
