@@ -67,7 +67,7 @@ def _maxima(indices: np.ndarray, a: PoolArgs) -> tuple[np.ndarray, np.ndarray]:
     return targets, targets + np.array([b for b, _ in a.pads])
 
 
-def _pool_refs(a: PoolArgs, kind: str) -> dict[str, Any]:
+def _pool_refs(a: PoolArgs) -> dict[str, Any]:
     return {
         "kernel": a.kernel,
         "stride": a.stride,
@@ -118,7 +118,7 @@ class PoolSpec(pl.OpSpec):
         c = xa.shape[0]
         has_pad = any(b or e for b, e in a.pads)
         kind = "max" if is_max else "avg"
-        ref = _pool_refs(a, kind)
+        ref = _pool_refs(a)
         if is_max:
             extras: tuple[Any, ...] = (
                 ("max indices", indices, functools.partial(refs.max_pool_indices, x=xa, **ref)),
@@ -373,7 +373,7 @@ class RouteSpec(pl.OpSpec):
         for t, idx in enumerate(order):
             mask[idx] = True
             partial[t] = grad.max_pool_grad(xa, np.where(mask, g, 0), a.kernel, **opts)
-        ref = _pool_refs(a, "max")
+        ref = _pool_refs(a)
         compute = functools.partial(refs.max_pool_grad, x=xa, grad_output=g, **ref)
         return pl.Figure(
             op=op,
