@@ -68,13 +68,10 @@ def _maxima(indices: np.ndarray, a: PoolArgs) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _pool_refs(a: PoolArgs) -> dict[str, Any]:
-    return {
-        "kernel": a.kernel,
-        "stride": a.stride,
-        "padding": a.padding,
-        "dilation": a.dilation,
-        "ceil_mode": a.ceil_mode,
-    }
+    """The window and its options as keywords of the torch references."""
+    options = _opts(a)
+    del options["ndim"]
+    return {"kernel": a.kernel, **options}
 
 
 class PoolSpec(pl.OpSpec):

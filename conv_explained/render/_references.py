@@ -260,21 +260,15 @@ def global_pool(torch: Any, F: Any, *, kind: str, x: np.ndarray) -> Any:
 
 
 def max_pool_grad(
-    torch: Any,
-    F: Any,
-    *,
-    x: np.ndarray,
-    grad_output: np.ndarray,
-    kernel: Sequence[int],
-    stride: Sequence[int],
-    padding: Sequence[int],
-    dilation: Sequence[int],
-    ceil_mode: bool,
+    torch: Any, F: Any, *, x: np.ndarray, grad_output: np.ndarray, **window: Any
 ) -> Any:
-    """``torch.autograd.grad`` of ``F.max_pool{d}d`` with respect to its input."""
+    """``torch.autograd.grad`` of ``F.max_pool{d}d`` with respect to its input.
+
+    ``window`` holds ``kernel``, ``stride``, ``padding``, ``dilation`` and
+    ``ceil_mode``, as for :func:`pool`.
+    """
     xt = to_torch(torch, x).requires_grad_(True)
-    y = _pool_fn(F, "max", len(kernel))(
-        xt, kernel, stride=stride, padding=padding, dilation=dilation, ceil_mode=ceil_mode
-    )
+    kernel = window.pop("kernel")
+    y = _pool_fn(F, "max", len(kernel))(xt, kernel, **window)
     (gx,) = torch.autograd.grad(y, xt, to_torch(torch, grad_output))
     return gx[0]
