@@ -32,10 +32,18 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Check style with ruff (lint and format)."""
-    session.install("ruff>=0.6")
+    """Lint: the pre-commit checks, mypy --strict and the import-layer contracts."""
+    # The package's own dependencies (no torch) so that mypy sees their types
+    # and import-linter can import the package; versions as in .pre-commit-config.yaml.
+    session.install(
+        "-e", ".[lint]", "ruff==0.17.6", "codespell==2.4.3", "validate-pyproject[all]==0.27"
+    )
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+    session.run("codespell")
+    session.run("validate-pyproject", "pyproject.toml")
+    session.run("mypy")  # --strict over conv_explained/, see [tool.mypy]
+    session.run("lint-imports")  # the contracts in [tool.importlinter]
 
 
 @nox.session

@@ -50,4 +50,5 @@ __all__ = [
     "transposed_as_correlation",
 ]
 
+#: The one place the version is written; pyproject.toml reads it (``dynamic``).
 __version__ = "0.1.0"

@@ -8,6 +8,7 @@ matrix product per group (im2col + GEMM).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -21,7 +22,7 @@ PADDING_MODES = {
 }
 
 
-def result_dtype(*arrays: np.ndarray) -> np.dtype:
+def result_dtype(*arrays: np.ndarray | None) -> np.dtype[Any]:
     """Common dtype; integer-only inputs compute exactly in int64."""
     present = [a for a in arrays if a is not None]
     dtype = np.result_type(*present)
@@ -105,8 +106,8 @@ def pad(
                 )
     if not any(b or a for b, a in pads):
         return x
-    width = [(0, 0)] * (x.ndim - d) + [tuple(p) for p in pads]
-    np_mode = PADDING_MODES[mode]
+    width = [(0, 0)] * (x.ndim - d) + [(int(b), int(a)) for b, a in pads]
+    np_mode: Any = PADDING_MODES[mode]  # one of numpy's pad mode names
     if np_mode == "constant":
         return np.pad(x, width, mode="constant", constant_values=value)
     return np.pad(x, width, mode=np_mode)
@@ -163,7 +164,7 @@ def correlate_padded(
     view = view.transpose(order)
     if groups == 1:
         cols = view.reshape(n, taps, positions)  # im2col: copies once
-        result = np.matmul(w.reshape(o, taps), cols)
+        result: np.ndarray = np.matmul(w.reshape(o, taps), cols)
         return result.reshape(n, o, *out)
     result = np.empty((n, o, positions), dtype=dtype)
     for g in range(groups):

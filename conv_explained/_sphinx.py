@@ -79,7 +79,9 @@ def _family(path: str) -> str:
     return stem
 
 
-def _pair(written: Iterable[Mapping[str, Any]]) -> list[tuple[dict, dict | None]]:
+def _pair(
+    written: Iterable[Mapping[str, Any]],
+) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
     """Group written files into ``(main, still)`` pictures, in writing order.
 
     A GIF takes as its still the still or strip of the same stem (``a.gif``
@@ -227,7 +229,7 @@ def reset_matplotlib(gallery_conf: Mapping[str, Any], fname: str) -> None:
     """sphinx-gallery reset hook: after ``rcdefaults()``, the reproducible settings."""
     import matplotlib
 
-    matplotlib.rcParams.update(REPRODUCIBLE_RC)
+    matplotlib.rcParams.update(REPRODUCIBLE_RC)  # type: ignore[arg-type]  # valid rc keys
 
 
 # --------------------------------------------------------------------------
@@ -336,7 +338,7 @@ if nodes is not None:
             return [node]
 
     def _html_uri(translator: Any, image: Any) -> str:
-        uri = image["uri"]
+        uri: str = image["uri"]
         images = translator.builder.images
         if uri in images:
             return posixpath.join(translator.builder.imgpath, urllib.parse.quote(images[uri]))

@@ -24,10 +24,11 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
+from . import shapes
 from .render import Animation, animate, compare
 from .render.gif import atomic_write, written
 
@@ -184,8 +185,9 @@ def _arithmetic_cases() -> list[Case]:
             )
         )
     for n, (name, i, k, s, p) in enumerate(_ARITHMETIC):
-        o = (i + 2 * p - k) // s + 1
-        extra = (i + 2 * p - k) % s
+        o = shapes.conv_output_size(i, k, stride=s, padding=p)
+        assert isinstance(o, int)  # scalar arguments, scalar size
+        extra = shapes.conv_transpose_output_padding(i, o, k, stride=s, padding=p)
         params: dict[str, Any] = {"stride": s, "padding": p}
         if extra:
             params["output_padding"] = extra
@@ -383,7 +385,8 @@ def _other_cases() -> list[Case]:
             "input_gradient",
             "Input gradient: full convolution",
             "The gradient of a 3x3 correlation with respect to its 5x5 input: the output "
-            "gradient, fully padded, convolved with the flipped kernel.",
+            "gradient, fully padded, correlated with the flipped kernel (a full convolution "
+            "with the kernel).",
             "input-grad",
             _with_grad(_conv((5, 5), (3, 3), w_high=4), (1, 3, 3)),
             seed=700,
@@ -393,7 +396,7 @@ def _other_cases() -> list[Case]:
             "input_gradient_strided",
             "Input gradient of a strided correlation",
             "With stride 2 the output gradient gets a zero between neighbours before the "
-            "full convolution with the flipped kernel.",
+            "full correlation with the flipped kernel.",
             "input-grad",
             _with_grad(_conv((5, 5), (3, 3), w_high=4), (1, 2, 2)),
             params={"stride": 2},
@@ -550,5 +553,9 @@ def render_catalog(
         del written[before:]
     manifest = {"format": 1, "cases": entries}
     text = json.dumps(manifest, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
-    atomic_write(out / "manifest.json", lambda f: f.write(text.encode("utf-8")))
+
+    def write(handle: BinaryIO) -> None:
+        handle.write(text.encode("utf-8"))
+
+    atomic_write(out / "manifest.json", write)
     return manifest

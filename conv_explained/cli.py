@@ -21,11 +21,14 @@ import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import numpy as np
 
 from . import shapes
+
+if TYPE_CHECKING:
+    from .render._pipeline import OpSpec
 
 __all__ = ["main"]
 
@@ -62,18 +65,19 @@ def _sizes(name: str, text: str) -> tuple[int, ...]:
     return values
 
 
-def _option(name: str, text: str | None) -> int | tuple[int, ...] | None:
+def _option(name: str, text: str | None) -> Any:
+    """``text`` as an int, a tuple of ints per axis, or None (typed Any: shapes checks it)."""
     if text is None:
         return None
     values = _sizes(name, text)
     return values[0] if len(values) == 1 else values
 
 
-def _default(value: int | tuple[int, ...] | None, default: int) -> int | tuple[int, ...]:
+def _default(value: Any, default: int) -> Any:
     return default if value is None else value
 
 
-def _padding(text: str) -> int | tuple[int, ...] | str:
+def _padding(text: str) -> Any:
     if text.lower() in ("same", "full", "valid"):
         return text.lower()
     value = _option("--padding", text)
@@ -91,12 +95,12 @@ def _rank(*values: object) -> int:
     return lengths.pop() if lengths else 1
 
 
-def _axis(value: object, axis: int) -> int:
-    return value[axis] if isinstance(value, tuple) else value  # type: ignore[return-value]
+def _axis(value: Any, axis: int) -> int:
+    return int(value[axis] if isinstance(value, tuple) else value)
 
 
 def _as_tuple(value: object) -> tuple[int, ...]:
-    return value if isinstance(value, tuple) else (value,)  # type: ignore[return-value]
+    return value if isinstance(value, tuple) else (value,)
 
 
 # --------------------------------------------------------------------------
@@ -111,9 +115,9 @@ def _shape_conv(args: argparse.Namespace) -> list[str]:
     d = _default(_option("--dilation", args.dilation), 1)
     p = _padding(args.padding)
     rank = _rank(i, k, s, d, p)
-    result = shapes.conv_output_size(i, k, stride=s, padding=p, dilation=d)  # type: ignore[arg-type]
+    result = shapes.conv_output_size(i, k, stride=s, padding=p, dilation=d)
     ks = tuple(_axis(k, a) for a in range(rank)) if rank > 1 or isinstance(k, tuple) else k
-    pairs = shapes.resolve_padding(p, ks, stride=s, dilation=d)  # type: ignore[arg-type]
+    pairs = shapes.resolve_padding(p, ks, stride=s, dilation=d)
     lines = []
     if isinstance(p, str):
         words = "; ".join(
@@ -146,10 +150,10 @@ def _shape_transpose(args: argparse.Namespace) -> list[str]:
     a = _default(_option("--output-padding", args.output_padding), 0)
     rank = _rank(i, k, s, d, p, a)
     result = shapes.conv_transpose_output_size(
-        i,  # type: ignore[arg-type]
-        k,  # type: ignore[arg-type]
+        i,
+        k,
         stride=s,
-        padding=p,  # type: ignore[arg-type]
+        padding=p,
         output_padding=a,
         dilation=d,
     )
@@ -174,10 +178,10 @@ def _shape_pool(args: argparse.Namespace) -> list[str]:
     p = _option("--padding", args.padding)
     rank = _rank(i, k, s, d, p)
     result = shapes.pool_output_size(
-        i,  # type: ignore[arg-type]
-        k,  # type: ignore[arg-type]
+        i,
+        k,
         stride=s,
-        padding=p,  # type: ignore[arg-type]
+        padding=p,
         dilation=d,
         ceil_mode=args.ceil_mode,
     )
@@ -186,14 +190,19 @@ def _shape_pool(args: argparse.Namespace) -> list[str]:
     lines = []
     if s is None:
         lines.append("stride defaults to the kernel size")
-    for axis in range(rank):
-        ii, kk, pp, dd = (_axis(v, axis) for v in (i, k, p, d))
+    per_axis = [tuple(_axis(v, axis) for v in (i, k, p, d)) for axis in range(rank)]
+    dropped = shapes.pool_dropped_window(
+        [a[0] for a in per_axis],
+        [a[1] for a in per_axis],
+        stride=None if s is None else [_axis(s, axis) for axis in range(rank)],
+        padding=[a[2] for a in per_axis],
+        dilation=[a[3] for a in per_axis],
+    )
+    for axis, (ii, kk, pp, dd) in enumerate(per_axis):
         ss = kk if s is None else _axis(s, axis)
         line = f"o = {rounding}(({ii} + 2*{pp} - {dd}*({kk}-1) - 1) / {ss}) + 1 = {outs[axis]}"
-        if args.ceil_mode:
-            naive = math.ceil((ii + 2 * pp - dd * (kk - 1) - 1) / ss) + 1
-            if naive != outs[axis]:
-                line += " (the last window would start past the input and left padding: dropped)"
+        if args.ceil_mode and dropped[axis]:
+            line += " (the last window would start past the input and left padding: dropped)"
         lines.append(f"axis {axis}: {line}" if rank > 1 else line)
     if rank > 1:
         lines.append("output size: " + "x".join(map(str, outs)))
@@ -225,38 +234,28 @@ def _load(name: str, path: str) -> np.ndarray:
         raise UsageError(f"cannot read {name} file {path!r}: {exc}") from None
     if array.dtype == object or array.size == 0:
         raise UsageError(f"{name} file {path!r} must hold a non-empty numeric array")
-    return array
+    return np.asarray(array)
 
 
-def _animate(args: argparse.Namespace) -> list[str]:
-    from . import render
-
-    op = args.op
+def _output_kind(args: argparse.Namespace) -> str:
+    """``"gif"``, ``"still"`` or ``"strip"`` from ``--out`` and ``--strip``."""
     out = Path(args.out)
-    if args.strip:
-        kind = "strip"
-        if out.suffix.lower() != ".png":
-            raise UsageError(f"--out must end in .png with --strip, got {args.out!r}")
-    elif out.suffix.lower() == ".gif":
-        kind = "gif"
-    elif out.suffix.lower() == ".png":
-        kind = "still"
-    else:
+    suffix = out.suffix.lower()
+    if args.strip and suffix != ".png":
+        raise UsageError(f"--out must end in .png with --strip, got {args.out!r}")
+    kind = {".gif": "gif", ".png": "strip" if args.strip else "still"}.get(suffix)
+    if kind is None:
         raise UsageError(f"--out must end in .gif or .png, got {args.out!r}")
     if not out.parent.is_dir():
         raise UsageError(
             f"cannot write {args.out!r}: directory {str(out.parent)!r} does not exist"
         )
-    rng = np.random.default_rng(args.seed)
-    stride = _option("--stride", args.stride)
-    dilation = _default(_option("--dilation", args.dilation), 1)
-    padding = _padding(args.padding)
-    kernel = _option("--kernel", args.kernel)
-    pooling = op in ("max-pool", "avg-pool", "max-pool-grad", "global-max-pool", "global-avg-pool")
-    c_in, c_out, groups = args.in_channels, args.out_channels, args.groups
-    for name, value in (("--in-channels", c_in), ("--out-channels", c_out), ("--groups", groups)):
-        if value < 1:
-            raise UsageError(f"{name} must be a positive integer, got {value}")
+    return kind
+
+
+def _input_array(args: argparse.Namespace, rng: np.random.Generator) -> tuple[np.ndarray, int]:
+    """The input (from ``--values-from`` or random) and its number of spatial axes."""
+    c_in = args.in_channels
     if args.values_from:
         x = _load("--values-from", args.values_from)
         if c_in > 1 and (x.ndim < 2 or x.shape[0] != c_in):
@@ -277,55 +276,110 @@ def _animate(args: argparse.Namespace) -> list[str]:
         spatial = len(size)
     if spatial not in (1, 2, 3):
         raise UsageError(f"the input must have 1, 2 or 3 spatial axes, got {spatial}")
-    options: dict = {"stride": stride, "padding": padding, "dilation": dilation}
-    if pooling:
-        if not op.startswith("global"):
-            if kernel is None:
-                raise UsageError(f"--kernel (the window size) is required for {op}")
-            options["kernel_size"] = kernel
-        options["ceil_mode"] = args.ceil_mode
-        if padding == 0:
-            options["padding"] = 0
-        if op.startswith("global"):
-            options = {}
+    return x, spatial
+
+
+def _kernel_array(
+    args: argparse.Namespace, layout: str, spatial: int, rng: np.random.Generator
+) -> np.ndarray:
+    """The kernel (from ``--kernel-from`` or random) in the op's weight layout."""
+    if args.kernel_from:
+        return _load("--kernel-from", args.kernel_from)
+    kernel = _option("--kernel", args.kernel)
+    if kernel is None:
+        raise UsageError(f"--kernel SIZE or --kernel-from FILE is required for {args.op}")
+    ks = _as_tuple(kernel)
+    if any(v < 1 for v in ks):
+        raise UsageError(f"--kernel sizes must be positive integers, got {args.kernel!r}")
+    if len(ks) == 1 and spatial > 1:
+        ks = ks * spatial
+    c_in, c_out, groups = args.in_channels, args.out_channels, args.groups
+    for flag, channels in (("--in-channels", c_in), ("--out-channels", c_out)):
+        if channels % groups:
+            raise UsageError(f"--groups {groups} must divide {flag} {channels}")
+    if layout == "transposed":
+        shape = (c_in, c_out // groups, *ks)
+    else:
+        shape = (c_out, c_in // groups, *ks)
+    if math.prod(shape) > 4096:
+        raise UsageError(f"--kernel {args.kernel!r} is too large to draw")
+    return rng.integers(0, 3, size=shape)
+
+
+def _op_options(args: argparse.Namespace, spec: OpSpec, spatial: int) -> dict[str, Any]:
+    """The keyword options of ``render.animate`` that this op reads (from the OPS table)."""
+    options: dict[str, Any] = {}
+    if spec.weight != "none":
+        if args.stride is not None:
+            options["stride"] = _option("--stride", args.stride)
+        options["padding"] = _padding(args.padding)
+        options["dilation"] = _default(_option("--dilation", args.dilation), 1)
+    return options | _window_options(args, spec, spatial) | _channel_options(args, spec)
+
+
+def _window_options(args: argparse.Namespace, spec: OpSpec, spatial: int) -> dict[str, Any]:
+    """Pooling's window, ``ceil_mode`` and number of spatial axes, where the op reads them."""
+    wanted = spec.options
+    options: dict[str, Any] = {}
+    if "spatial_dims" in wanted:
         options["spatial_dims"] = spatial
+    if "kernel_size" in wanted:
+        kernel = _option("--kernel", args.kernel)
+        if kernel is None:
+            raise UsageError(f"--kernel (the window size) is required for {args.op}")
         if isinstance(kernel, tuple) and len(kernel) != spatial:
             raise UsageError(f"--kernel {args.kernel!r} must have {spatial} sizes or one")
-        weight = None
-    else:
-        if args.kernel_from:
-            weight = _load("--kernel-from", args.kernel_from)
-        else:
-            if kernel is None:
-                raise UsageError(f"--kernel SIZE or --kernel-from FILE is required for {op}")
-            ks = _as_tuple(kernel)
-            if any(v < 1 for v in ks):
-                raise UsageError(f"--kernel sizes must be positive integers, got {args.kernel!r}")
-            if len(ks) == 1 and spatial > 1:
-                ks = ks * spatial
-            if c_in % groups:
-                raise UsageError(f"--groups {groups} must divide --in-channels {c_in}")
-            if c_out % groups:
-                raise UsageError(f"--groups {groups} must divide --out-channels {c_out}")
-            if op in ("transpose", "transpose-direct"):
-                shape = (c_in, c_out // groups, *ks)
-            else:
-                shape = (c_out, c_in // groups, *ks)
-            if math.prod(shape) > 4096:
-                raise UsageError(f"--kernel {args.kernel!r} is too large to draw")
-            weight = rng.integers(0, 3, size=shape)
-        options["groups"] = groups
-        if op in ("correlate", "convolve"):
-            options["padding_mode"] = args.padding_mode
-        elif args.padding_mode != "zeros":
-            raise UsageError(f"--padding-mode applies to correlate and convolve only, not {op}")
-        if op in ("transpose", "transpose-direct"):
-            options["output_padding"] = _default(
-                _option("--output-padding", args.output_padding), 0
-            )
-    if args.stride is None:
-        options.pop("stride", None)
-    anim = render.animate(op, x, weight, mac=not args.no_mac, verify=not args.no_verify, **options)
+        options["kernel_size"] = kernel
+    if "ceil_mode" in wanted:
+        options["ceil_mode"] = args.ceil_mode
+    return options
+
+
+def _channel_options(args: argparse.Namespace, spec: OpSpec) -> dict[str, Any]:
+    """Groups, ``padding_mode`` and ``output_padding``, where the op reads them."""
+    wanted = spec.options
+    options: dict[str, Any] = {}
+    if "groups" in wanted:
+        options["groups"] = args.groups
+    if "padding_mode" in wanted:
+        options["padding_mode"] = args.padding_mode
+    elif args.padding_mode != "zeros":
+        users = [op for op, s in _ops().items() if "padding_mode" in s.options]
+        raise UsageError(f"--padding-mode applies to {' and '.join(users)} only, not {args.op}")
+    if "output_padding" in wanted:
+        options["output_padding"] = _default(_option("--output-padding", args.output_padding), 0)
+    return options
+
+
+def _ops() -> dict[str, OpSpec]:
+    from .render.animation import OPS
+
+    return OPS
+
+
+def _animate(args: argparse.Namespace) -> list[str]:
+    from . import render
+
+    spec = _ops()[args.op]
+    kind = _output_kind(args)
+    for name, value in (
+        ("--in-channels", args.in_channels),
+        ("--out-channels", args.out_channels),
+        ("--groups", args.groups),
+    ):
+        if value < 1:
+            raise UsageError(f"{name} must be a positive integer, got {value}")
+    rng = np.random.default_rng(args.seed)
+    x, spatial = _input_array(args, rng)
+    layout = spec.weight
+    weight = (
+        _kernel_array(args, layout, spatial, rng) if layout in ("forward", "transposed") else None
+    )
+    options = _op_options(args, spec, spatial)
+    anim = render.animate(
+        args.op, x, weight, mac=not args.no_mac, verify=not args.no_verify, **options
+    )
+    out = Path(args.out)
     if kind == "gif":
         anim.save_gif(out)
     elif kind == "still":
@@ -403,10 +457,9 @@ def _parser() -> _Parser:
             handler={"conv": _shape_conv, "transpose": _shape_transpose, "pool": _shape_pool}[kind]
         )
 
-    from .render.animation import OPS
-
+    ops = _ops()
     anim = commands.add_parser("animate", help="render one verified animation")
-    anim.add_argument("op", choices=OPS, metavar="OP", help="one of: " + ", ".join(OPS))
+    anim.add_argument("op", choices=ops, metavar="OP", help="one of: " + ", ".join(ops))
     anim.add_argument("--input", help="input size, e.g. 5x5 (random 0..3 from --seed)")
     anim.add_argument("--kernel", help="kernel (or pooling window) size, e.g. 3 or 3x3")
     anim.add_argument("--in-channels", type=int, default=1, help="input channels (default 1)")

@@ -20,10 +20,11 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _core
-from ._validate import as_array, ntuple
-from .ops import _check_groups, conv_transpose, convolve, correlate
-from .pooling import _check_divisor_override, _divisor, _pads, _setup, max_pool
-from .shapes import conv_output_size, resolve_padding
+from ._args import resolve_conv, resolve_pool
+from ._validate import as_array, drop_batch, trailing
+from .ops import conv_transpose, convolve, correlate
+from .pooling import avg_pool_divisor, max_pool
+from .shapes import zero_insertion_size
 
 __all__ = ["avg_pool_grad", "correlate_grad", "max_pool_grad"]
 
@@ -140,52 +141,28 @@ def correlate_grad(
     >>> gb
     array([1])
     """
-    w = _core.spatial_weight("weight", weight)
-    d = w.ndim - 2
-    xb, unbatched = _core.batched(
-        "x", x, d, context=f"for a {d}-D weight of shape {tuple(w.shape)}"
-    )
+    args = resolve_conv(x, weight, None, stride, padding, dilation, groups)
+    xb, w, unbatched, g, d = args.x, args.weight, args.unbatched, args.groups, args.d
     n, c_in = xb.shape[:2]
     c_out, cg = w.shape[:2]
-    g = _check_groups(groups, c_in, c_out)
-    if cg * g != c_in:
-        raise ValueError(
-            f"weight expects {cg * g} input channels ({cg} per group x {g} groups) but x "
-            f"has {c_in} (x shape {tuple(xb.shape[unbatched:])}, weight shape "
-            f"{tuple(w.shape)})"
-        )
-    kernel = tuple(w.shape[2:])
-    spatial = tuple(xb.shape[2:])
-    strides = ntuple("stride", stride, d)
-    dilations = ntuple("dilation", dilation, d)
-    if isinstance(padding, Sequence) and not isinstance(padding, str):
-        padding = ntuple("padding", padding, d, minimum=0)
-    pads = resolve_padding(padding, kernel, stride=strides, dilation=dilations)
-    out = conv_output_size(
-        spatial,
-        kernel,
-        stride=strides,
-        padding=padding if isinstance(padding, str) else tuple(p for p, _ in pads),
-        dilation=dilations,
-    )
-    gb = _check_grad_out(grad_out, (n, c_out, *out), unbatched)  # type: ignore[misc]
+    kernel, spatial, pads, out = args.kernel, tuple(xb.shape[2:]), args.pads, args.out
+    strides, dilations = args.stride, args.dilation
+    gb = _check_grad_out(grad_out, (n, c_out, *out), unbatched)
     dtype = _core.result_dtype(xb, w, gb)
     og = c_out // g
     padded = tuple(i + b + a for i, (b, a) in zip(spatial, pads, strict=True))
 
     # grad_x: insert stride - 1 zeros between grad_out cells, fully convolve
     # with the (dilated) kernel whose channel axes are swapped per group.
-    gz = np.zeros(
-        (n, c_out, *((o - 1) * s + 1 for o, s in zip(out, strides, strict=True))), dtype=dtype
-    )
-    gz[(Ellipsis, *(slice(None, None, s) for s in strides))] = gb
+    gz = np.zeros((n, c_out, *zero_insertion_size(out, strides)), dtype=dtype)
+    gz[trailing(slice(None, None, s) for s in strides)] = gb
     wt = w.reshape((g, og, cg, *kernel)).swapaxes(1, 2).reshape((c_in, og, *kernel))
     full = convolve(gz, wt, padding="full", dilation=dilations, groups=g)
     # The full convolution ends where the last window ended; cells after that
     # (dropped by the floor in the output size) get no gradient.
     full = _core.pad(full, [(0, p - f) for p, f in zip(padded, full.shape[2:], strict=True)])
     crop = tuple(slice(b, b + i) for i, (b, _) in zip(spatial, pads, strict=True))
-    grad_x = full[(Ellipsis, *crop)]
+    grad_x = full[trailing(crop)]
 
     # grad_weight: correlate the padded input with grad_out as the kernel,
     # batch as the summed channel axis, one group at a time.
@@ -196,7 +173,7 @@ def correlate_grad(
         xg = xp[:, index * cg : (index + 1) * cg].swapaxes(0, 1)  # (cg, N, *padded)
         gg = gb[:, index * og : (index + 1) * og].swapaxes(0, 1)  # (og, N, *out)
         part = correlate(xg, gg, stride=dilations, dilation=strides)  # (cg, og, *k')
-        grad_w[index * og : (index + 1) * og] = part[(Ellipsis, *first)].swapaxes(0, 1)
+        grad_w[index * og : (index + 1) * og] = part[trailing(first)].swapaxes(0, 1)
 
     grad_b = gb.sum(axis=(0, *range(2, 2 + d)), dtype=dtype)
     return (grad_x[0] if unbatched else grad_x), grad_w, grad_b
@@ -269,7 +246,8 @@ def max_pool_grad(
             [1, 0, 0, 0],
             [0, 0, 0, 1]]])
     """
-    xb, unbatched, _, out = _setup(x, kernel_size, stride, padding, dilation, ceil_mode, ndim)
+    a = resolve_pool(x, kernel_size, stride, padding, dilation, ceil_mode, ndim)
+    xb, unbatched, out = a.x, a.unbatched, a.out
     n, c = xb.shape[:2]
     gb = _check_grad_out(grad_out, (n, c, *out), unbatched)
     _, indices = max_pool(
@@ -289,7 +267,7 @@ def max_pool_grad(
     chosen = cols >= 0  # windows with an input cell
     np.add.at(grad, (rows[chosen], cols[chosen]), gb.reshape(cols.shape)[chosen])
     grad = grad.reshape(xb.shape)
-    return grad[0] if unbatched else grad
+    return drop_batch(grad, unbatched)
 
 
 def avg_pool_grad(
@@ -351,20 +329,26 @@ def avg_pool_grad(
     >>> avg_pool_grad(np.zeros((1, 4)), np.ones((1, 4)), (3,), stride=1, padding=1)
     array([[0.66666667, 1.        , 1.        , 0.66666667]])
     """
-    xb, unbatched, options, out = _setup(x, kernel_size, stride, padding, 1, ceil_mode, ndim)
-    ks, ss, _, _ = options
+    a = resolve_pool(x, kernel_size, stride, padding, 1, ceil_mode, ndim)
+    xb, unbatched, out, ks, ss, pads = a.x, a.unbatched, a.out, a.kernel, a.stride, a.pads
     n, c = xb.shape[:2]
     spatial = xb.shape[2:]
     gb = _check_grad_out(grad_out, (n, c, *out), unbatched)
-    _check_divisor_override(divisor_override)
-    divisor = _divisor(spatial, out, options, count_include_pad, divisor_override)
+    divisor = avg_pool_divisor(
+        xb,
+        ks,
+        stride=ss,
+        padding=a.padding,
+        ceil_mode=ceil_mode,
+        count_include_pad=count_include_pad,
+        divisor_override=divisor_override,
+    )
     dtype = np.result_type(xb.dtype, gb.dtype)
     if not np.issubdtype(dtype, np.floating):
         dtype = np.dtype(np.float64)
     share = (gb / divisor).reshape(n * c, 1, *out)
     box = np.ones((1, 1, *ks), dtype=dtype)
     spread = conv_transpose(share, box, stride=ss)  # padded coordinates from 0
-    pads = _pads(spatial, out, options)
     spread = _core.pad(
         spread,
         [
@@ -373,5 +357,5 @@ def avg_pool_grad(
         ],
     )
     crop = tuple(slice(b, b + i) for (b, _), i in zip(pads, spatial, strict=True))
-    grad = spread[(Ellipsis, *crop)].reshape(xb.shape).astype(dtype, copy=False)
-    return grad[0] if unbatched else grad
+    grad = spread[trailing(crop)].reshape(xb.shape).astype(dtype, copy=False)
+    return drop_batch(grad, unbatched)

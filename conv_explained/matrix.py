@@ -22,44 +22,13 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _core
-from ._validate import _is_int, as_array, ntuple
-from .ops import _check_groups
-from .shapes import conv_output_size, resolve_padding
+from ._args import check_channels, conv_geometry
+from ._validate import as_array, drop_batch, is_int, ntuple, trailing
 
 __all__ = ["col2im", "conv_matrix", "im2col"]
 
 IntOrTuple = int | Sequence[int]
 Padding = int | Sequence[int] | str
-
-
-def _geometry(
-    spatial: Sequence[int],
-    kernel: Sequence[int],
-    stride: object,
-    padding: object,
-    dilation: object,
-) -> tuple[tuple[int, ...], tuple[int, ...], tuple[tuple[int, int], ...], tuple[int, ...]]:
-    """Checked strides, dilations, ``(before, after)`` pads and output size.
-
-    The same resolution as :func:`conv_explained.correlate`, so that every view
-    of the operator agrees with it on sizes and error messages.
-    """
-    d = len(kernel)
-    strides = ntuple("stride", stride, d)
-    dilations = ntuple("dilation", dilation, d)
-    if not isinstance(padding, str):
-        padding = ntuple("padding", padding, d, minimum=0)
-    # The caller's own stride and dilation, so that errors quote them as given.
-    pads = resolve_padding(padding, tuple(kernel), stride=stride, dilation=dilation)  # type: ignore[arg-type]
-    symmetric = all(before == after for before, after in pads)
-    out = conv_output_size(
-        tuple(spatial),
-        tuple(kernel),
-        stride=strides,
-        padding=tuple(before for before, _ in pads) if symmetric else padding,
-        dilation=dilations,
-    )
-    return strides, dilations, pads, tuple(out)  # type: ignore[arg-type]
 
 
 def conv_matrix(
@@ -216,15 +185,9 @@ def conv_matrix(
     shape = _check_input_shape(input_shape, d, w.shape)
     c_in, spatial = shape[0], shape[1:]
     c_out, c_per_group = w.shape[:2]
-    g = _check_groups(groups, c_in, c_out)
-    if c_per_group * g != c_in:
-        raise ValueError(
-            f"weight expects {c_per_group * g} input channels ({c_per_group} per group x "
-            f"{g} groups) but input_shape has {c_in} (input_shape {shape}, weight shape "
-            f"{tuple(w.shape)})"
-        )
+    g = check_channels(c_in, w.shape, groups, source="input_shape", shown=f"input_shape {shape}")
     kernel = w.shape[2:]
-    strides, dilations, pads, out = _geometry(spatial, kernel, stride, padding, dilation)
+    strides, dilations, pads, out = conv_geometry(spatial, kernel, stride, padding, dilation)
 
     # Per axis a: the input index read by output cell i_a through tap u_a,
     # placed on axis a (output) and d + a (kernel) of a (*out, *kernel) grid.
@@ -260,14 +223,16 @@ def conv_matrix(
     return matrix
 
 
-def _check_input_shape(input_shape: object, d: int, weight_shape: tuple[int, ...]) -> tuple:
+def _check_input_shape(
+    input_shape: object, d: int, weight_shape: tuple[int, ...]
+) -> tuple[int, ...]:
     words = (
         f"input_shape must be (C_in, *spatial) with {d} spatial axes for a {d}-D weight "
         f"of shape {tuple(weight_shape)}"
     )
     if not isinstance(input_shape, Sequence) or isinstance(input_shape, str):
         raise TypeError(f"{words}, got {input_shape!r}")
-    if len(input_shape) != d + 1 or not all(_is_int(v) for v in input_shape):
+    if len(input_shape) != d + 1 or not all(is_int(v) for v in input_shape):
         raise ValueError(f"{words}, got {input_shape!r}")
     if any(v < 1 for v in input_shape):
         raise ValueError(f"input_shape must contain positive integers, got {input_shape!r}")
@@ -377,13 +342,13 @@ def im2col(
         "x", x, d, context=f"for kernel_size {kernel_size!r} ({d} spatial axes)"
     )
     mode = _core.check_padding_mode(padding_mode)
-    strides, dilations, pads, out = _geometry(xb.shape[2:], kernel, stride, padding, dilation)
+    strides, dilations, pads, out = conv_geometry(xb.shape[2:], kernel, stride, padding, dilation)
     xp = np.ascontiguousarray(_core.pad(xb, pads, mode))
     view = _core.windows(xp, kernel, out, strides, dilations)  # (N, C, *out, *k)
     order = (0, 1, *range(2 + d, 2 + 2 * d), *range(2, 2 + d))
     n, c = xb.shape[:2]
     cols = view.transpose(order).reshape(n, c * math.prod(kernel), math.prod(out))
-    return cols[0] if unbatched else cols
+    return drop_batch(cols, unbatched)
 
 
 def col2im(
@@ -462,7 +427,7 @@ def col2im(
     d = _rank(2, output_size, kernel_size, stride, dilation, padding)
     size = ntuple("output_size", output_size, d)
     kernel = ntuple("kernel_size", kernel_size, d)
-    strides, dilations, pads, out = _geometry(size, kernel, stride, padding, dilation)
+    strides, dilations, pads, out = conv_geometry(size, kernel, stride, padding, dilation)
     taps, positions = math.prod(kernel), math.prod(out)
     n, rows, length = c.shape
     if rows == 0 or rows % taps:
@@ -486,7 +451,7 @@ def col2im(
             slice(dl * u, dl * u + s * (o - 1) + 1, s)
             for u, s, dl, o in zip(tap, strides, dilations, out, strict=True)
         )
-        image[(Ellipsis, *target)] += blocks[(slice(None), slice(None), *tap)]
+        image[trailing(target)] += blocks[(slice(None), slice(None), *tap)]
     crop = tuple(slice(before, before + i) for i, (before, _) in zip(size, pads, strict=True))
-    image = image[(Ellipsis, *crop)]
-    return image[0] if unbatched else image
+    image = image[trailing(crop)]
+    return drop_batch(image, unbatched)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -31,12 +32,12 @@ IntOrTuple = int | Sequence[int]
 PaddingPairs = int | Sequence[int | Sequence[int]]
 
 
-def _per_axis(value: IntOrTuple, d: int) -> tuple[int, ...]:
+def _per_axis(value: Any, d: int) -> tuple[int, ...]:
     """One int per spatial axis from an int or a tuple."""
     return (int(value),) * d if np.ndim(value) == 0 else tuple(value)
 
 
-def _pairs(padding: PaddingPairs, d: int) -> tuple[tuple[int, int], ...]:
+def _pairs(padding: Any, d: int) -> tuple[tuple[int, int], ...]:
     """``(before, after)`` per axis from an int, ints per axis, or pairs per axis."""
     if np.ndim(padding) == 0:
         return ((int(padding), int(padding)),) * d
@@ -398,11 +399,12 @@ def avg_pool(
             range(max(st, 0), min(en, i)) for st, en, i in zip(starts, ends, size, strict=True)
         ]
         total = sum(x[batch, channel, *index] for index in itertools.product(*inputs))
+        divisor: float
         if divisor_override is not None:
             divisor = divisor_override
         elif count_include_pad:
-            divisor = np.prod([en - st for st, en in zip(starts, ends, strict=True)])
+            divisor = int(np.prod([en - st for st, en in zip(starts, ends, strict=True)]))
         else:
-            divisor = np.prod([len(r) for r in inputs])
+            divisor = int(np.prod([len(r) for r in inputs]))
         y[batch, channel, *pos] = total / divisor
     return y

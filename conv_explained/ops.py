@@ -20,17 +20,27 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _core
-from ._validate import as_array, check_int, ntuple
+from ._args import TransposedArgs, resolve_conv, resolve_transposed
+from ._validate import as_array, drop_batch, trailing
 from .shapes import (
-    conv_output_size,
-    conv_transpose_output_size,
-    resolve_padding,
+    conv_transpose_direct_padding,
+    zero_insertion_size,
 )
 
-__all__ = ["conv_transpose", "convolve", "correlate", "flip", "transposed_as_correlation"]
+__all__ = [
+    "CELL_KINDS",
+    "conv_transpose",
+    "conv_transpose_uncropped",
+    "convolve",
+    "correlate",
+    "flip",
+    "pad_input",
+    "transposed_as_correlation",
+    "transposed_cell_kinds",
+]
 
 IntOrTuple = int | Sequence[int]
-Padding = int | Sequence[int] | str
+Padding = int | Sequence[int] | Sequence[tuple[int, int]] | str
 
 
 def flip(weight: ArrayLike) -> np.ndarray:
@@ -52,27 +62,6 @@ def flip(weight: ArrayLike) -> np.ndarray:
             f"got shape {tuple(w.shape)}"
         )
     return np.flip(w, axis=tuple(range(2, w.ndim))).copy()
-
-
-def _check_bias(bias: ArrayLike | None, channels: int) -> np.ndarray | None:
-    if bias is None:
-        return None
-    b = as_array("bias", bias)
-    if b.shape != (channels,):
-        raise ValueError(
-            f"bias must have shape ({channels},), one value per output channel, "
-            f"got shape {tuple(b.shape)}"
-        )
-    return b
-
-
-def _check_groups(groups: object, c_in: int, c_out: int) -> int:
-    g = check_int("groups", groups)
-    if c_in % g:
-        raise ValueError(f"groups must divide the {c_in} input channels, got {g}")
-    if c_out % g:
-        raise ValueError(f"groups must divide the {c_out} output channels, got {g}")
-    return g
 
 
 def correlate(
@@ -163,42 +152,13 @@ def correlate(
            [39, 61, 66],
            [54, 78, 82]])
     """
-    w = _core.spatial_weight("weight", weight)
-    d = w.ndim - 2
-    xb, unbatched = _core.batched(
-        "x", x, d, context=f"for a {d}-D weight of shape {tuple(w.shape)}"
-    )
-    c_in = xb.shape[1]
-    c_out, c_per_group = w.shape[:2]
-    g = _check_groups(groups, c_in, c_out)
-    if c_per_group * g != c_in:
-        raise ValueError(
-            f"weight expects {c_per_group * g} input channels ({c_per_group} per group x "
-            f"{g} groups) but x has {c_in} (x shape {tuple(xb.shape[unbatched:])}, weight "
-            f"shape {tuple(w.shape)})"
-        )
-    b = _check_bias(bias, c_out)
-    mode = _core.check_padding_mode(padding_mode)
-    kernel = w.shape[2:]
-    strides = ntuple("stride", stride, d)
-    dilations = ntuple("dilation", dilation, d)
-    if isinstance(padding, Sequence) and not isinstance(padding, str):
-        padding = ntuple("padding", padding, d, minimum=0)
-    pads = resolve_padding(padding, kernel, stride=stride, dilation=dilation)
-    spatial = xb.shape[2:]
-    out = conv_output_size(
-        tuple(spatial),
-        tuple(kernel),
-        stride=strides,
-        padding=tuple(p for p, _ in pads) if all(a == b for a, b in pads) else padding,
-        dilation=dilations,
-    )
-    dtype = _core.result_dtype(xb, w, b)
-    xp = _core.pad(xb, pads, mode)
-    y = _core.correlate_padded(xp, w, out, strides, dilations, g, dtype)
-    if b is not None:
-        y += b.astype(dtype).reshape((1, c_out) + (1,) * d)
-    return y[0] if unbatched else y
+    a = resolve_conv(x, weight, bias, stride, padding, dilation, groups, padding_mode)
+    dtype = _core.result_dtype(a.x, a.weight, a.bias)
+    xp = _core.pad(a.x, a.pads, a.padding_mode)
+    y = _core.correlate_padded(xp, a.weight, a.out, a.stride, a.dilation, a.groups, dtype)
+    if a.bias is not None:
+        y += a.bias.astype(dtype).reshape((1, -1) + (1,) * a.d)
+    return drop_batch(y, a.unbatched)
 
 
 def convolve(
@@ -271,52 +231,6 @@ def convolve(
     )
 
 
-def _transposed_args(
-    x: ArrayLike,
-    weight: ArrayLike,
-    stride: IntOrTuple,
-    padding: IntOrTuple,
-    output_padding: IntOrTuple,
-    groups: int,
-    dilation: IntOrTuple,
-) -> tuple[np.ndarray, np.ndarray, bool, int, tuple[int, ...], tuple[tuple[int, ...], ...]]:
-    """Validate the arguments of a transposed convolution (shared by both views).
-
-    Returns the batched input, the weight, whether a batch axis was added, the
-    groups, the output size and the per-axis ``(stride, padding,
-    output_padding, dilation)``.
-    """
-    w = _core.spatial_weight("weight", weight)
-    d = w.ndim - 2
-    xb, unbatched = _core.batched(
-        "x", x, d, context=f"for a {d}-D weight of shape {tuple(w.shape)}"
-    )
-    c_in = xb.shape[1]
-    if w.shape[0] != c_in:
-        raise ValueError(
-            f"weight expects {w.shape[0]} input channels (its first axis) but x has "
-            f"{c_in} (weight shape {tuple(w.shape)}, x shape {tuple(xb.shape[unbatched:])})"
-        )
-    g = check_int("groups", groups)
-    if c_in % g:
-        raise ValueError(f"groups must divide the {c_in} input channels, got {g}")
-    options = (
-        ntuple("stride", stride, d),
-        ntuple("padding", padding, d, minimum=0),
-        ntuple("output_padding", output_padding, d, minimum=0),
-        ntuple("dilation", dilation, d),
-    )
-    out = conv_transpose_output_size(
-        tuple(xb.shape[2:]),
-        tuple(w.shape[2:]),
-        stride=stride,
-        padding=padding,
-        output_padding=output_padding,
-        dilation=dilation,
-    )
-    return xb, w, unbatched, g, tuple(out), options  # type: ignore[arg-type]
-
-
 def conv_transpose(
     x: ArrayLike,
     weight: ArrayLike,
@@ -382,15 +296,28 @@ def conv_transpose(
            [3, 3, 4, 4],
            [3, 3, 4, 4]])
     """
-    xb, w, unbatched, g, out, (strides, pads, extra, dilations) = _transposed_args(
-        x, weight, stride, padding, output_padding, groups, dilation
-    )
+    a = resolve_transposed(x, weight, bias, stride, padding, output_padding, groups, dilation)
+    y = _scatter(a.x, a.weight, a.groups, a.stride, a.dilation, a.uncropped)
+    y = y[trailing(slice(p, p + o) for p, o in zip(a.padding, a.out, strict=True))]
+    y = np.ascontiguousarray(y)
+    if a.bias is not None:
+        y += a.bias.astype(y.dtype).reshape((1, a.c_out) + (1,) * a.d)
+    return drop_batch(y, a.unbatched)
+
+
+def _scatter(
+    xb: np.ndarray,
+    w: np.ndarray,
+    g: int,
+    strides: Sequence[int],
+    dilations: Sequence[int],
+    size: Sequence[int],
+) -> np.ndarray:
+    """Sum of every input cell's scaled kernel stamp, in an array of ``size`` (uncropped)."""
     c_in = xb.shape[1]
     c_out = w.shape[1] * g
-    b = _check_bias(bias, c_out)
     kernel = w.shape[2:]
-    d = w.ndim - 2
-    dtype = _core.result_dtype(xb, w, b)
+    dtype = _core.result_dtype(xb, w)
 
     # Scatter form: one GEMM per group gives every input cell's scaled kernel
     # copy; the copies are then added into the output one kernel tap at a
@@ -401,11 +328,7 @@ def conv_transpose(
     taps = int(np.prod(kernel))
     positions = int(np.prod(spatial))
     cells = np.ascontiguousarray(xb, dtype=dtype).reshape(n, c_in, positions)
-    full = tuple(
-        (i - 1) * s + dl * (k - 1) + 1 + a
-        for i, s, dl, k, a in zip(spatial, strides, dilations, kernel, extra, strict=True)
-    )
-    y = np.zeros((n, c_out, *full), dtype=dtype)
+    y = np.zeros((n, c_out, *size), dtype=dtype)
     wd = np.asarray(w, dtype=dtype)
     for group in range(g):
         # (og * taps, cg) @ (N, cg, positions) -> (N, og, taps, *spatial)
@@ -418,12 +341,8 @@ def conv_transpose(
                 slice(u * dl, u * dl + (i - 1) * s + 1, s)
                 for u, dl, i, s in zip(tap, dilations, spatial, strides, strict=True)
             )
-            target[(Ellipsis, *where)] += stamps[:, :, t]
-    y = y[(Ellipsis, *(slice(p, p + o) for p, o in zip(pads, out, strict=True)))]
-    y = np.ascontiguousarray(y)
-    if b is not None:
-        y += b.astype(dtype).reshape((1, c_out) + (1,) * d)
-    return y[0] if unbatched else y
+            target[trailing(where)] += stamps[:, :, t]
+    return y
 
 
 def transposed_as_correlation(
@@ -476,26 +395,105 @@ def transposed_as_correlation(
     array([[3, 2],
            [1, 0]])
     """
-    xb, w, unbatched, g, _, (strides, pads, extra, dilations) = _transposed_args(
-        x, weight, stride, padding, output_padding, groups, dilation
+    a = resolve_transposed(x, weight, None, stride, padding, output_padding, groups, dilation)
+    dtype = _core.result_dtype(a.x, a.weight)
+    xz = _direct_input(a, a.x.astype(dtype, copy=False), 0)
+    w = a.weight
+    cg, og = a.x.shape[1] // a.groups, w.shape[1]
+    wt = w.reshape((a.groups, cg, og, *a.kernel)).swapaxes(1, 2)
+    wt = wt.reshape((og * a.groups, cg, *a.kernel))
+    wt = np.flip(wt, axis=tuple(range(2, 2 + a.d))).astype(dtype)
+    return (xz[0] if a.unbatched else xz), np.ascontiguousarray(wt)
+
+
+def _direct_input(a: TransposedArgs, xb: np.ndarray, fill: object) -> np.ndarray:
+    """``xb`` with ``stride - 1`` cells of ``fill`` inserted, then padded (or cropped)."""
+    inserted = zero_insertion_size(xb.shape[2:], a.stride)
+    xz = np.full(xb.shape[:2] + tuple(inserted), fill, dtype=xb.dtype)
+    xz[trailing(slice(None, None, s) for s in a.stride)] = xb
+    pairs = conv_transpose_direct_padding(
+        a.kernel, padding=a.padding, output_padding=a.output_padding, dilation=a.dilation
     )
-    c_in = xb.shape[1]
-    kernel = w.shape[2:]
-    d = w.ndim - 2
-    dtype = _core.result_dtype(xb, w)
-    spatial = xb.shape[2:]
-    dilated_shape = tuple((i - 1) * s + 1 for i, s in zip(spatial, strides, strict=True))
-    xz = np.zeros(xb.shape[:2] + dilated_shape, dtype=dtype)
-    xz[(Ellipsis, *(slice(None, None, s) for s in strides))] = xb
-    before = [dl * (k - 1) - p for k, p, dl in zip(kernel, pads, dilations, strict=True)]
-    after = [b_ + a for b_, a in zip(before, extra, strict=True)]
-    xz = _core.pad(xz, [(max(b_, 0), max(a, 0)) for b_, a in zip(before, after, strict=True)])
-    crop = tuple(
-        slice(max(-b_, 0), xz.shape[2 + i] - max(-a, 0))
-        for i, (b_, a) in enumerate(zip(before, after, strict=True))
-    )
-    xz = np.ascontiguousarray(xz[(Ellipsis, *crop)])
-    cg, og = c_in // g, w.shape[1]
-    wt = w.reshape((g, cg, og, *kernel)).swapaxes(1, 2).reshape((og * g, cg, *kernel))
-    wt = np.flip(wt, axis=tuple(range(2, 2 + d))).astype(dtype)
-    return (xz[0] if unbatched else xz), np.ascontiguousarray(wt)
+    xz = _core.pad(xz, [(max(b, 0), max(e, 0)) for b, e in pairs])
+    crop = tuple(slice(max(-b, 0), xz.shape[2 + i] - max(-e, 0)) for i, (b, e) in enumerate(pairs))
+    return np.ascontiguousarray(xz[trailing(crop)])
+
+
+#: What each cell of a transposed convolution's direct input is (see
+#: :func:`transposed_cell_kinds`).
+CELL_KINDS = ("padding", "inserted", "input")
+
+
+def transposed_cell_kinds(
+    x: ArrayLike,
+    weight: ArrayLike,
+    *,
+    stride: IntOrTuple = 1,
+    padding: IntOrTuple = 0,
+    output_padding: IntOrTuple = 0,
+    groups: int = 1,
+    dilation: IntOrTuple = 1,
+) -> np.ndarray:
+    """What each cell of :func:`transposed_as_correlation`'s ``x_direct`` is.
+
+    Returns an int array of ``x_direct``'s shape: 2 where an input value
+    sits, 1 for a zero inserted between input cells, 0 for padding (indices
+    into :data:`CELL_KINDS`). Built by the same insertion and padding.
+
+    Examples
+    --------
+    >>> transposed_cell_kinds(np.ones((1, 2)), np.ones((1, 1, 2)), stride=2)
+    array([[0, 2, 1, 2, 0]])
+    """
+    a = resolve_transposed(x, weight, None, stride, padding, output_padding, groups, dilation)
+    marks = np.full(a.x.shape, 2, dtype=np.int64)
+    kinds = _direct_input(a, marks, 1)
+    return drop_batch(kinds, a.unbatched)
+
+
+def pad_input(
+    x: ArrayLike,
+    weight: ArrayLike,
+    *,
+    stride: IntOrTuple = 1,
+    padding: Padding = 0,
+    dilation: IntOrTuple = 1,
+    groups: int = 1,
+    padding_mode: str = "zeros",
+) -> np.ndarray:
+    """The input exactly as :func:`correlate` reads it: padded by its rule and mode.
+
+    Examples
+    --------
+    >>> pad_input(np.array([[1, 2, 3]]), np.ones((1, 1, 3)), padding=1, padding_mode="circular")
+    array([[3, 1, 2, 3, 1]])
+    """
+    a = resolve_conv(x, weight, None, stride, padding, dilation, groups, padding_mode)
+    xp = _core.pad(a.x, a.pads, a.padding_mode)
+    return drop_batch(xp, a.unbatched)
+
+
+def conv_transpose_uncropped(
+    x: ArrayLike,
+    weight: ArrayLike,
+    *,
+    stride: IntOrTuple = 1,
+    padding: IntOrTuple = 0,
+    output_padding: IntOrTuple = 0,
+    groups: int = 1,
+    dilation: IntOrTuple = 1,
+) -> np.ndarray:
+    """The sum of all stamps of :func:`conv_transpose`, before ``padding`` crops it.
+
+    Its size is :func:`~conv_explained.shapes.conv_transpose_uncropped_size`;
+    cropping ``padding`` cells at the start of each axis to the output size
+    gives :func:`conv_transpose` (without bias).
+
+    Examples
+    --------
+    >>> conv_transpose_uncropped(np.array([[1, 2]]), np.ones((1, 1, 3), int), padding=1)
+    array([[1, 3, 3, 2]])
+    """
+    a = resolve_transposed(x, weight, None, stride, padding, output_padding, groups, dilation)
+    y = _scatter(a.x, a.weight, a.groups, a.stride, a.dilation, a.uncropped)
+    return drop_batch(y, a.unbatched)

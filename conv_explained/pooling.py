@@ -28,143 +28,112 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _core
-from ._validate import _is_int, as_array, ntuple
-from .shapes import pool_output_size
+from ._args import PoolArgs, check_divisor_override, resolve_global, resolve_pool
+from ._validate import drop_batch
 
-__all__ = ["avg_pool", "global_avg_pool", "global_max_pool", "max_pool"]
+__all__ = [
+    "avg_pool",
+    "avg_pool_counted",
+    "avg_pool_divisor",
+    "global_avg_pool",
+    "global_max_pool",
+    "max_pool",
+    "pool_pad_input",
+]
 
 IntOrTuple = int | Sequence[int]
 
 
-def _real_array(x: object) -> np.ndarray:
-    array = as_array("x", x)
-    if np.issubdtype(array.dtype, np.complexfloating):
-        raise TypeError(f"x must be a real (integer or float) array, got dtype {array.dtype}")
-    return array
-
-
-def _check_ndim(ndim: object) -> int:
-    if not _is_int(ndim):
-        raise TypeError(f"ndim must be 1, 2 or 3, got {ndim!r}")
-    if ndim not in (1, 2, 3):
-        raise ValueError(f"ndim must be 1, 2 or 3, got {ndim!r}")
-    return int(ndim)  # type: ignore[call-overload]
-
-
-def _spatial_rank(array: np.ndarray, kernel_size: object, ndim: object) -> int:
-    """Number of spatial axes, by the rule in the module docstring."""
-    rank = None if ndim is None else _check_ndim(ndim)
-    if isinstance(kernel_size, Sequence) and not isinstance(kernel_size, str):
-        length = len(kernel_size)
-        if length not in (1, 2, 3):
-            raise ValueError(
-                f"kernel_size must be an int or a tuple of 1, 2 or 3 ints, got {kernel_size!r}"
-            )
-        if rank is not None and length != rank:
-            raise ValueError(
-                f"kernel_size {kernel_size!r} has {length} entries but ndim is {ndim!r}"
-            )
-        return length
-    if rank is not None:
-        return rank
-    if array.ndim in (3, 4, 5):
-        return array.ndim - 2
-    raise ValueError(
-        "x must have 3, 4 or 5 dimensions (N, C, *spatial) when kernel_size is an int "
-        f"and ndim is not given, got shape {tuple(array.shape)}"
-    )
-
-
-def _setup(
-    x: object,
-    kernel_size: object,
-    stride: object,
-    padding: object,
-    dilation: object,
-    ceil_mode: object,
-    ndim: object,
-) -> tuple[np.ndarray, bool, tuple[tuple[int, ...], ...], tuple[int, ...]]:
-    """Check a pooling call; return the batched input, options and output size."""
-    array = _real_array(x)
-    d = _spatial_rank(array, kernel_size, ndim)
-    xb, unbatched = _core.batched("x", array, d, context=f"for {d}-D pooling")
-    ks = ntuple("kernel_size", kernel_size, d)
-    ss = ks if stride is None else ntuple("stride", stride, d)
-    ps = ntuple("padding", padding, d, minimum=0)
-    ds = ntuple("dilation", dilation, d)
-    out = pool_output_size(
-        tuple(xb.shape[2:]), ks, stride=ss, padding=ps, dilation=ds, ceil_mode=ceil_mode
-    )
-    return xb, unbatched, (ks, ss, ps, ds), tuple(out)  # type: ignore[arg-type]
-
-
-def _pads(
-    spatial: Sequence[int],
-    out: Sequence[int],
-    options: tuple[tuple[int, ...], ...],
-) -> list[tuple[int, int]]:
-    """``(before, after)`` per axis: the padding, widened at the end.
-
-    The widening puts the ceil_mode overhang of the last window inside the
-    array too.
-    """
-    ks, ss, ps, ds = options
-    pads = []
-    for i, o, k, s, p, dl in zip(spatial, out, ks, ss, ps, ds, strict=True):
-        reach = (o - 1) * s + dl * (k - 1) + 1  # one past the last tap, padded coordinates
-        pads.append((p, max(p, reach - i - p)))
-    return pads
-
-
-def _tap_index(
-    spatial: Sequence[int],
-    out: Sequence[int],
-    options: tuple[tuple[int, ...], ...],
-) -> np.ndarray:
+def _tap_index(a: PoolArgs) -> np.ndarray:
     """``(*out, taps)``: flat input index of every window tap, -1 outside the input."""
-    ks, ss, _, ds = options
-    flat = np.arange(int(np.prod(spatial))).reshape(spatial)
-    padded = _core.pad(flat, _pads(spatial, out, options), value=-1)
-    view = _core.windows(padded, ks, out, ss, ds)
-    return view.reshape(*out, -1)
+    flat = np.arange(int(np.prod(a.spatial))).reshape(a.spatial)
+    padded = _core.pad(flat, a.pads, value=-1)
+    view = _core.windows(padded, a.kernel, a.out, a.stride, a.dilation)
+    return view.reshape(*a.out, -1)
 
 
-def _check_divisor_override(divisor_override: object) -> None:
-    if divisor_override is None:
-        return
-    words = "divisor_override must be a non-zero integer or None"
-    if not _is_int(divisor_override):
-        raise TypeError(f"{words}, got {divisor_override!r}")
-    if divisor_override == 0:
-        raise ValueError(f"{words}, got {divisor_override!r}")
+def _counted(a: PoolArgs, count_include_pad: object) -> np.ndarray:
+    """Boolean mask over the padded grid: the cells an average counts.
 
-
-def _divisor(
-    spatial: Sequence[int],
-    out: Sequence[int],
-    options: tuple[tuple[int, ...], ...],
-    count_include_pad: object,
-    divisor_override: int | None,
-) -> np.ndarray:
-    """``(*out)`` average-pooling divisors, counted by pooling an array of ones.
-
-    The ones cover the input, and its padding too with ``count_include_pad``,
-    but never the ceil_mode overhang past the padding.
+    The input, and its padding too with ``count_include_pad``, but never the
+    ceil_mode overhang past the padding.
     """
     if not isinstance(count_include_pad, bool):
         raise TypeError(f"count_include_pad must be True or False, got {count_include_pad!r}")
+    counts_padding = count_include_pad
+    keep = tuple(
+        slice(0, before + i + p) if counts_padding else slice(before, before + i)
+        for (before, _), i, p in zip(a.pads, a.spatial, a.padding, strict=True)
+    )
+    padded = tuple(i + b + e for i, (b, e) in zip(a.spatial, a.pads, strict=True))
+    mask = np.zeros(padded, dtype=bool)
+    mask[keep] = True
+    return mask
+
+
+def _divisor(a: PoolArgs, count_include_pad: object, divisor_override: int | None) -> np.ndarray:
+    """``(*out)`` average-pooling divisors: the counted cells of each window."""
+    check_divisor_override(divisor_override)
+    counted = _counted(a, count_include_pad)
     if divisor_override is not None:
-        return np.full(tuple(out), float(divisor_override))
-    ks, ss, ps, ds = options
-    pads = _pads(spatial, out, options)
-    if count_include_pad:
-        counted = np.ones(tuple(i + 2 * p for i, p in zip(spatial, ps, strict=True)))
-        counted = _core.pad(
-            counted, [(0, after - p) for (_, after), p in zip(pads, ps, strict=True)]
-        )
-    else:
-        counted = _core.pad(np.ones(tuple(spatial)), pads)
-    return _core.windows(counted, ks, out, ss, ds).sum(axis=tuple(range(-len(ks), 0)))
+        return np.full(a.out, float(divisor_override))
+    view = _core.windows(counted, a.kernel, a.out, a.stride, a.dilation)
+    return np.asarray(view.sum(axis=tuple(range(-len(a.kernel), 0))))
+
+
+def pool_pad_input(
+    x: ArrayLike,
+    kernel_size: IntOrTuple,
+    *,
+    stride: IntOrTuple | None = None,
+    padding: IntOrTuple = 0,
+    dilation: IntOrTuple = 1,
+    ceil_mode: bool = False,
+    value: float = 0,
+    ndim: int | None = None,
+) -> np.ndarray:
+    """The input as the pooling windows read it: padded with ``value``.
+
+    The padding is widened at the end by the ``ceil_mode`` overhang of the
+    last window (:func:`~conv_explained.shapes.pool_padding`). Max pooling
+    reads ``-inf`` there, average pooling zeros.
+
+    Examples
+    --------
+    >>> pool_pad_input(np.array([[1, 2, 3]]), (2,), ceil_mode=True, value=-np.inf)
+    array([[  1.,   2.,   3., -inf]])
+    """
+    a = resolve_pool(x, kernel_size, stride, padding, dilation, ceil_mode, ndim)
+    xp = _core.pad(a.x.astype(np.result_type(a.x, value), copy=False), a.pads, value=value)
+    return drop_batch(xp, a.unbatched)
+
+
+def avg_pool_counted(
+    x: ArrayLike,
+    kernel_size: IntOrTuple,
+    *,
+    stride: IntOrTuple | None = None,
+    padding: IntOrTuple = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    ndim: int | None = None,
+) -> np.ndarray:
+    """Which cells of :func:`pool_pad_input`'s grid :func:`avg_pool` counts.
+
+    A boolean mask over the padded spatial grid (no batch or channel axes):
+    the input cells, the padding too with ``count_include_pad``, never the
+    ``ceil_mode`` overhang. Each window's divisor is its count of these
+    cells (unless ``divisor_override`` is given).
+
+    Examples
+    --------
+    >>> avg_pool_counted(np.ones((1, 4)), (3,), stride=2, ceil_mode=True)
+    array([ True,  True,  True,  True, False])
+    >>> avg_pool_counted(np.ones((1, 3)), (2,), padding=1, count_include_pad=False)
+    array([False,  True,  True,  True, False])
+    """
+    a = resolve_pool(x, kernel_size, stride, padding, 1, ceil_mode, ndim)
+    return _counted(a, count_include_pad)
 
 
 def max_pool(
@@ -259,18 +228,16 @@ def max_pool(
     """
     if not isinstance(return_indices, bool):
         raise TypeError(f"return_indices must be True or False, got {return_indices!r}")
-    xb, unbatched, options, out = _setup(
-        x, kernel_size, stride, padding, dilation, ceil_mode, ndim
-    )
-    ks, ss, _, ds = options
-    spatial = xb.shape[2:]
+    a = resolve_pool(x, kernel_size, stride, padding, dilation, ceil_mode, ndim)
+    xb, unbatched, out = a.x, a.unbatched, a.out
     fill = np.iinfo(xb.dtype).min if np.issubdtype(xb.dtype, np.integer) else -np.inf
-    xp = _core.pad(xb, _pads(spatial, out, options), value=fill)
-    taps = _core.windows(xp, ks, out, ss, ds).reshape(*xb.shape[:2], *out, int(np.prod(ks)))
+    xp = _core.pad(xb, a.pads, value=fill)
+    taps = _core.windows(xp, a.kernel, out, a.stride, a.dilation)
+    taps = taps.reshape(*xb.shape[:2], *out, int(np.prod(a.kernel)))
     values = taps.max(axis=-1)  # NaN propagates
     if not return_indices:
-        return values[0] if unbatched else values
-    index = np.broadcast_to(_tap_index(spatial, out, options), taps.shape)
+        return drop_batch(values, unbatched)
+    index = np.broadcast_to(_tap_index(a), taps.shape)
     real = index >= 0
     # First real tap equal to the maximum (the padding holds the same -inf or
     # minimum and must never be chosen) ...
@@ -363,31 +330,38 @@ def avg_pool(
     >>> avg_pool(np.array([[1, 2, 3, 4]]), (3,), stride=1, padding=1, count_include_pad=False)
     array([[1.5, 2. , 3. , 3.5]])
     """
-    xb, unbatched, options, out = _setup(x, kernel_size, stride, padding, 1, ceil_mode, ndim)
-    _check_divisor_override(divisor_override)
-    ks, ss, _, ds = options
-    spatial = xb.shape[2:]
-    dtype = np.dtype(np.float64) if np.issubdtype(xb.dtype, np.integer) else xb.dtype
-    xp = _core.pad(xb.astype(dtype, copy=False), _pads(spatial, out, options))
-    sums = _core.windows(xp, ks, out, ss, ds).sum(axis=tuple(range(-len(ks), 0)))
-    divisor = _divisor(spatial, out, options, count_include_pad, divisor_override)
-    y = (sums / divisor).astype(dtype, copy=False)
-    return y[0] if unbatched else y
+    a = resolve_pool(x, kernel_size, stride, padding, 1, ceil_mode, ndim)
+    divisor = _divisor(a, count_include_pad, divisor_override)
+    dtype = np.dtype(np.float64) if np.issubdtype(a.x.dtype, np.integer) else a.x.dtype
+    xp = _core.pad(a.x.astype(dtype, copy=False), a.pads)
+    sums = _core.windows(xp, a.kernel, a.out, a.stride, a.dilation)
+    y = (sums.sum(axis=tuple(range(-len(a.kernel), 0))) / divisor).astype(dtype, copy=False)
+    return drop_batch(y, a.unbatched)
 
 
-def _global_setup(x: object, ndim: object) -> tuple[np.ndarray, bool, tuple[int, ...]]:
-    array = _real_array(x)
-    if ndim is None:
-        if array.ndim not in (3, 4, 5):
-            raise ValueError(
-                "x must have 3, 4 or 5 dimensions (N, C, *spatial) when ndim is not given, "
-                f"got shape {tuple(array.shape)}"
-            )
-        d = array.ndim - 2
-    else:
-        d = _check_ndim(ndim)
-    xb, unbatched = _core.batched("x", array, d, context=f"for {d}-D pooling")
-    return xb, unbatched, tuple(range(2, 2 + d))
+def avg_pool_divisor(
+    x: ArrayLike,
+    kernel_size: IntOrTuple,
+    *,
+    stride: IntOrTuple | None = None,
+    padding: IntOrTuple = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+    ndim: int | None = None,
+) -> np.ndarray:
+    """The number each window's sum is divided by in :func:`avg_pool`.
+
+    Shape ``out`` (the spatial output size): the count of
+    :func:`avg_pool_counted` cells in the window, or ``divisor_override``.
+
+    Examples
+    --------
+    >>> avg_pool_divisor(np.ones((1, 4)), (3,), stride=1, padding=1, count_include_pad=False)
+    array([2., 3., 3., 2.])
+    """
+    a = resolve_pool(x, kernel_size, stride, padding, 1, ceil_mode, ndim)
+    return _divisor(a, count_include_pad, divisor_override).astype(np.float64)
 
 
 def global_max_pool(x: ArrayLike, *, ndim: int | None = None) -> np.ndarray:
@@ -433,9 +407,9 @@ def global_max_pool(x: ArrayLike, *, ndim: int | None = None) -> np.ndarray:
     >>> global_max_pool(maps).reshape(1, -1)
     array([[5, 7]])
     """
-    xb, unbatched, axes = _global_setup(x, ndim)
+    xb, unbatched, axes = resolve_global(x, ndim)
     y = xb.max(axis=axes, keepdims=True)
-    return y[0] if unbatched else y
+    return drop_batch(y, unbatched)
 
 
 def global_avg_pool(x: ArrayLike, *, ndim: int | None = None) -> np.ndarray:
@@ -477,7 +451,7 @@ def global_avg_pool(x: ArrayLike, *, ndim: int | None = None) -> np.ndarray:
     <BLANKLINE>
            [[2.5 ]]])
     """
-    xb, unbatched, axes = _global_setup(x, ndim)
+    xb, unbatched, axes = resolve_global(x, ndim)
     dtype = np.dtype(np.float64) if np.issubdtype(xb.dtype, np.integer) else xb.dtype
     y = xb.mean(axis=axes, keepdims=True, dtype=dtype)
-    return y[0] if unbatched else y
+    return drop_batch(y, unbatched)

@@ -28,43 +28,46 @@ input sizes that a strided convolution maps to the same :math:`i'`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, overload
 
-from ._validate import check_int, ntuple
+from ._shapes_transposed import (
+    conv_transpose_direct_padding,
+    conv_transpose_output_padding,
+    conv_transpose_output_size,
+    conv_transpose_uncropped_size,
+    zero_insertion_size,
+)
+from ._validate import check_int, ntuple, one_or_all, rank_of
 
 __all__ = [
     "conv_output_size",
+    "conv_transpose_direct_padding",
     "conv_transpose_output_padding",
     "conv_transpose_output_size",
+    "conv_transpose_uncropped_size",
     "full_padding",
+    "pool_dropped_window",
     "pool_output_size",
+    "pool_padding",
     "receptive_field",
     "resolve_padding",
     "same_padding",
+    "zero_insertion_size",
 ]
 
 Size = int | Sequence[int]
-PaddingSpec = int | Sequence[int] | str
+Pairs = Sequence[tuple[int, int]]
+PaddingSpec = int | Sequence[int] | Pairs | str
 
 _PADDING_WORDS = ("valid", "same", "full")
 
 
-def _rank(*values: object) -> int | None:
-    """Number of axes implied by the tuple-valued arguments (None if all scalar)."""
-    lengths = {len(v) for v in values if isinstance(v, Sequence) and not isinstance(v, str)}
-    if not lengths:
-        return None
-    if len(lengths) > 1:
-        raise ValueError(
-            "sizes and options given as tuples must all have the same length, got "
-            + ", ".join(
-                repr(v) for v in values if isinstance(v, Sequence) and not isinstance(v, str)
-            )
-        )
-    return lengths.pop()
-
-
-def _out(values: list[int], rank: int | None) -> int | tuple[int, ...]:
-    return values[0] if rank is None else tuple(values)
+@overload
+def same_padding(kernel_size: int, *, dilation: int = 1) -> tuple[int, int]: ...
+@overload
+def same_padding(
+    kernel_size: Sequence[int], *, dilation: Size = 1
+) -> tuple[tuple[int, int], ...]: ...
 
 
 def same_padding(
@@ -97,7 +100,7 @@ def same_padding(
     >>> same_padding((3, 2), dilation=(2, 1))
     ((2, 2), (0, 1))
     """
-    rank = _rank(kernel_size, dilation)
+    rank = rank_of(kernel_size, dilation)
     n = rank or 1
     ks = ntuple("kernel_size", kernel_size, n)
     ds = ntuple("dilation", dilation, n)
@@ -106,6 +109,12 @@ def same_padding(
         total = d * (k - 1)
         pairs.append((total // 2, total - total // 2))
     return pairs[0] if rank is None else tuple(pairs)
+
+
+@overload
+def full_padding(kernel_size: int, *, dilation: int = 1) -> int: ...
+@overload
+def full_padding(kernel_size: Sequence[int], *, dilation: Size = 1) -> tuple[int, ...]: ...
 
 
 def full_padding(kernel_size: Size, *, dilation: Size = 1) -> int | tuple[int, ...]:
@@ -122,11 +131,11 @@ def full_padding(kernel_size: Size, *, dilation: Size = 1) -> int | tuple[int, .
     >>> full_padding((3, 5), dilation=2)
     (4, 8)
     """
-    rank = _rank(kernel_size, dilation)
+    rank = rank_of(kernel_size, dilation)
     n = rank or 1
     ks = ntuple("kernel_size", kernel_size, n)
     ds = ntuple("dilation", dilation, n)
-    return _out([d * (k - 1) for k, d in zip(ks, ds, strict=True)], rank)
+    return one_or_all([d * (k - 1) for k, d in zip(ks, ds, strict=True)], rank)
 
 
 def resolve_padding(
@@ -140,8 +149,9 @@ def resolve_padding(
 
     Parameters
     ----------
-    padding : int, tuple of int, or {"valid", "same", "full"}
-        As in :func:`torch.nn.functional.conv2d`, plus ``"full"``.
+    padding : int, tuple of int, tuple of (int, int), or {"valid", "same", "full"}
+        As in :func:`torch.nn.functional.conv2d`, plus ``"full"`` and
+        explicit ``(before, after)`` pairs, one per axis.
     kernel_size, stride, dilation : int or tuple of int
         The other options of the convolution; ``"same"`` needs stride 1.
 
@@ -164,8 +174,10 @@ def resolve_padding(
     ((1, 2),)
     >>> resolve_padding("full", (3, 2), dilation=(1, 2))
     ((2, 2), (2, 2))
+    >>> resolve_padding(((0, 1), (2, 2)), (3, 3))
+    ((0, 1), (2, 2))
     """
-    rank = _rank(kernel_size, stride, dilation, padding)
+    rank = rank_of(kernel_size, stride, dilation, padding)
     n = rank or 1
     ks = ntuple("kernel_size", kernel_size, n)
     ss = ntuple("stride", stride, n)
@@ -186,11 +198,31 @@ def resolve_padding(
                     f"got stride {stride!r}"
                 )
             result = same_padding(ks, dilation=ds)
-            return tuple(result)  # type: ignore[arg-type]
+            return tuple(result)
         full = full_padding(ks, dilation=ds)
-        return tuple((p, p) for p in full)  # type: ignore[union-attr]
+        return tuple((p, p) for p in full)
+    if _is_pairs(padding):
+        return _check_pairs(padding, n)
     ps = ntuple("padding", padding, n, minimum=0)
     return tuple((p, p) for p in ps)
+
+
+def _is_pairs(padding: object) -> bool:
+    return (
+        isinstance(padding, Sequence)
+        and not isinstance(padding, str)
+        and any(isinstance(p, Sequence) for p in padding)
+    )
+
+
+def _check_pairs(padding: Any, n: int) -> tuple[tuple[int, int], ...]:
+    words = f"padding must be {n} (before, after) pairs of non-negative integers"
+    if len(padding) != n or not all(
+        isinstance(p, Sequence) and not isinstance(p, str) and len(p) == 2 for p in padding
+    ):
+        raise ValueError(f"{words}, got {padding!r}")
+    pairs = [ntuple("padding", tuple(p), 2, minimum=0) for p in padding]
+    return tuple((before, after) for before, after in pairs)
 
 
 def _check_fits(i: int, k: int, d: int, before: int, after: int) -> None:
@@ -201,6 +233,16 @@ def _check_fits(i: int, k: int, d: int, before: int, after: int) -> None:
             f"than the padded input {i + before + after} (input {i} + padding "
             f"{before} + {after})"
         )
+
+
+@overload
+def conv_output_size(
+    i: int, k: int, *, stride: int = 1, padding: int | str = 0, dilation: int = 1
+) -> int: ...
+@overload
+def conv_output_size(
+    i: Sequence[int], k: Size, *, stride: Size = 1, padding: PaddingSpec = 0, dilation: Size = 1
+) -> tuple[int, ...]: ...
 
 
 def conv_output_size(
@@ -233,9 +275,9 @@ def conv_output_size(
         Kernel size.
     stride : int or tuple of int, optional
         Step between neighbouring kernel positions.
-    padding : int, tuple of int, or {"valid", "same", "full"}, optional
-        Zero padding on both sides, or one of the named rules
-        (see :func:`resolve_padding`).
+    padding : int, tuple of int, tuple of (int, int), or {"valid", "same", "full"}, optional
+        Zero padding on both sides, ``(before, after)`` pairs, or one of the
+        named rules (see :func:`resolve_padding`).
     dilation : int or tuple of int, optional
         Spacing between kernel taps; 1 means contiguous.
 
@@ -266,148 +308,43 @@ def conv_output_size(
     (3, 3)
     >>> conv_output_size(6, 4, padding="same")
     6
+    >>> conv_output_size((5,), (2,), padding=((0, 1),))
+    (5,)
     """
-    rank = _rank(i, k, stride, padding, dilation)
+    rank = rank_of(i, k, stride, padding, dilation)
     n = rank or 1
     ins = ntuple("input size", i, n)
     ks = ntuple("kernel_size", k, n)
     ss = ntuple("stride", stride, n)
     ds = ntuple("dilation", dilation, n)
-    pads = resolve_padding(padding, ks, stride=stride, dilation=dilation)
+    pads = resolve_padding(padding, ks, stride=ss, dilation=ds)
     out = []
     for ii, kk, s, d, (before, after) in zip(ins, ks, ss, ds, pads, strict=True):
         _check_fits(ii, kk, d, before, after)
         out.append((ii + before + after - d * (kk - 1) - 1) // s + 1)
-    return _out(out, rank)
+    return one_or_all(out, rank)
 
 
-def conv_transpose_output_size(
-    i: Size,
+@overload
+def pool_output_size(
+    i: int,
+    k: int,
+    *,
+    stride: int | None = None,
+    padding: int = 0,
+    dilation: int = 1,
+    ceil_mode: bool = False,
+) -> int: ...
+@overload
+def pool_output_size(
+    i: Sequence[int],
     k: Size,
     *,
-    stride: Size = 1,
-    padding: Size = 0,
-    output_padding: Size = 0,
-    dilation: Size = 1,
-) -> int | tuple[int, ...]:
-    r"""Output size of a transposed convolution along each axis.
-
-    .. math::
-
-        o' = s(i'-1) - 2p + d(k-1) + a + 1
-
-    This inverts :func:`conv_output_size`: a convolution with the same
-    ``k``, ``s``, ``p``, ``d`` maps an input of size :math:`o'` back to
-    :math:`i'`. When :math:`(o' + 2p - d(k-1) - 1)` is not a multiple of
-    :math:`s`, several sizes :math:`o'` give the same :math:`i'`; the extra
-    :math:`a \in \{0, \dots, s-1\}` (``output_padding``, Dumoulin & Visin's
-    relationship 14) chooses among them. Without it the relationships are 8
-    (no padding, unit strides: :math:`o' = i' + k - 1`), 9 (zero padding),
-    10 (half padding: :math:`o' = i'`), 11 (full padding:
-    :math:`o' = i' - k + 1`), 12 (no padding, strides:
-    :math:`o' = s(i'-1) + k`) and 13 (padding and strides).
-
-    Parameters
-    ----------
-    i : int or tuple of int
-        Input size of the transposed convolution.
-    k : int or tuple of int
-        Kernel size.
-    stride, padding, dilation : int or tuple of int, optional
-        The options of the convolution being transposed.
-    output_padding : int or tuple of int, optional
-        Extra size added at the end; must be smaller than the stride or the
-        dilation (PyTorch's rule).
-
-    Returns
-    -------
-    int or tuple of int
-
-    Raises
-    ------
-    ValueError
-        If ``output_padding`` is not smaller than stride or dilation, or the
-        result is not positive.
-
-    Examples
-    --------
-    >>> conv_transpose_output_size(2, 3)                      # relationship 8
-    4
-    >>> conv_transpose_output_size(3, 3, stride=2, padding=1)  # relationship 13
-    5
-    >>> conv_transpose_output_size(3, 3, stride=2, padding=1, output_padding=1)
-    6
-    """
-    rank = _rank(i, k, stride, padding, output_padding, dilation)
-    n = rank or 1
-    ins = ntuple("input size", i, n)
-    ks = ntuple("kernel_size", k, n)
-    ss = ntuple("stride", stride, n)
-    ps = ntuple("padding", padding, n, minimum=0)
-    ops = ntuple("output_padding", output_padding, n, minimum=0)
-    ds = ntuple("dilation", dilation, n)
-    out = []
-    for ii, kk, s, p, a, d in zip(ins, ks, ss, ps, ops, ds, strict=True):
-        if a >= s and a >= d:
-            raise ValueError(
-                f"output_padding must be smaller than either stride or dilation, "
-                f"got output_padding {output_padding!r} with stride {stride!r} and "
-                f"dilation {dilation!r}"
-            )
-        size = s * (ii - 1) - 2 * p + d * (kk - 1) + a + 1
-        if size < 1:
-            raise ValueError(
-                f"padding {padding!r} is too large: the transposed convolution of size "
-                f"{ii} with kernel_size {kk}, stride {s} and dilation {d} would have "
-                f"output size {size}"
-            )
-        out.append(size)
-    return _out(out, rank)
-
-
-def conv_transpose_output_padding(
-    target: Size,
-    i: Size,
-    k: Size,
-    *,
-    stride: Size = 1,
+    stride: Size | None = None,
     padding: Size = 0,
     dilation: Size = 1,
-) -> int | tuple[int, ...]:
-    r"""Find the ``output_padding`` that makes a transposed convolution hit a size.
-
-    Returns the :math:`a` with which a transposed convolution of an input of
-    size ``i`` comes out at size ``target``.
-
-    Useful to undo a strided convolution exactly: if ``conv_output_size(t, k,
-    stride=s, padding=p) == i`` then ``target=t`` gives an ``a`` in
-    :math:`\{0,\dots,s-1\}`.
-
-    Examples
-    --------
-    >>> conv_output_size(6, 3, stride=2, padding=1)
-    3
-    >>> conv_transpose_output_padding(6, 3, 3, stride=2, padding=1)
-    1
-    """
-    rank = _rank(target, i, k, stride, padding, dilation)
-    n = rank or 1
-    ts = ntuple("target", target, n)
-    ins = ntuple("input size", i, n)
-    ks = ntuple("kernel_size", k, n)
-    ss = ntuple("stride", stride, n)
-    ps = ntuple("padding", padding, n, minimum=0)
-    ds = ntuple("dilation", dilation, n)
-    out = []
-    for t, ii, kk, s, p, d in zip(ts, ins, ks, ss, ps, ds, strict=True):
-        a = t - (s * (ii - 1) - 2 * p + d * (kk - 1) + 1)
-        if a < 0 or (a >= s and a >= d):
-            raise ValueError(
-                f"target {t} is not reachable from input size {ii} with kernel_size "
-                f"{kk}, stride {s}, padding {p} and dilation {d}"
-            )
-        out.append(a)
-    return _out(out, rank)
+    ceil_mode: bool = False,
+) -> tuple[int, ...]: ...
 
 
 def pool_output_size(
@@ -466,7 +403,7 @@ def pool_output_size(
     """
     if not isinstance(ceil_mode, bool):
         raise TypeError(f"ceil_mode must be True or False, got {ceil_mode!r}")
-    rank = _rank(i, k, stride, padding, dilation)
+    rank = rank_of(i, k, stride, padding, dilation)
     n = rank or 1
     ins = ntuple("input size", i, n)
     ks = ntuple("kernel_size", k, n)
@@ -480,14 +417,87 @@ def pool_output_size(
                 f"padding must be at most half of kernel_size, got padding {padding!r} "
                 f"with kernel_size {k!r}"
             )
-        span = ii + 2 * p - d * (kk - 1) - 1
-        size = (-(-span // s) if ceil_mode else span // s) + 1
-        if ceil_mode and (size - 1) * s >= ii + p:
-            size -= 1
+        size, _ = _pool_axis(ii, kk, s, p, d, ceil_mode)
         if size < 1:
             _check_fits(ii, kk, d, p, p)
         out.append(size)
-    return _out(out, rank)
+    return one_or_all(out, rank)
+
+
+def _pool_axis(i: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> tuple[int, bool]:
+    """Pooled size of one axis, and whether ceil_mode dropped a last window (torch's rule)."""
+    span = i + 2 * p - d * (k - 1) - 1
+    size = (-(-span // s) if ceil_mode else span // s) + 1
+    dropped = ceil_mode and (size - 1) * s >= i + p
+    return size - dropped, dropped
+
+
+def pool_dropped_window(
+    i: Sequence[int],
+    k: Sequence[int],
+    *,
+    stride: Sequence[int] | None = None,
+    padding: Size = 0,
+    dilation: Size = 1,
+) -> tuple[bool, ...]:
+    """Per axis: whether ``ceil_mode`` drops a last window starting past the input and padding.
+
+    Examples
+    --------
+    >>> pool_dropped_window((5,), (2,))
+    (False,)
+    >>> pool_dropped_window((5,), (2,), padding=1)
+    (True,)
+    """
+    n = len(i)
+    ks = ntuple("kernel_size", k, n)
+    ss = ks if stride is None else ntuple("stride", stride, n)
+    ps = ntuple("padding", padding, n, minimum=0)
+    ds = ntuple("dilation", dilation, n)
+    return tuple(
+        _pool_axis(ii, kk, s, p, d, True)[1]
+        for ii, kk, s, p, d in zip(ntuple("input size", i, n), ks, ss, ps, ds, strict=True)
+    )
+
+
+def pool_padding(
+    i: Size,
+    k: Size,
+    *,
+    stride: Size | None = None,
+    padding: Size = 0,
+    dilation: Size = 1,
+    ceil_mode: bool = False,
+) -> tuple[tuple[int, int], ...]:
+    r"""``(before, after)`` per axis: the pooling padding, widened for ``ceil_mode``.
+
+    A pooling window reads the input padded by ``padding`` on both sides;
+    with ``ceil_mode`` the last window may reach further past the end (the
+    overhang, which no output counts). This is the padding that puts every
+    window tap inside the array.
+
+    Examples
+    --------
+    >>> pool_padding(5, 2)
+    ((0, 0),)
+    >>> pool_padding(5, 2, ceil_mode=True)
+    ((0, 1),)
+    >>> pool_padding((6, 7), 3, stride=2, padding=1)
+    ((1, 1), (1, 1))
+    """
+    rank = rank_of(i, k, stride, padding, dilation)
+    n = rank or 1
+    ins = ntuple("input size", i, n)
+    ks = ntuple("kernel_size", k, n)
+    ss = ks if stride is None else ntuple("stride", stride, n)
+    ps = ntuple("padding", padding, n, minimum=0)
+    ds = ntuple("dilation", dilation, n)
+    out = pool_output_size(ins, ks, stride=ss, padding=ps, dilation=ds, ceil_mode=ceil_mode)
+    pairs = []
+    for ii, o, kk, s, p, d in zip(ins, out, ks, ss, ps, ds, strict=True):
+        reach = (o - 1) * s + d * (kk - 1) + 1  # one past the last tap, padded coordinates
+        pairs.append((p, max(p, reach - ii - p)))
+    return tuple(pairs)
 
 
 def receptive_field(

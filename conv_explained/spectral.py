@@ -31,9 +31,8 @@ from numpy.typing import ArrayLike
 from scipy.fft import next_fast_len
 
 from . import _core
-from ._validate import as_array
-from .matrix import _geometry
-from .ops import _check_bias, _check_groups
+from ._args import resolve_conv
+from ._validate import as_array, drop_batch, trailing
 
 __all__ = ["fft_convolve", "fft_correlate", "fft_correlate_nd"]
 
@@ -283,8 +282,8 @@ def fft_correlate(a: ArrayLike, b: ArrayLike, *, mode: str = "full") -> np.ndarr
     return _transform(a, b, mode, conjugate=True)
 
 
-fft_convolve.__doc__ = fft_convolve.__doc__.replace("{mode_doc}", _MODE_DOC)  # type: ignore[union-attr]
-fft_correlate.__doc__ = fft_correlate.__doc__.replace("{mode_doc}", _MODE_DOC)  # type: ignore[union-attr]
+fft_convolve.__doc__ = (fft_convolve.__doc__ or "").replace("{mode_doc}", _MODE_DOC)
+fft_correlate.__doc__ = (fft_correlate.__doc__ or "").replace("{mode_doc}", _MODE_DOC)
 
 
 def fft_correlate_nd(
@@ -373,30 +372,18 @@ def fft_correlate_nd(
            [-8., -5.,  7.],
            [ 0., 13., 15.]])
     """
-    w = _core.spatial_weight("weight", weight)
-    d = w.ndim - 2
-    xb, unbatched = _core.batched(
-        "x", x, d, context=f"for a {d}-D weight of shape {tuple(w.shape)}"
-    )
-    n, c_in = xb.shape[:2]
+    a = resolve_conv(x, weight, bias, stride, padding, dilation, groups, padding_mode)
+    xb, w, b, g, d, kernel = a.x, a.weight, a.bias, a.groups, a.d, a.kernel
+    n = xb.shape[0]
     c_out, c_per_group = w.shape[:2]
-    g = _check_groups(groups, c_in, c_out)
-    if c_per_group * g != c_in:
-        raise ValueError(
-            f"weight expects {c_per_group * g} input channels ({c_per_group} per group x "
-            f"{g} groups) but x has {c_in} (x shape {tuple(xb.shape[unbatched:])}, weight "
-            f"shape {tuple(w.shape)})"
-        )
-    b = _check_bias(bias, c_out)
-    mode = _core.check_padding_mode(padding_mode)
-    kernel = w.shape[2:]
-    strides, dilations, pads, out = _geometry(xb.shape[2:], kernel, stride, padding, dilation)
+    strides, dilations, pads, out = a.stride, a.dilation, a.pads, a.out
+    mode = a.padding_mode
     dtype = _float_dtype(xb, w, *([] if b is None else [b]))
 
     xp = _core.pad(xb, pads, mode)
     effective = tuple(dl * (k - 1) + 1 for k, dl in zip(kernel, dilations, strict=True))
     wd = np.zeros((c_out, c_per_group, *effective), dtype=w.dtype)
-    wd[(Ellipsis, *(slice(None, None, dl) for dl in dilations))] = w
+    wd[trailing(slice(None, None, dl) for dl in dilations)] = w
 
     axes = tuple(range(2, 2 + d))
     complex_ = np.iscomplexobj(xp) or np.iscomplexobj(wd)
@@ -413,7 +400,7 @@ def fft_correlate_nd(
     ).reshape(n, c_out, *freq)
     y = inverse(spectrum_y, s=size, axes=axes)
     keep = tuple(slice(0, s * (o - 1) + 1, s) for s, o in zip(strides, out, strict=True))
-    y = np.ascontiguousarray(y[(Ellipsis, *keep)]).astype(dtype, copy=False)
+    y = np.ascontiguousarray(y[trailing(keep)]).astype(dtype, copy=False)
     if b is not None:
         y += b.astype(dtype).reshape((1, c_out) + (1,) * d)
-    return y[0] if unbatched else y
+    return drop_batch(y, a.unbatched)

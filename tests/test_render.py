@@ -411,3 +411,73 @@ def test_alt_text_says_what_slides_over_what_and_what_comes_out():
     pool = render.animate("max-pool", IMAGE[:4, :4], 2).alt_text
     assert "2×2 window" in pool
     assert "largest" in pool
+
+
+# ---------------------------------------------------------------- captions vs torch
+
+
+@pytest.mark.parametrize("count_include_pad", [True, False])
+@pytest.mark.parametrize("ceil_mode", [False, True])
+def test_avg_pool_captions_and_drawn_grid_are_checked_for_every_option(
+    count_include_pad, ceil_mode
+):
+    x = np.arange(25).reshape(5, 5) % 7
+    anim = render.animate(
+        "avg-pool",
+        x,
+        kernel_size=3,
+        stride=2,
+        padding=1,
+        ceil_mode=ceil_mode,
+        count_include_pad=count_include_pad,
+    )
+    checks = anim.verification["checks"]
+    assert checks["caption terms"] <= 1e-9
+    assert checks["output from the drawn grid and its counted cells"] <= 1e-9
+    assert checks["counted cells per window"] == 0
+
+
+def _corrupt_first_term(monkeypatch, kind):
+    import dataclasses
+
+    from conv_explained.render import _views
+
+    builder = _views.GridView.builders[kind]
+
+    def wrong(*args, **kwargs):
+        scenes = builder.function(*args, **kwargs)
+        first = scenes[0]
+        terms = ("9·9", *first.terms[1:])
+        scenes[0] = dataclasses.replace(first, terms=terms)
+        return scenes
+
+    monkeypatch.setitem(
+        _views.GridView.builders, kind, dataclasses.replace(builder, function=wrong)
+    )
+
+
+@pytest.mark.parametrize(
+    ("op", "kind", "args"),
+    [
+        ("correlate", "slide", (IMAGE, KERNEL)),
+        ("input-grad", "slide", (IMAGE, KERNEL)),
+        ("max-pool", "pool", (IMAGE, 2)),
+    ],
+)
+def test_a_wrong_caption_term_fails_verification(monkeypatch, op, kind, args):
+    _corrupt_first_term(monkeypatch, kind)
+    with pytest.raises(VerificationError, match="caption terms"):
+        render.animate(op, *args)
+
+
+def test_an_average_listing_an_uncounted_padding_cell_fails_verification(monkeypatch):
+    from conv_explained import pooling
+
+    def counts_everything(*args, **kwargs):
+        return np.ones_like(real(*args, **kwargs))
+
+    real = pooling.avg_pool_counted
+    monkeypatch.setattr(pooling, "avg_pool_counted", counts_everything)
+    x = np.arange(16).reshape(4, 4) + 1
+    with pytest.raises(VerificationError, match="caption terms"):
+        render.animate("avg-pool", x, 3, stride=1, padding=1, count_include_pad=False)

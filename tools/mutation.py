@@ -101,7 +101,7 @@ MUTANTS = [
     ),
     Mutant(
         "transpose_output_padding_ignored",
-        "conv_explained/shapes.py",
+        "conv_explained/_shapes_transposed.py",
         "size = s * (ii - 1) - 2 * p + d * (kk - 1) + a + 1",
         "size = s * (ii - 1) - 2 * p + d * (kk - 1) + 1",
         "conv_transpose_output_size ignores output_padding",
@@ -139,8 +139,8 @@ MUTANTS = [
     Mutant(
         "avgpool_always_counts_padding",
         "conv_explained/pooling.py",
-        "    if count_include_pad:\n",
-        "    if True:  # count_include_pad ignored\n",
+        "    counts_padding = count_include_pad\n",
+        "    counts_padding = True  # count_include_pad ignored\n",
         "avg_pool's divisor ignores count_include_pad=False",
     ),
     Mutant(
@@ -189,8 +189,8 @@ MUTANTS = [
     Mutant(
         "ceil_mode_window_rule_dropped",
         "conv_explained/shapes.py",
-        "if ceil_mode and (size - 1) * s >= ii + p:",
-        "if False:",
+        "dropped = ceil_mode and (size - 1) * s >= i + p",
+        "dropped = False",
         "pool_output_size keeps a ceil_mode window that starts in the right padding",
     ),
     Mutant(

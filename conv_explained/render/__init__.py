@@ -15,6 +15,57 @@ Main entry points: :func:`animate`, :func:`compare`, the :class:`Animation`
 it returns (``frames``, ``alt_text``, ``values``, ``params``,
 ``verification``, ``save_gif``, ``save_still``, ``save_strip``), and
 :data:`written` / :func:`take_written`, the record of every file written.
+
+How an animation is made (one pipeline for every operation):
+
+1. :func:`animate` packs the arrays into a ``Request`` and the options into a
+   frozen ``Options`` (``_pipeline``), and looks the op up in :data:`OPS`.
+2. The op's family spec computes a ``Figure``: what the operators return and
+   what will be drawn (grids, masks of counted, cropped, inserted and chosen
+   cells, caption vocabulary), the panel labels, the alt text and the torch
+   ``Reference``. Every number and mask comes from the package's operators and
+   :mod:`conv_explained.shapes`; the specs only arrange them.
+3. A view (``_views``) turns the figure into :class:`Scene` records and a frame
+   layout; ``frames`` builds the scenes, ``_draw`` paints them.
+4. ``animation.run`` checks against torch (float64) the result, every drawn
+   grid, the drawn final texts and every step caption's terms (``_captions``),
+   then returns the :class:`Animation`.
+
+Modules:
+
+``animation``
+    :func:`animate`, :func:`compare`, :class:`Animation`, :data:`OPS` (op name ->
+    family spec; the CLI reads its choices and options from it) and ``run``.
+``_pipeline``
+    ``Options``, ``Request``, ``Figure``, ``Reference``, ``OpSpec`` (the base of
+    the family specs), input checks, drawing limits and shared wording.
+``_conv``, ``_transposed``, ``_pool``
+    The family specs: sliding kernel (correlate, convolve); transposed
+    convolution as scatter and as direct convolution, and the input gradient;
+    windowed and global pooling and the max-pooling gradient.
+``_references``
+    Every torch reference, as plain functions of ``(torch, F)``.
+``_views``
+    Views: ``GridView`` draws each figure kind (slide, pool, scatter, route)
+    as flat grids. A new view (a 3-D block view, say) is one more class with
+    ``build(figure, mac)`` and an entry in ``VIEWS``; the family specs, the
+    references and the checks stay as they are.
+``frames``, ``_model``
+    The scene builders, and the data model (:class:`Cell`, :class:`Panel`,
+    :class:`Scene`) that tests read instead of pixels.
+``_draw``, ``_format``, ``alt``
+    Pixels (palette, fonts, cells, layout), number formatting, alt-text helpers.
+``_verify``, ``_captions``
+    The torch comparison, and the read-back of caption terms.
+``gif``
+    Atomic writes, PNG stills and strips, and the GIF encoder. The encoder is
+    the package's own (5-bit LZW codes through Pillow's C encoder, delta
+    frames): about a tenth smaller than Pillow's writer and byte-identical from
+    run to run. That is why imageio is not a dependency: its GIF plugin would
+    only hand the frames to Pillow's own writer.
+
+Adding an operation means adding one spec: a subclass of ``OpSpec`` whose
+``figure`` returns a ``Figure`` of an existing kind, and a line in :data:`OPS`.
 """
 
 from ._format import format_array, format_value

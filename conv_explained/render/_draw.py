@@ -22,7 +22,7 @@ keeps a frame to a few milliseconds.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import matplotlib
@@ -123,29 +123,22 @@ def _hatch(d: ImageDraw.ImageDraw, size: int, colour: int, horizontal: bool = Tr
         d.line([(k, 0), (k + size, size)], fill=colour)
 
 
-@functools.lru_cache(maxsize=8192)
-def tile(
-    size: int, role: str, mark: str, text: str, note: str, accent: str, border: bool = True
-) -> Image.Image:
-    """The image of one cell; cached, since frames repeat most cells.
+_FILLS = {
+    "input": "white",
+    "padding": "light",
+    "inserted": "white",
+    "kernel": "",
+    "output": "greentint",
+    "pending": "white",
+    "cropped": "light",
+}
 
-    ``border=False`` leaves out the outline of a marked cell (drawn around the
-    whole group instead when the marked cells form a rectangle).
-    """
-    im = new_image((size, size), "white")
-    d = ImageDraw.Draw(im)
-    c = INDEX
-    text_colour = c["text"]
+
+def _cell_colours(role: str, mark: str, accent: str) -> tuple[str, int]:
+    """Fill colour name and text colour index of a cell."""
     tint = TINT.get(accent, "bluetint")
-    fill = {
-        "input": "white",
-        "padding": "light",
-        "inserted": "white",
-        "kernel": tint,
-        "output": "greentint",
-        "pending": "white",
-        "cropped": "light",
-    }[role]
+    fill = _FILLS[role] or tint
+    text_colour = INDEX["text"]
     if mark in ("footprint", "source") or (mark == "stamp" and role != "cropped"):
         fill = tint
     elif mark == "current":
@@ -154,15 +147,21 @@ def tile(
         fill = "yellow"
     elif mark == "idle":
         fill = "faint"
-        text_colour = c["grey"]
+        text_colour = INDEX["grey"]
+    return fill, text_colour
+
+
+def _outline(
+    d: ImageDraw.ImageDraw, size: int, role: str, mark: str, accent: str, border: bool
+) -> None:
+    """The cell's outline: hatching, dashes or a frame, then the mark's ring."""
+    c = INDEX
     last = size - 1
-    d.rectangle([0, 0, last, last], fill=c[fill])
     if role in ("padding", "cropped"):
         _hatch(d, size, c["hatch"], horizontal=role == "padding")
         d.rectangle([0, 0, last, last], outline=c["grey"])
     elif role == "inserted":
         _dashed_rect(d, (0, 0, last, last), c["grey"], 1, 2)
-        text_colour = c["grey"]
     elif role == "pending":
         d.rectangle([0, 0, last, last], outline=c["line"])
     elif mark == "idle":
@@ -175,6 +174,26 @@ def tile(
         d.rectangle([1, 1, last - 1, last - 1], outline=c["black"], width=2)
     if mark == "chosen":
         d.ellipse([3, 2, last - 3, last - 3], outline=c["black"], width=2)
+
+
+@functools.lru_cache(maxsize=8192)
+def tile(
+    size: int, role: str, mark: str, text: str, note: str, accent: str, border: bool = True
+) -> Image.Image:
+    """The image of one cell; cached, since frames repeat most cells.
+
+    ``border=False`` leaves out the outline of a marked cell (drawn around the
+    whole group instead when the marked cells form a rectangle).
+    """
+    im = new_image((size, size), "white")
+    d = ImageDraw.Draw(im)
+    c = INDEX
+    fill, text_colour = _cell_colours(role, mark, accent)
+    last = size - 1
+    d.rectangle([0, 0, last, last], fill=c[fill])
+    if role == "inserted":
+        text_colour = c["grey"]
+    _outline(d, size, role, mark, accent, border)
     cx, cy = (size * 0.4, size * 0.4) if note else (size / 2, size / 2)
     if text:
         if role in ("padding", "cropped"):
@@ -226,6 +245,24 @@ def _col_label(p: Panel, col: int) -> str:
         base = f"{p.group_label}{group}" if p.group_label else ""
         return f"{base} z={z}" if depth > 1 else base
     return f"z={z}"
+
+
+def _draw_header(d: ImageDraw.ImageDraw, header: Sequence[str], width: int) -> None:
+    """The title line, then the parameter lines, centred."""
+    y = MARGIN
+    for i, line in enumerate(header):
+        if i == 0:
+            d.text(
+                (width // 2, y),
+                line,
+                font=font(TITLE_SIZE, True),
+                fill=INDEX["black"],
+                anchor="ma",
+            )
+            y += TITLE_SIZE + 8
+        else:
+            d.text((width // 2, y), line, font=font(LABEL_SIZE), fill=INDEX["text"], anchor="ma")
+            y += LABEL_SIZE + 8
 
 
 def layout(
@@ -282,16 +319,7 @@ def layout(
     im = new_image((width, height))
     d = ImageDraw.Draw(im)
     c = INDEX
-    y = MARGIN
-    for i, line in enumerate(header):
-        if i == 0:
-            d.text(
-                (width // 2, y), line, font=font(TITLE_SIZE, True), fill=c["black"], anchor="ma"
-            )
-            y += TITLE_SIZE + 8
-        else:
-            d.text((width // 2, y), line, font=font(LABEL_SIZE), fill=c["text"], anchor="ma")
-            y += LABEL_SIZE + 8
+    _draw_header(d, header, width)
     x = (width - content_w) // 2
     origins, steps = {}, {}
     for i, (p, g, pw) in enumerate(zip(panels, geo, panel_ws, strict=True)):
@@ -379,7 +407,7 @@ def caption_slots(captions: Sequence[Sequence[str]]) -> dict[int, list[int]]:
     return slots
 
 
-def caption_fits(width: int):
+def caption_fits(width: int) -> Callable[[Sequence[Sequence[str]]], bool]:
     """A predicate telling whether captions drawn in aligned slots fit in ``width`` pixels."""
 
     def fits(captions: Sequence[Sequence[str]]) -> bool:

@@ -40,7 +40,7 @@ def format_value(value: object, decimals: int = 2) -> str:
     """
     if isinstance(value, (bool, np.bool_)):
         raise TypeError(f"value must be a real number, got {value!r}")
-    v = float(value) if not isinstance(value, (int, np.integer)) else int(value)
+    v = int(value) if isinstance(value, (int, np.integer)) else float(value)  # type: ignore[arg-type]
     if isinstance(v, int):
         text = str(v)
     elif math.isnan(v):

@@ -29,11 +29,12 @@ arrays they are given, which the caller got from the package's operators.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from ._format import MINUS, format_array
+from ._model import MARKS, ROLES, Cell, Index, Panel, Scene
 
 __all__ = [
     "MARKS",
@@ -47,152 +48,9 @@ __all__ = [
     "scatter_scenes",
 ]
 
-ROLES = ("input", "padding", "inserted", "kernel", "output", "pending", "cropped")
-MARKS = ("", "footprint", "current", "chosen", "source", "stamp", "active", "idle")
-
-Index = tuple[int, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Cell:
-    """One cell of one panel in one frame.
-
-    Attributes
-    ----------
-    panel : str
-        Name of the panel it belongs to.
-    index : tuple of int
-        Index into the panel's array (channel axes first, then spatial).
-    text : str
-        The text drawn in the cell (empty for pending cells).
-    role : str
-        What the cell is; one of :data:`ROLES`.
-    mark : str
-        What it is doing in this frame; one of :data:`MARKS`.
-    note : str
-        Small text in the corner: the kernel weight under a footprint
-        (``"×2"``) or the amount a stamp adds (``"+6"``).
-    """
-
-    panel: str
-    index: Index
-    text: str
-    role: str
-    mark: str = ""
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Panel:
-    """A static panel: a titled array of cells drawn as a grid of 2-D maps.
-
-    Attributes
-    ----------
-    name : str
-        Key used by :class:`Cell` (``"input"``, ``"kernel"``, ``"output"``...).
-    title : str
-        Label drawn above the panel (always contains the word for what it is).
-    subtitle : str
-        Shape and parameter details drawn under the title.
-    shape : tuple of int
-        Shape of the panel's array: ``lead`` channel axes, then 1-3 spatial.
-    lead : int
-        1 for ``(C, *spatial)`` (maps stacked by channel), 2 for kernels
-        ``(A, B, *k)`` (rows by ``B``, column groups by ``A``).
-    accent : str
-        Colour name used for this panel's marks.
-    row_label, group_label : str
-        Prefixes of the labels of map rows and column groups
-        (e.g. ``"c"`` gives ``c=0``, ``c=1``).
-    """
-
-    name: str
-    title: str
-    subtitle: str
-    shape: tuple[int, ...]
-    lead: int = 1
-    accent: str = "blue"
-    row_label: str = "c"
-    group_label: str = ""
-
-    @property
-    def spatial(self) -> tuple[int, ...]:
-        """The spatial part of ``shape``."""
-        return self.shape[self.lead :]
-
-    @property
-    def volume(self) -> tuple[int, int, int]:
-        """Spatial shape as ``(depth, height, width)`` (1-D is one row)."""
-        sp = self.spatial
-        return (1,) * (3 - len(sp)) + tuple(sp)  # type: ignore[return-value]
-
-    @property
-    def map_grid(self) -> tuple[int, int]:
-        """Number of map rows and map columns."""
-        depth = self.volume[0]
-        if self.lead == 1:
-            return self.shape[0], depth
-        return self.shape[1], self.shape[0] * depth
-
-    def slot(self, index: Index) -> tuple[int, int, int, int]:
-        """Where a cell goes: ``(map_row, map_col, row, col)``."""
-        sp = index[self.lead :]
-        full = (0,) * (3 - len(sp)) + tuple(sp)
-        depth = self.volume[0]
-        if self.lead == 1:
-            return index[0], full[0], full[1], full[2]
-        return index[1], index[0] * depth + full[0], full[1], full[2]
-
-    def indices(self) -> list[Index]:
-        """Every cell index in C order."""
-        return list(np.ndindex(*self.shape))
-
-
-@dataclass(frozen=True)
-class Scene:
-    """One frame: every cell of every panel plus a caption.
-
-    Attributes
-    ----------
-    cells : tuple of Cell
-        All cells, panel by panel, in C order.
-    caption : str
-        The line under the panels (the multiply-accumulate sum, or a summary).
-    step : int or None
-        Index of the output position this frame computes; ``None`` for the
-        final frame.
-    parts : tuple of str
-        The caption cut into pieces (head, terms, separators, result) that
-        are drawn in the same slots on every frame, so that only the
-        numbers that change between frames change pixels. Their
-        concatenation is ``caption``.
-    """
-
-    cells: tuple[Cell, ...]
-    caption: str
-    step: int | None
-    parts: tuple[str, ...] = ()
-    _lookup: dict = field(default_factory=dict, repr=False, compare=False)
-
-    def cell(self, panel: str, index: Index) -> Cell:
-        """The cell of ``panel`` at ``index``."""
-        if not self._lookup:
-            self._lookup.update({(c.panel, c.index): c for c in self.cells})
-        return self._lookup[(panel, tuple(index))]
-
-    def panel_cells(self, panel: str) -> list[Cell]:
-        """All cells of one panel, in C order."""
-        return [c for c in self.cells if c.panel == panel]
-
-    def texts(self, panel: str, shape: Sequence[int]) -> np.ndarray:
-        """The texts of one panel as an object array of ``shape``."""
-        out = np.empty(tuple(shape), dtype=object)
-        for c in self.panel_cells(panel):
-            out[c.index] = c.text
-        return out
-
-
 Override = tuple[str, str, str, str]  # text, role, mark, note
+#: An object array of cell texts (numpy types its items as arrays).
+Texts = Any
 
 
 class _Board:
@@ -208,6 +66,7 @@ class _Board:
         overrides: dict[tuple[str, Index], Override],
         caption: str | Sequence[str],
         step: int | None,
+        terms: Sequence[str] = (),
     ) -> Scene:
         cells = []
         for name, indices in self.order:
@@ -219,7 +78,7 @@ class _Board:
                 else:
                     cells.append(Cell(name, idx, *o))
         parts = (caption,) if isinstance(caption, str) else tuple(caption)
-        return Scene(tuple(cells), "".join(parts), step, parts)
+        return Scene(tuple(cells), "".join(parts), step, parts, tuple(terms))
 
 
 def _roles(shape: Sequence[int], role: str) -> np.ndarray:
@@ -305,6 +164,14 @@ def _output_overrides(
     return ov
 
 
+def _kernel_overrides(name: str, k_text: Texts, active: int) -> dict[tuple[str, Index], Override]:
+    """The kernel panel with the kernels of ``active`` (first axis) in use, the others idle."""
+    return {
+        (name, kidx): (k_text[kidx], "kernel", "active" if kidx[0] == active else "idle", "")
+        for kidx in np.ndindex(*k_text.shape)
+    }
+
+
 def conv_scenes(
     panels: tuple[Panel, Panel, Panel],
     xp: np.ndarray,
@@ -356,10 +223,10 @@ def conv_scenes(
         ``C_out * prod(out.shape[1:])`` step scenes, then the final scene.
     """
     p_in, p_k, p_out = panels
-    x_text = format_array(xp)
-    k_text = format_array(kernel)
-    y_text = format_array(out)
-    b_text = format_array(bias) if bias is not None else None
+    x_text: Texts = format_array(xp)
+    k_text: Texts = format_array(kernel)
+    y_text: Texts = format_array(out)
+    b_text: Texts = format_array(bias) if bias is not None else None
     board = _Board(
         panels,
         {
@@ -392,13 +259,7 @@ def conv_scenes(
                 ov[(p_in.name, where)] = (x_text[where], xp_roles[where], "footprint", "×" + w)
                 terms.append(f"{_paren(x_text[where])}·{_paren(w)}")
         if c_out > 1:
-            for kidx in np.ndindex(*kernel.shape):
-                ov[(p_k.name, kidx)] = (
-                    k_text[kidx],
-                    "kernel",
-                    "active" if kidx[0] == o else "idle",
-                    "",
-                )
+            ov.update(_kernel_overrides(p_k.name, k_text, o))
         if b_text is not None:
             terms.append(_paren(b_text[o]))
         steps.append((ov, _index_text(out_name, idx, c_out) + " = ", terms, y_text[idx]))
@@ -407,7 +268,7 @@ def conv_scenes(
 
 def _finish_scenes(
     board: _Board,
-    steps: list[tuple[dict, str, list[str], str]],
+    steps: list[tuple[dict[tuple[str, Index], Override], str, list[str], str]],
     mac: bool | int,
     fits: Fits,
     final: str,
@@ -431,8 +292,8 @@ def _finish_scenes(
     else:
         captions = [[head, r] for (_, head, _, _), r in zip(steps, results, strict=True)]
     scenes = [
-        board.scene(ov, caption, step)
-        for step, ((ov, *_), caption) in enumerate(zip(steps, captions, strict=True))
+        board.scene(ov, caption, step, terms)
+        for step, ((ov, _, terms, _), caption) in enumerate(zip(steps, captions, strict=True))
     ]
     scenes.append(board.scene({}, final, None))
     return scenes
@@ -487,10 +348,10 @@ def pool_scenes(
         One per output cell, then the final scene.
     """
     p_in, p_out = panels
-    x_text = format_array(xp)
+    x_text: Texts = format_array(xp)
     if counted is not None:  # padding an average ignores is drawn empty
         x_text[~counted & (xp_roles == "padding")] = ""
-    y_text = format_array(out)
+    y_text: Texts = format_array(out)
     board = _Board(
         panels, {p_in.name: (x_text, xp_roles), p_out.name: (y_text, _roles(out.shape, "output"))}
     )
@@ -560,8 +421,8 @@ def scatter_scenes(
         One per input cell, then the final scene.
     """
     p_in, p_k, p_out = panels
-    x_text = format_array(x)
-    k_text = format_array(weight)
+    x_text: Texts = format_array(x)
+    k_text: Texts = format_array(weight)
     full_shape = partial.shape[1:]
     kept = np.zeros(full_shape, dtype=bool)
     kept[(slice(None), *inner)] = True
@@ -589,14 +450,8 @@ def scatter_scenes(
         ov: dict[tuple[str, Index], Override] = {
             (p_in.name, idx): (x_text[idx], "input", "source", "")
         }
-        for kidx in np.ndindex(*weight.shape):
-            ov[(p_k.name, kidx)] = (
-                k_text[kidx],
-                "kernel",
-                "active" if kidx[0] == c else "idle",
-                "",
-            )
-        stamp_text = format_array(stamps[step])
+        ov.update(_kernel_overrides(p_k.name, k_text, c))
+        stamp_text: Texts = format_array(stamps[step])
         here = []
         for j in range(og):
             for tap in taps:
@@ -609,7 +464,7 @@ def scatter_scenes(
                 )
                 here.append(where)
                 touched[where] = True
-        part_text = format_array(partial[step])
+        part_text: Texts = format_array(partial[step])
         for oidx in np.ndindex(*full_shape):
             if touched[oidx]:
                 role = "output" if kept[oidx] else "cropped"
@@ -622,15 +477,15 @@ def scatter_scenes(
         if not fits([caption]):
             caption = [head, f"adds {_paren(x_text[idx])} × kernel"]
         scenes.append(board.scene(ov, caption, step))
-    final_text = format_array(final)
+    final_text: Texts = format_array(final)
     ov = {}
     for oidx in np.ndindex(*full_shape):
         ov[(p_out.name, oidx)] = (final_text[oidx], "output" if kept[oidx] else "cropped", "", "")
     kept_shape = tuple(s.stop - s.start for s in inner)
-    caption = f"all {c_in * int(np.prod(x.shape[1:]))} stamps added: output {'×'.join(map(str, kept_shape))}"
+    summary = f"all {c_in * int(np.prod(x.shape[1:]))} stamps added: output {'×'.join(map(str, kept_shape))}"
     if not kept.all():
-        caption += " (hatched cells cropped by padding)"
-    scenes.append(board.scene(ov, caption, None))
+        summary += " (hatched cells cropped by padding)"
+    scenes.append(board.scene(ov, summary, None))
     return scenes
 
 
@@ -642,7 +497,7 @@ def route_scenes(
     partial: np.ndarray,
     final: np.ndarray,
     chosen: np.ndarray,
-    offset: Sequence[int],
+    targets: np.ndarray,
     *,
     window: Sequence[int],
     stride: Sequence[int],
@@ -666,8 +521,9 @@ def route_scenes(
         ``(C, *in)`` the gradient operator's result.
     chosen : numpy.ndarray
         ``(C, *out, d)`` padded coordinates of each window's maximum.
-    offset : sequence of int
-        Padding before each axis (padded minus unpadded coordinates).
+    targets : numpy.ndarray
+        ``(C, *out, d)`` the same cells in input coordinates (from the
+        operator's indices): where each gradient goes.
     window, stride, dilation, fits
         As in :func:`pool_scenes`.
 
@@ -677,8 +533,8 @@ def route_scenes(
         One per output-gradient cell, then the final scene.
     """
     p_in, p_g, p_dx = panels
-    x_text = format_array(xp)
-    g_text = format_array(grad_out)
+    x_text: Texts = format_array(xp)
+    g_text: Texts = format_array(grad_out)
     blank = np.empty(final.shape, dtype=object)
     blank[...] = ""
     board = _Board(
@@ -706,9 +562,9 @@ def route_scenes(
             where = (c, *sp)
             mark = "chosen" if sp == best else "footprint"
             ov[(p_in.name, where)] = (x_text[where], xp_roles[where], mark, "")
-        target = (c, *(b - o for b, o in zip(best, offset, strict=True)))
+        target = (c, *(int(v) for v in targets[idx]))
         touched[target] = True
-        part_text = format_array(partial[step])
+        part_text: Texts = format_array(partial[step])
         for didx in np.ndindex(*final.shape):
             if touched[didx]:
                 ov[(p_dx.name, didx)] = (part_text[didx], "output", "", "")
@@ -720,7 +576,7 @@ def route_scenes(
         if not fits([caption]):
             caption = [caption[0], " → the max"]
         scenes.append(board.scene(ov, caption, step))
-    f_text = format_array(final)
+    f_text: Texts = format_array(final)
     ov = {(p_dx.name, didx): (f_text[didx], "output", "", "") for didx in np.ndindex(*final.shape)}
     scenes.append(
         board.scene(ov, f"all {len(order)} gradients routed; cells that were no max get 0", None)

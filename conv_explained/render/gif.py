@@ -1,5 +1,12 @@
 """Writing files: GIF animations, PNG stills and strips, atomically and reproducibly.
 
+The GIF encoder is this module's own (:func:`encode_gif`): one global
+palette, 5-bit LZW codes through Pillow's C encoder, and only the changed
+rectangle of each frame, which makes the files about a tenth smaller than
+Pillow's writer and identical from run to run. That is why the package does
+not depend on imageio: imageio's GIF plugin hands frames to Pillow's own
+writer, which would give larger files and other bytes.
+
 Every file is written to a temporary file in the target's directory and then
 moved into place with :func:`os.replace`, so a failure never leaves a partial
 file. Nothing time-dependent is written, so the same animation gives the same
@@ -9,16 +16,16 @@ bytes on every run. Each write is recorded in :data:`written`.
 from __future__ import annotations
 
 import contextlib
-import io
 import math
 import os
 import struct
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import numpy as np
+import PIL
 from PIL import Image
 
 from ._draw import PALETTE, new_image
@@ -101,6 +108,28 @@ LZW_BITS = 5  # 32 palette entries: the palette colours, then unused, then trans
 TRANSPARENT = 2**LZW_BITS - 1
 
 
+def _gif_encoder() -> Any:
+    """Pillow's C encoder of GIF LZW data with a 5-bit minimum code size.
+
+    ``Image._getencoder`` is Pillow's internal way to reach it (Pillow 10-13
+    keep it). If a release removes or changes it, this raises: the renderer
+    must not quietly write different bytes.
+    """
+    getencoder = getattr(Image, "_getencoder", None)
+    if getencoder is None:
+        raise RuntimeError(
+            f"Pillow {PIL.__version__} has no Image._getencoder, which the GIF writer uses "
+            f"to reach Pillow's LZW encoder; install a Pillow that has it (10 to 13 do)"
+        )
+    try:
+        return getencoder("P", "gif", ("P",), (LZW_BITS, 0))
+    except (TypeError, ValueError, OSError) as exc:
+        raise RuntimeError(
+            f"Pillow {PIL.__version__} changed Image._getencoder ({exc}); the GIF writer "
+            f"cannot reach its LZW encoder"
+        ) from exc
+
+
 def _lzw(pixels: np.ndarray) -> bytes:
     """GIF LZW data (in sub-blocks, without the terminator) of an index array.
 
@@ -109,7 +138,7 @@ def _lzw(pixels: np.ndarray) -> bytes:
     """
     h, w = pixels.shape
     im = Image.frombytes("P", (w, h), np.ascontiguousarray(pixels, dtype=np.uint8).tobytes())
-    encoder = Image._getencoder("P", "gif", ("P",), (LZW_BITS, 0))
+    encoder = _gif_encoder()
     encoder.setimage(im.im, (0, 0, w, h))
     chunks = []
     while True:
@@ -153,7 +182,7 @@ def encode_gif(frames: Sequence[Image.Image], durations: Sequence[int]) -> bytes
         raise ValueError("frames must use the renderer's palette")
     colours = 2**LZW_BITS
     palette = bytes(PALETTE) + bytes(3 * colours - len(PALETTE))
-    blocks: list[list] = []  # [duration, transparent, x, y, w, h, data]
+    blocks: list[list[Any]] = []  # [duration, transparent, x, y, w, h, data]
     previous = None
     for a, duration in zip(arrays, durations, strict=True):
         if previous is None:
@@ -194,24 +223,13 @@ def encode_gif(frames: Sequence[Image.Image], durations: Sequence[int]) -> bytes
 
 
 def write_gif(handle: BinaryIO, frames: Sequence[Image.Image], durations: Sequence[int]) -> None:
-    """Write frames as a looping GIF to a binary file object (see :func:`encode_gif`)."""
-    try:
-        data = encode_gif(frames, durations)
-    except AttributeError:  # pragma: no cover - a Pillow without the internal encoder API
-        buffer = io.BytesIO()
-        first, *rest = frames
-        first.save(
-            buffer,
-            format="GIF",
-            save_all=True,
-            append_images=rest,
-            duration=list(durations),
-            loop=0,
-            optimize=True,
-            disposal=1,
-        )
-        data = buffer.getvalue()
-    handle.write(data)
+    """Write frames as a looping GIF to a binary file object (see :func:`encode_gif`).
+
+    There is no fallback to Pillow's own GIF writer: it would give other
+    bytes (8-bit codes, other frame rectangles), and the published GIFs must
+    be the same on every run. A Pillow without the encoder raises instead.
+    """
+    handle.write(encode_gif(frames, durations))
 
 
 def write_png(handle: BinaryIO, image: Image.Image, compress_level: int = 9) -> None:

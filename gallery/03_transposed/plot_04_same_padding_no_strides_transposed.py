@@ -61,7 +61,7 @@ print("input seen by the flipped kernel:\n", direct_input, "\noutput:\n", anim.v
 
 # %%
 # Same padding is its own partner, so the transposed convolution is the
-# forward convolution with the flipped kernel.
+# forward correlation (``F.conv2d``) with the flipped kernel.
 assert q == p == ce.same_padding(k)[0]
 flipped = torch.flip(w64, dims=(-2, -1))
 np.testing.assert_array_equal(anim.values, F.conv2d(x64, flipped, padding=p)[0].numpy())

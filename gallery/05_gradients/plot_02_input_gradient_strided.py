@@ -4,7 +4,8 @@ Input gradient of a strided correlation
 
 With stride 2 the forward kernel skipped every other position, and the
 backward pass has to put those positions back: the output gradient gets a
-zero between neighbours before the full convolution with the flipped kernel.
+zero between neighbours before the full correlation with the flipped kernel
+(a full convolution with the kernel).
 This is the transposed convolution with the forward layer's stride, here
 taking a 2×2 output gradient back to the 5×5 input.
 """

@@ -1,0 +1,141 @@
+"""Views: how a :class:`~._pipeline.Figure` becomes scenes and a frame layout.
+
+A view is one object with :meth:`GridView.build`; it has a scene builder per
+figure ``kind`` it can draw. The grid view draws every kind as flat 2-D
+grids of numbered cells (:mod:`.frames` builds the scenes, :mod:`._draw`
+paints them). A new view (say, a 3-D block view of ``C×H×W`` tensors) is one
+more class with the same ``build`` and an entry in :data:`VIEWS`; the op
+specs and the checks stay as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from . import _draw
+from ._pipeline import Figure
+from .frames import Scene, conv_scenes, pool_scenes, route_scenes, scatter_scenes
+
+__all__ = ["VIEWS", "GridView", "Staged"]
+
+#: Frames widen up to this many pixels of caption to show a whole sum.
+MAX_CAPTION = 560
+
+
+class Canvas:
+    """The frame layout, widened (up to :data:`MAX_CAPTION` px) when captions need it."""
+
+    def __init__(self, fig: Figure) -> None:
+        self.fig = fig
+        self.layout = self._layout(_draw.MIN_WIDTH)
+        self.needed = 0
+
+    def _layout(self, min_width: int) -> _draw.Layout:
+        fig = self.fig
+        legend = fig.legend_cells()
+        return _draw.layout(
+            list(fig.header),
+            list(fig.panels),
+            list(fig.symbols),
+            legend,
+            sorted(fig.texts),
+            min_width,
+        )
+
+    def fits(self, captions: Sequence[Sequence[str]]) -> bool:
+        """Whether ``captions`` fit (widening the frame up to the maximum)."""
+        widths = _draw.caption_slots(captions).values()
+        width = max((sum(w) for w in widths), default=0)
+        if width > max(self.layout.caption_width, MAX_CAPTION):
+            return False
+        self.needed = max(self.needed, width)
+        return True
+
+    def final(self) -> _draw.Layout:
+        """The layout, widened for the widest caption used."""
+        if self.needed > self.layout.caption_width:
+            return self._layout(self.needed + 2 * _draw.MARGIN)
+        return self.layout
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A figure drawn by a view: scenes, layout and what the checks read back."""
+
+    scenes: list[Scene]
+    layout: _draw.Layout
+    drawn_output: np.ndarray  # texts of the result cells in the final frame
+
+
+Fits = Callable[[Sequence[Sequence[str]]], bool]
+
+
+@dataclass(frozen=True)
+class _Builder:
+    """A scene builder of :mod:`.frames` and which figure data it takes, in order."""
+
+    function: Callable[..., list[Scene]]
+    positional: tuple[str, ...]  # keys of Figure.data ("values": the result)
+    keywords: tuple[str, ...]  # keys of Figure.data passed by name
+    captions: bool = True  # takes mac (the caption style)
+
+    def __call__(self, fig: Figure, mac: bool | int, fits: Fits) -> list[Scene]:
+        data = {**fig.data, "values": fig.values, "reduce_name": fig.reduce}
+        panels = tuple(fig.panels)
+        kwargs = {k: data[k] for k in self.keywords if k in data}
+        if self.captions:
+            kwargs["mac"] = mac
+        return self.function(panels, *(data[k] for k in self.positional), fits=fits, **kwargs)
+
+
+_GEOMETRY = ("stride", "dilation")
+
+
+class GridView:
+    """Flat grids of numbered cells, one panel per array (the default view)."""
+
+    name = "grid"
+    builders: ClassVar[dict[str, _Builder]] = {
+        "slide": _Builder(
+            conv_scenes,
+            ("grid", "roles", "kernel", "values"),
+            (*_GEOMETRY, "groups", "bias", "out_name"),
+        ),
+        "pool": _Builder(
+            pool_scenes,
+            ("grid", "roles", "values"),
+            ("window", *_GEOMETRY, "chosen", "counted", "reduce_name"),
+        ),
+        "scatter": _Builder(
+            scatter_scenes,
+            ("x", "kernel", "partial", "stamps", "final", "inner"),
+            (*_GEOMETRY, "groups"),
+            captions=False,
+        ),
+        "route": _Builder(
+            route_scenes,
+            ("grid", "roles", "grad_output", "partial", "values", "chosen", "targets"),
+            ("window", *_GEOMETRY),
+            captions=False,
+        ),
+    }
+
+    def build(self, fig: Figure, mac: bool | int) -> Staged:
+        """Scenes of ``fig``, its layout and the result texts of the final frame."""
+        if fig.kind not in self.builders:
+            raise ValueError(f"the {self.name} view cannot draw {fig.op!r}")
+        canvas = Canvas(fig)
+        scenes = self.builders[fig.kind](fig, mac, canvas.fits)
+        panel = next(p for p in fig.panels if p.name == fig.out_panel)
+        text = scenes[-1].texts(panel.name, panel.shape)
+        if fig.reference.region is not None:
+            text = text[(slice(None), *fig.reference.region)]
+        return Staged(scenes, canvas.final(), text)
+
+
+#: The views :func:`~.animation.animate` can draw, by name.
+VIEWS = {"grid": GridView()}
