@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import tomllib
 from pathlib import Path
 
 import nox
@@ -14,8 +15,9 @@ nox.options.sessions = ["lint", "tests", "docs"]
 
 ROOT = Path(__file__).parent
 # The CPU wheel of torch lies in pip's find-links folder here; pinning it
-# keeps pip from resolving a multi-GB CUDA build.
-TORCH = "torch==2.13.0"
+# keeps pip from resolving a multi-GB CUDA build. The pin's one source is
+# [tool.conv_explained] torch-pin in pyproject.toml.
+TORCH = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["conv_explained"]["torch-pin"]
 
 
 def _install(session: nox.Session, extra: str) -> None:
