@@ -130,6 +130,20 @@ def browser(session: nox.Session) -> None:
 
 
 @nox.session
+def notebooks(session: nox.Session) -> None:
+    """Run every page's downloadable notebook in a fresh kernel (needs nox -s docs first)."""
+    site = Path(os.environ.get("CONV_EXPLAINED_SITE", ROOT / "docs" / "_build" / "html"))
+    if not (site / "_notebooks").is_dir():
+        session.error(f"no notebooks in {site}/_notebooks: run `nox -s docs` first")
+    session.install(TORCH)
+    session.install("-e", ".")  # the package alone, then what the pages import
+    session.install("myst-nb", "sympy", "threadpoolctl", "nbclient", "ipykernel", "pytest>=8")
+    session.run(
+        "pytest", "--confcutdir=tests/notebooks", "tests/notebooks", "-v", *session.posargs
+    )
+
+
+@nox.session
 def repro(session: nox.Session) -> None:
     """Build the site and the catalog twice from clean; every image must be byte-identical."""
     _install(session, "docs")
