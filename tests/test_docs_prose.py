@@ -35,8 +35,10 @@ ALLOWED = [
     r"\b[A-Za-z]+-\d+\b",  # compound settings: stride-2, stride-1
     r"\b\d+-(?:cell|tap|layer|element|channel)s?\b",  # sizes as adjectives: a 3-cell input
     # parameter settings of an example ("stride 2", "padding 1", "dilations 1, 2, 4")
-    r"\b(?:strides?|padding|dilations?|groups|seed|kernel|window|lengths?|taps?|sizes?|"
-    r"layers?|relationships?|channels?|steps?)\s+(?:of\s+)?\d+(?:\s*(?:,|and|to|–|-)\s*\d+)*",
+    (
+        r"\b(?:strides?|padding|dilations?|groups|seed|kernel|window|lengths?|taps?|sizes?|"
+        r"layers?|relationships?|channels?|steps?)\s+(?:of\s+)?\d+(?:\s*(?:,|and|to|–|-)\s*\d+)*"
+    ),
     r"\b\d+\s+(?:channels|input channels|layers|cells|taps|rows|columns)\b",  # setup sizes
     r"\b(?:to|from|holding|numbered)\s+\d+\s+to\s+\d+",  # "the taps 1 to 9": an input's values
     r"\b\d+\.\.\d+\b",  # ranges written 0..8
@@ -45,7 +47,7 @@ ALLOWED = [
     r"^\s*#+\s.*$",  # headings number sections ("## 4. ..."), "Relationship 12"
     r"^\s*\d+\.\s",  # ordered-list markers
 ]
-_ALLOWED = re.compile("|".join(f"(?:{a})" for a in ALLOWED), re.M | re.I)
+_ALLOWED = re.compile("|".join(f"(?:{a})" for a in ALLOWED), re.MULTILINE | re.IGNORECASE)
 
 #: Typed numbers that stay, each a quotation of a source the page reproduces
 #: (the assert next to it checks the same number) or a definition in context.
@@ -66,7 +68,7 @@ QUOTED = {
 
 def prose(text: str) -> str:
     """A MyST page's prose: no front matter, code, math, inline code, roles or links."""
-    text = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S)
+    text = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.DOTALL)
     kept, fence = [], None
     for line in text.splitlines():
         if fence is not None:
@@ -76,10 +78,11 @@ def prose(text: str) -> str:
         opened = re.match(r"^\s*(`{3,}|:{3,})(.*)$", line)
         if opened:
             info = opened.group(2).strip()
-            if opened.group(1).startswith("`") and info.split(" ")[0].startswith(_NOT_PROSE):
-                if not info.startswith(("{dropdown", "{note", "{tip", "{admonition")):
-                    fence = opened.group(1)
-                    continue
+            code_like = info.split(" ")[0].startswith(_NOT_PROSE)
+            prose_directive = info.startswith(("{dropdown", "{note", "{tip", "{admonition"))
+            if opened.group(1).startswith("`") and code_like and not prose_directive:
+                fence = opened.group(1)
+                continue
             kept.append("")  # a prose directive's opener: its body is read
             continue
         if re.match(r"^\s*:[\w-]+:", line):  # directive options
@@ -87,8 +90,8 @@ def prose(text: str) -> str:
             continue
         kept.append(line)
     text = "\n".join(kept)
-    text = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.S)
-    text = re.sub(r"\\begin\{.*?\\end\{[^}]*\}", " ", text, flags=re.S)
+    text = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.DOTALL)
+    text = re.sub(r"\\begin\{.*?\\end\{[^}]*\}", " ", text, flags=re.DOTALL)
     text = re.sub(r"(?<!\\)\$[^$\n]+\$", " ", text)
     text = re.sub(r"\{[\w:-]+\}`[^`]*`", " ", text)  # roles: {glue:text}`x`, {doc}`y`
     text = re.sub(r"`[^`\n]*`", " ", text)
@@ -100,7 +103,10 @@ def prose(text: str) -> str:
 def exercises_removed(text: str) -> str:
     """Drop the exercise statements: their numbers set the problem (a definition)."""
     return re.sub(
-        r"^## Exercises\n.*?(?=^```\{dropdown|^:::\{dropdown|^## |\Z)", "", text, flags=re.S | re.M
+        r"^## Exercises\n.*?(?=^```\{dropdown|^:::\{dropdown|^## |\Z)",
+        "",
+        text,
+        flags=re.DOTALL | re.MULTILINE,
     )
 
 

@@ -23,7 +23,7 @@ def page_notebook(source: str) -> Any | None:
     import nbformat
     from myst_nb.core.read import read_myst_markdown_notebook
 
-    front = re.match(r"\A---\n(.*?)\n---\n", source, flags=re.S)
+    front = re.match(r"\A---\n(.*?)\n---\n", source, flags=re.DOTALL)
     if not front or "kernelspec:" not in front.group(1):
         return None
     notebook = read_myst_markdown_notebook(source)
