@@ -211,3 +211,21 @@ def test_dilation_growth_is_exponential_only_when_it_doubles():
     text = (DOCS / "receptive_fields.md").read_text()
     assert "constant = [r for r, _ in ce.receptive_field([(3, 1, 2)] * max(depths))]" in text
     assert "assert constant == [4 * L + 1 for L in depths]" in text
+
+
+def _numbered_items(block: str) -> int:
+    return len(re.findall(r"^\d+\.\s", block, flags=re.MULTILINE))
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+def test_every_exercise_has_a_collapsed_checked_solution(page):
+    text = page.read_text()
+    if "## Exercises" not in text:
+        return
+    rest = text.split("## Exercises", 1)[1]
+    exercises = re.split(r"^(?:```|:::)", rest, maxsplit=1, flags=re.MULTILINE)[0]
+    found = re.search(r"^(```|:::)\{dropdown\} Solutions\n(.*?)^\1\s*$", rest, re.M | re.S)
+    assert found, f"{page.name}: no collapsed Solutions dropdown after the exercises"
+    assert _numbered_items(found.group(2)) == _numbered_items(exercises) > 0, page.name
+    # Checked by the build: a code cell beside the solutions asserts them.
+    assert re.search(r"```\{code-cell\}", rest), f"{page.name}: solutions not checked by code"
