@@ -224,7 +224,9 @@ def test_every_exercise_has_a_collapsed_checked_solution(page):
         return
     rest = text.split("## Exercises", 1)[1]
     exercises = re.split(r"^(?:```|:::)", rest, maxsplit=1, flags=re.MULTILINE)[0]
-    found = re.search(r"^(```|:::)\{dropdown\} Solutions\n(.*?)^\1\s*$", rest, re.M | re.S)
+    found = re.search(
+        r"^(```|:::)\{dropdown\} Solutions\n(.*?)^\1\s*$", rest, re.MULTILINE | re.DOTALL
+    )
     assert found, f"{page.name}: no collapsed Solutions dropdown after the exercises"
     assert _numbered_items(found.group(2)) == _numbered_items(exercises) > 0, page.name
     # Checked by the build: a code cell beside the solutions asserts them.
