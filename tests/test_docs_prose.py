@@ -231,3 +231,45 @@ def test_every_exercise_has_a_collapsed_checked_solution(page):
     assert _numbered_items(found.group(2)) == _numbered_items(exercises) > 0, page.name
     # Checked by the build: a code cell beside the solutions asserts them.
     assert re.search(r"```\{code-cell\}", rest), f"{page.name}: solutions not checked by code"
+
+
+GLOSSARY_TERMS = [
+    "correlation", "convolution", "kernel", "filter", "feature map", "channel", "stride",
+    "padding modes", "dilation", "groups", "depthwise", "pointwise", "transposed convolution",
+    "deconvolution", "receptive field", "im2col", "Toeplitz matrix", "MAC",
+]  # fmt: skip
+
+
+def test_glossary_defines_every_term_and_links_its_page():
+    text = (DOCS / "glossary.md").read_text()
+    body = text.split("```{glossary}", 1)[1].split("\n```", 1)[0]
+    terms: dict[str, str] = {}
+    names: list[str] = []
+    for block in re.split(r"\n\s*\n", body.strip()):  # one entry: its names, then its text
+        lines = block.splitlines()
+        names = [line for line in lines if line and not line.startswith(" ")]
+        definition = " ".join(line.strip() for line in lines if line.startswith(" "))
+        for name in names:
+            terms[name] = definition
+    assert set(GLOSSARY_TERMS) <= set(terms), set(GLOSSARY_TERMS) - set(terms)
+    for name, definition in terms.items():
+        assert "{doc}`" in definition, f"{name}: no link to the page that explains it"
+        sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", definition)
+        assert 1 <= len(sentences) <= 3, (name, len(sentences))
+    assert "multiply-accumulate" in terms["MAC"]
+    assert "not" in terms["deconvolution"] and "inverse" in terms["deconvolution"]
+
+
+def test_landing_page_has_three_start_here_paths():
+    text = (DOCS / "index.md").read_text()
+    start = text.split("## Start here", 1)[1].split("```{toctree}", 1)[0]
+    paths = re.findall(r"^\*\*(I .*?)\*\*\n\n((?:\d+\. .*\n(?: {3}.*\n)*)+)", start, re.M)
+    assert len(paths) == 3, paths
+    for title, steps in paths:
+        items = re.findall(r"^\d+\. \{doc\}`(\w+)`: (.+)", steps, re.M)
+        assert 2 <= len(items) <= 5, title
+        for page, after in items:
+            assert (DOCS / f"{page}.md").is_file(), page
+            assert after.strip(), (title, page)  # what the reader can do after it
+    for page in ("gotchas", "frameworks", "matrix_multiplication", "signal_processing", "backprop"):
+        assert f"{{doc}}`{page}`" in start
