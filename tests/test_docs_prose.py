@@ -257,19 +257,26 @@ def test_glossary_defines_every_term_and_links_its_page():
         sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", definition)
         assert 1 <= len(sentences) <= 3, (name, len(sentences))
     assert "multiply-accumulate" in terms["MAC"]
-    assert "not" in terms["deconvolution"] and "inverse" in terms["deconvolution"]
+    assert "not" in terms["deconvolution"]
+    assert "inverse" in terms["deconvolution"]
 
 
 def test_landing_page_has_three_start_here_paths():
     text = (DOCS / "index.md").read_text()
     start = text.split("## Start here", 1)[1].split("```{toctree}", 1)[0]
-    paths = re.findall(r"^\*\*(I .*?)\*\*\n\n((?:\d+\. .*\n(?: {3}.*\n)*)+)", start, re.M)
+    paths = re.findall(r"^\*\*(I .*?)\*\*\n\n((?:\d+\. .*\n(?: {3}.*\n)*)+)", start, re.MULTILINE)
     assert len(paths) == 3, paths
     for title, steps in paths:
-        items = re.findall(r"^\d+\. \{doc\}`(\w+)`: (.+)", steps, re.M)
+        items = re.findall(r"^\d+\. \{doc\}`(\w+)`: (.+)", steps, re.MULTILINE)
         assert 2 <= len(items) <= 5, title
         for page, after in items:
             assert (DOCS / f"{page}.md").is_file(), page
             assert after.strip(), (title, page)  # what the reader can do after it
-    for page in ("gotchas", "frameworks", "matrix_multiplication", "signal_processing", "backprop"):
+    for page in (
+        "gotchas",
+        "frameworks",
+        "matrix_multiplication",
+        "signal_processing",
+        "backprop",
+    ):
         assert f"{{doc}}`{page}`" in start
