@@ -534,7 +534,7 @@ def crop_gallery_thumbnails(app: Any) -> None:
 
     from PIL import Image
 
-    conf = app.config.sphinx_gallery_conf
+    conf = getattr(app.config, "sphinx_gallery_conf", None) or {}  # None: no gallery here
     src = Path(app.srcdir)
     scripts = {
         path.stem: path
