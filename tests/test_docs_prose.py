@@ -280,3 +280,30 @@ def test_landing_page_has_three_start_here_paths():
         "backprop",
     ):
         assert f"{{doc}}`{page}`" in start
+
+
+def _cells(text: str) -> list[tuple[bool, str]]:
+    """(removed, code) for each code cell of a MyST page."""
+    out = []
+    for cell in re.findall(r"^```\{code-cell\}[^\n]*\n(.*?)^```", text, re.DOTALL | re.MULTILINE):
+        removed = bool(re.search(r"remove-cell|remove-input", cell[:300]))
+        code = re.sub(r"\A---\n.*?\n---\n", "", cell, flags=re.DOTALL)
+        out.append((removed, re.sub(r"^:tags:.*$", "", code, flags=re.MULTILINE)))
+    return out
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+def test_helpers_a_reader_calls_are_visible(page):
+    """A function used by a visible cell is not defined only in a removed cell."""
+    import ast
+
+    hidden, used = set(), set()
+    for removed, code in _cells(page.read_text()):
+        tree = ast.parse(code)
+        if removed:
+            hidden |= {
+                n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.ClassDef)
+            }
+        else:
+            used |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    assert not hidden & used, f"{page.name}: visible cells call hidden helpers {hidden & used}"
