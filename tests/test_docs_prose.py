@@ -39,7 +39,7 @@ ALLOWED = [
         r"\b(?:strides?|padding|dilations?|groups|seed|kernel|window|lengths?|taps?|sizes?|"
         r"layers?|relationships?|channels?|steps?)\s+(?:of\s+)?\d+(?:\s*(?:,|and|to|–|-)\s*\d+)*"
     ),
-    r"\b\d+\s+(?:channels|input channels|layers|cells|taps|rows|columns)\b",  # setup sizes
+    r"\b\d+\s+(?:channels|input channels|layers|taps)\b",  # setup sizes
     r"\b(?:to|from|holding|numbered)\s+\d+\s+to\s+\d+",  # "the taps 1 to 9": an input's values
     r"\b\d+\.\.\d+\b",  # ranges written 0..8
     # 0 and 1 as identities: no padding, unit stride, the 0/1 gradient pattern
@@ -57,6 +57,10 @@ QUOTED = {
     ],
     "pooling.md": [
         "map that is 8 everywhere",  # the example's input, set in the cell above
+        "window over 5 cells",  # the example's input size
+    ],
+    "transposed_convolution.md": [
+        "all give 4 cells",  # the target size the exercise sets
     ],
     "correlation_or_convolution.md": [
         "60 56 52 / 39 61 66 / 54 78 82",  # the MXNet post's printout, asserted in the cell
