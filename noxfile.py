@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import tomllib
 from pathlib import Path
 
 import nox
@@ -14,8 +15,9 @@ nox.options.sessions = ["lint", "tests", "docs"]
 
 ROOT = Path(__file__).parent
 # The CPU wheel of torch lies in pip's find-links folder here; pinning it
-# keeps pip from resolving a multi-GB CUDA build.
-TORCH = "torch==2.13.0"
+# keeps pip from resolving a multi-GB CUDA build. The pin's one source is
+# [tool.conv_explained] torch-pin in pyproject.toml.
+TORCH = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["conv_explained"]["torch-pin"]
 
 
 def _install(session: nox.Session, extra: str) -> None:
@@ -140,6 +142,20 @@ def browser(session: nox.Session) -> None:
     # `nox -s browser -- tests/browser/test_checkers.py -x` picks tests.
     paths = [] if any(a.startswith("tests/") for a in session.posargs) else ["tests/browser"]
     session.run("pytest", "--confcutdir=tests/browser", *paths, *session.posargs)
+
+
+@nox.session
+def notebooks(session: nox.Session) -> None:
+    """Run every page's downloadable notebook in a fresh kernel (needs nox -s docs first)."""
+    site = Path(os.environ.get("CONV_EXPLAINED_SITE", ROOT / "docs" / "_build" / "html"))
+    if not (site / "_notebooks").is_dir():
+        session.error(f"no notebooks in {site}/_notebooks: run `nox -s docs` first")
+    session.install(TORCH)
+    session.install("-e", ".")  # the package alone, then what the pages import
+    session.install("myst-nb", "sympy", "threadpoolctl", "nbclient", "ipykernel", "pytest>=8")
+    session.run(
+        "pytest", "--confcutdir=tests/notebooks", "tests/notebooks", "-v", *session.posargs
+    )
 
 
 @nox.session

@@ -465,6 +465,105 @@ def _describe_gallery_thumbnails() -> None:
             )
 
 
+# --------------------------------------------------------------------------
+# sphinx-gallery: thumbnails that show the key panel at a readable size
+# --------------------------------------------------------------------------
+
+
+def _runs(flags: Any, gap: int) -> list[tuple[int, int]]:
+    """Runs of True in a 1-D boolean array, merging gaps shorter than ``gap``."""
+    runs: list[tuple[int, int]] = []
+    start = end = None
+    for i, on in enumerate(flags):
+        if on:
+            if start is None or i - end > gap:
+                if start is not None:
+                    runs.append((start, end))
+                start = i
+            end = i
+    if start is not None:
+        runs.append((start, end))
+    return runs
+
+
+def key_panel_box(image: Any, *, margin: int = 6) -> tuple[int, int, int, int] | None:
+    """Pixel box ``(left, top, right, bottom)`` of the rightmost panel of a still.
+
+    The renderer lays panels out left to right and ends with the result (the
+    output being computed). Read from the picture itself: the panels are the
+    wide runs of drawn columns across the middle of the frame (title and
+    legend rows left out), and the box spans the rows of the last one. None
+    if no panel is found.
+    """
+    import numpy as np
+
+    rgb = np.asarray(image.convert("RGB"), dtype=np.int16)
+    height, width, _ = rgb.shape
+    ink = np.abs(rgb - rgb[0, 0]).max(axis=2) > 24
+    middle = ink[int(height * 0.3) : int(height * 0.8)].any(axis=0)
+    for gap in (6, 3):  # symbols between panels can sit close to them
+        wide = [(a, b) for a, b in _runs(middle, gap) if b - a + 1 >= 24]
+        if len(wide) >= 2 or (wide and wide[0][1] - wide[0][0] < 0.6 * width):
+            break
+    if not wide:
+        return None
+    left, right = wide[-1]
+    rows = _runs(ink[:, left : right + 1].any(axis=1), 14)
+    centre = int(height * 0.55)
+    top, bottom = min(
+        rows,
+        key=lambda r: 0 if r[0] <= centre <= r[1] else min(abs(r[0] - centre), abs(r[1] - centre)),
+    )
+    return (
+        max(left - margin, 0),
+        max(top - margin, 0),
+        min(right + margin + 1, width),
+        min(bottom + margin + 1, height),
+    )
+
+
+def crop_gallery_thumbnails(app: Any) -> None:
+    """Replace each gallery thumbnail by the key panel of its still, unscaled.
+
+    sphinx-gallery shrinks the whole figure into its thumbnail box, which
+    leaves a wide two-panel animation's digits unreadable. Runs after
+    sphinx-gallery has made its thumbnails (``builder-inited``, later
+    priority): the thumbnail file keeps its name, so the index and the alt
+    text are unchanged; its pixels become the crop of the still chosen by
+    ``sphinx_gallery_thumbnail_number``.
+    """
+    import re
+
+    from PIL import Image
+
+    conf = getattr(app.config, "sphinx_gallery_conf", None) or {}  # None: no gallery here
+    src = Path(app.srcdir)
+    scripts = {
+        path.stem: path
+        for folder in conf.get("examples_dirs", [])
+        for path in (src / folder).resolve().rglob("*.py")
+    }
+    for gallery in conf.get("gallery_dirs", []):
+        for thumb in sorted((src / gallery).rglob("images/thumb/sphx_glr_*_thumb.png")):
+            name = thumb.name[len("sphx_glr_") : -len("_thumb.png")]
+            script = scripts.get(name)
+            number = 1
+            if script is not None:
+                found = re.search(
+                    r"sphinx_gallery_thumbnail_number\s*=\s*(-?\d+)", script.read_text()
+                )
+                number = int(found.group(1)) if found else 1
+            still = thumb.parent.parent / f"sphx_glr_{name}_{number:03d}.png"
+            if number < 1 or not still.is_file():
+                continue
+            with Image.open(still) as image:
+                box = key_panel_box(image)
+                if box is None:
+                    continue
+                crop = image.convert("RGB").crop(box)
+            crop.save(thumb, format="PNG")
+
+
 def setup(app: Any) -> dict[str, Any]:
     """Register the ``animated-image`` directive, the ``<picture>`` writer and checks."""
     if nodes is None:  # pragma: no cover
@@ -484,4 +583,5 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("doctree-resolved", stills_for_static_builders)
     app.connect("env-check-consistency", check_api_coverage)
     app.connect("missing-reference", resolve_reexports)
+    app.connect("builder-inited", crop_gallery_thumbnails, priority=600)  # after sphinx-gallery
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -25,6 +25,10 @@ DOCS = Path(__file__).resolve().parent
 os.environ["MATPLOTLIBRC"] = str(DOCS / "matplotlibrc")
 os.environ.setdefault("SOURCE_DATE_EPOCH", "0")  # no dates inside SVG/PDF metadata
 
+import sys
+
+sys.path.insert(0, str(DOCS / "_ext"))
+
 import conv_explained
 
 # -- Project ------------------------------------------------------------------
@@ -45,10 +49,12 @@ extensions = [
     "sphinx_copybutton",
     "conv_explained._sphinx",  # animated-image directive, <picture> output
     "conv_explained._explorer",  # the conv-explorer directive (interactive explorer)
+    "page_notebooks",  # docs/_ext: every MyST-NB page as a downloadable .ipynb
 ]
 templates_path = ["_templates"]
 exclude_patterns = [
     "_build",
+    "_ext",
     "Thumbs.db",
     ".DS_Store",
     "**.ipynb_checkpoints",

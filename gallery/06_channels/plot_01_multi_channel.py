@@ -5,8 +5,9 @@ Three input channels, one kernel
 A colour image or a stack of feature maps has several channels, and a kernel
 then has one 3×3 slice per channel. At each position all 27 products, over
 every channel, add into a single number, so three 4×4 input maps give one
-2×2 output map. In the lecture notes' notation,
-:math:`Z_{i,j,k} = \sum_{l,m,n} V_{l,\,j+m,\,k+n} K_{i,l,m,n}`.
+2×2 output map. In the lecture notes' notation, whose indices start at 1,
+:math:`Z_{i,j,k} = \sum_{l,m,n} V_{l,\,j+m-1,\,k+n-1} K_{i,l,m,n}`; with the
+0-based indices of the arrays below the :math:`-1` disappears.
 """
 
 # sphinx_gallery_thumbnail_number = 1

@@ -8,6 +8,7 @@ Needs ``docs/_build/html`` (``nox -s docs``) and Debian's Chromium; run with
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,32 @@ def test_math_is_typeset(browser: Any, base_url: str, site: Path) -> None:
 
 def test_search_finds_correlation(browser: Any, base_url: str) -> None:
     _fail_on(site_checks.check_search(browser, base_url, "correlation", at_least=3))
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_cheatsheet_prints_on_one_sheet(browser: Any, base_url: str, paper: str) -> None:
+    """The cheat sheet's print CSS fits it on one A4 or Letter page, tables included."""
+    assert "cheatsheet.html" in PAGES
+    page, visit = site_checks.open_page(browser, base_url, "cheatsheet.html")
+    try:
+        problems = site_checks.page_problems(page, visit)
+        assert page.locator(".cheatsheet table").count() >= 2
+        pdf = page.pdf(format=paper)
+    finally:
+        page.context.close()
+    _fail_on(problems)
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+    assert pages == 1, f"the cheat sheet prints on {pages} {paper} pages"
+
+
+def test_every_page_notebook_is_offered(site: Path) -> None:
+    """Each executed MyST page links its own notebook, which exists and has code."""
+    notebooks = sorted(p.stem for p in (site / "_notebooks").glob("*.ipynb"))
+    assert len(notebooks) >= 10, notebooks
+    for stem in notebooks:
+        offered = site_checks.parse(site / f"{stem}.html").downloads
+        assert f"_notebooks/{stem}.ipynb" in offered, (stem, offered)
+    _fail_on(site_checks.check_downloads(site, [f"{stem}.html" for stem in notebooks]))
 
 
 def test_screenshots(browser: Any, base_url: str) -> None:

@@ -1,0 +1,313 @@
+"""The pages' prose: no typed result, and no wrong sentence coming back.
+
+A number a reader sees in a page's prose must come from a computed value
+(MyST-NB's ``{glue:text}`` role, or a printed cell output), unless it is a
+*definition*: the size of an example's input, a parameter setting, a
+dimension, a year in a citation. :func:`typed_numbers` finds the rest; the
+allow-list below names each kind of definition, with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+PAGES = sorted(p for p in DOCS.glob("*.md"))
+
+# Fenced blocks whose body is not prose: code cells, glue outputs, console
+# sessions, math. Other directives (dropdowns, notes) hold prose and are read.
+_NOT_PROSE = ("{code-cell}", "{glue", "{math}", "console", "bash", "python", "text", "")
+_NUMBER = re.compile(r"(?<![\w.\\^{])\d+(?:\.\d+)?(?![\w.]*\d)(?![\w])")
+
+#: Definitions: patterns whose numbers describe a setup, not a result.
+ALLOWED = [
+    r"\b\d-D\b",  # dimension names: 1-D, 2-D, 3-D, a 4-D tensor
+    r"\b\d+\s*[x×]\s*\d+(?:\s*[x×]\s*\d+)*",  # an example's shape: 3×3 kernel, 5x5 image
+    r"\b\d+°",  # a rotation by 180°
+    r"\b\d+-bit\b",  # number formats
+    r"\b[01]-based\b",  # index bases
+    r"\b(?:19|20)\d\d\b",  # years in citations
+    r"\b\d+\.\d+\.\d+\b",  # versions (MXNet 1.9.1)
+    r"\b[A-Za-z]+-\d+\b",  # compound settings: stride-2, stride-1
+    r"\b\d+-(?:cell|tap|layer|element|channel)s?\b",  # sizes as adjectives: a 3-cell input
+    # parameter settings of an example ("stride 2", "padding 1", "dilations 1, 2, 4")
+    (
+        r"\b(?:strides?|padding|dilations?|groups|seed|kernel|window|lengths?|taps?|sizes?|"
+        r"layers?|relationships?|channels?|steps?)\s+(?:of\s+)?\d+(?:\s*(?:,|and|to|–|-)\s*\d+)*"
+    ),
+    r"\b\d+\s+(?:channels|input channels|layers|taps)\b",  # setup sizes
+    r"\b(?:to|from|holding|numbered)\s+\d+\s+to\s+\d+",  # "the taps 1 to 9": an input's values
+    r"\b\d+\.\.\d+\b",  # ranges written 0..8
+    # 0 and 1 as identities: no padding, unit stride, the 0/1 gradient pattern
+    r"(?<![\w.])[01](?![\w.]*\d)",
+    r"^\s*#+\s.*$",  # headings number sections ("## 4. ..."), "Relationship 12"
+    r"^\s*\d+\.\s",  # ordered-list markers
+]
+_ALLOWED = re.compile("|".join(f"(?:{a})" for a in ALLOWED), re.MULTILINE | re.IGNORECASE)
+
+#: Typed numbers that stay, each a quotation of a source the page reproduces
+#: (the assert next to it checks the same number) or a definition in context.
+QUOTED = {
+    "efficient_computation.md": [
+        "8 operations",  # a complex multiply-add counted as real operations: a definition
+    ],
+    "pooling.md": [
+        "map that is 8 everywhere",  # the example's input, set in the cell above
+        "window over 5 cells",  # the example's input size
+    ],
+    "transposed_convolution.md": [
+        "all give 4 cells",  # the target size the exercise sets
+    ],
+    "correlation_or_convolution.md": [
+        "60 56 52 / 39 61 66 / 54 78 82",  # the MXNet post's printout, asserted in the cell
+        "(52)",  # the entry both outputs share, printed above it
+        "above 10",  # a threshold the reader might choose: a definition
+    ],
+}
+
+
+def prose(text: str) -> str:
+    """A MyST page's prose: no front matter, code, math, inline code, roles or links."""
+    text = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.DOTALL)
+    kept, fence = [], None
+    for line in text.splitlines():
+        if fence is not None:
+            if line.strip() == fence:
+                fence = None
+            continue
+        opened = re.match(r"^\s*(`{3,}|:{3,})(.*)$", line)
+        if opened:
+            info = opened.group(2).strip()
+            code_like = info.split(" ")[0].startswith(_NOT_PROSE)
+            prose_directive = info.startswith(("{dropdown", "{note", "{tip", "{admonition"))
+            if opened.group(1).startswith("`") and code_like and not prose_directive:
+                fence = opened.group(1)
+                continue
+            kept.append("")  # a prose directive's opener: its body is read
+            continue
+        if re.match(r"^\s*:[\w-]+:", line):  # directive options
+            kept.append("")
+            continue
+        kept.append(line)
+    text = "\n".join(kept)
+    text = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.DOTALL)
+    text = re.sub(r"\\begin\{.*?\\end\{[^}]*\}", " ", text, flags=re.DOTALL)
+    text = re.sub(r"(?<!\\)\$[^$\n]+\$", " ", text)
+    text = re.sub(r"\{[\w:-]+\}`[^`]*`", " ", text)  # roles: {glue:text}`x`, {doc}`y`
+    text = re.sub(r"`[^`\n]*`", " ", text)
+    text = re.sub(r"\]\([^)]*\)", "]", text)
+    text = re.sub(r"<[^>]+>", " ", text)
+    return text
+
+
+def exercises_removed(text: str) -> str:
+    """Drop the exercise statements: their numbers set the problem (a definition)."""
+    return re.sub(
+        r"^## Exercises\n.*?(?=^```\{dropdown|^:::\{dropdown|^## |\Z)",
+        "",
+        text,
+        flags=re.DOTALL | re.MULTILINE,
+    )
+
+
+def typed_numbers(page: Path) -> list[str]:
+    """Lines of a page's prose holding a number that is neither computed nor a definition."""
+    text = page.read_text()
+    for quote in QUOTED.get(page.name, []):
+        assert quote in text, f"{page.name}: the allowed quotation {quote!r} is gone"
+        text = text.replace(quote, " ")
+    found = []
+    for line in prose(exercises_removed(text)).splitlines():
+        rest = _ALLOWED.sub(" ", line)
+        if _NUMBER.search(rest):
+            found.append(line.strip())
+    return found
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+def test_no_typed_numbers_in_prose(page):
+    assert typed_numbers(page) == []
+
+
+def test_the_scanner_finds_typed_numbers(tmp_path):
+    page = tmp_path / "p.md"
+    page.write_text(
+        "---\nkernelspec: {}\n---\n# T\n\nConvolution is off by about 2.9 on average.\n\n"
+        "```{code-cell} ipython3\nx = 2.9\n```\n\nA 3×3 kernel, stride 2, gives "
+        "{glue:text}`n` cells; $o = 5$.\n"
+    )
+    assert typed_numbers(page) == ["Convolution is off by about 2.9 on average."]
+
+
+#: Sentences a review found wrong or stale (issue 11); each must stay gone.
+#: Checked on the page sources with whitespace collapsed.
+WRONG = {
+    "about_verification.md": [
+        "It does not run the other framework",  # it runs MXNet, TensorFlow and JAX
+        "Building the site needs no network",  # a fresh clone pip-installs the probes
+        "near $10^{-12}$",  # the tolerances are read from the sources instead
+    ],
+    "correlation_or_convolution.md": [
+        "the first factor is also conjugated",  # NumPy and SciPy conjugate the kernel
+        "about 2.9",  # typed, now computed
+    ],
+    "signal_processing.md": [
+        r"\overline{f(t)}\, g(t + \tau)",  # template first: the other pages put the signal first
+        r"\overline{f[t]}\; g[(t + \tau)",
+        "the layer is linear, not circular",  # both are linear maps
+    ],
+    "efficient_computation.md": ["For one input channel the layer computes", r"\sum_{c=1}"],
+    "receptive_fields.md": ["Why dilation makes the receptive field grow exponentially"],
+    "pooling.md": ["pooling chiefly in one place"],  # ResNet also max-pools in its stem
+    "nd_tensors.md": [r"(with $C_\text{out} = C_\text{in}$) is a *depthwise*"],
+    "frameworks.md": ["SciPy's four", "is *stale* and refused"],  # count; build machinery
+}
+
+
+@pytest.mark.parametrize("name", sorted(WRONG))
+def test_wrong_sentences_stay_gone(name):
+    text = " ".join((DOCS / name).read_text().split())
+    for sentence in WRONG[name]:
+        assert " ".join(sentence.split()) not in text, (name, sentence)
+
+
+def test_about_verification_generates_its_claims():
+    text = (DOCS / "about_verification.md").read_text()
+    for key in ("n_frameworks", "frameworks_probed", "tol_tightest", "tol_loosest"):
+        assert f"{{glue:text}}`{key}`" in text
+        assert re.search(rf'glue\("{key}"', text), key
+
+
+def test_one_star_convention_signal_first():
+    """Every page that writes a star correlation puts the signal first, the kernel second."""
+    conv = (DOCS / "correlation_or_convolution.md").read_text()
+    assert "the signal comes\nfirst, the kernel (or template) second" in conv
+    assert "np.testing.assert_array_equal(full, [1j, 3, 3 - 2j, -3j])" in conv
+    sp = (DOCS / "signal_processing.md").read_text()
+    assert r"f[(t + \tau) \bmod N]\; \overline{g[t]}" in sp
+    assert r"(x \star g)[u]" in (DOCS / "backprop.md").read_text()  # input x is the signal
+    assert r"V_l \star K_{i,l}" in (DOCS / "nd_tensors.md").read_text()
+
+
+def test_gotchas_say_pytorch_refuses_strided_same():
+    text = " ".join((DOCS / "gotchas.md").read_text().split())
+    assert 'PyTorch refuses `padding="same"` with `stride=2`' in text
+    assert 'F.conv2d(x6, w3, stride=2, padding="same")' in text
+
+
+def test_lecture_notation_keeps_its_minus_one():
+    script = (ROOT / "gallery/06_channels/plot_01_multi_channel.py").read_text()
+    assert "lecture notes' notation" in script
+    assert r"V_{l,\,j+m-1,\,k+n-1}" in script
+
+
+def test_transposed_round_trip_states_its_condition():
+    text = " ".join((DOCS / "arithmetic_reference.md").read_text().split())
+    assert r"**when $(i + 2p - k) \bmod s = 0$**" in text
+    assert "assert (back == i) == ((i + 2 * p - k) % s == 0)" in text
+
+
+def test_dilation_growth_is_exponential_only_when_it_doubles():
+    text = (DOCS / "receptive_fields.md").read_text()
+    assert "constant = [r for r, _ in ce.receptive_field([(3, 1, 2)] * max(depths))]" in text
+    assert "assert constant == [4 * L + 1 for L in depths]" in text
+
+
+def _numbered_items(block: str) -> int:
+    return len(re.findall(r"^\d+\.\s", block, flags=re.MULTILINE))
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+def test_every_exercise_has_a_collapsed_checked_solution(page):
+    text = page.read_text()
+    if "## Exercises" not in text:
+        return
+    rest = text.split("## Exercises", 1)[1]
+    exercises = re.split(r"^(?:```|:::)", rest, maxsplit=1, flags=re.MULTILINE)[0]
+    found = re.search(
+        r"^(```|:::)\{dropdown\} Solutions\n(.*?)^\1\s*$", rest, re.MULTILINE | re.DOTALL
+    )
+    assert found, f"{page.name}: no collapsed Solutions dropdown after the exercises"
+    assert _numbered_items(found.group(2)) == _numbered_items(exercises) > 0, page.name
+    # Checked by the build: a code cell beside the solutions asserts them.
+    assert re.search(r"```\{code-cell\}", rest), f"{page.name}: solutions not checked by code"
+
+
+GLOSSARY_TERMS = [
+    "correlation", "convolution", "kernel", "filter", "feature map", "channel", "stride",
+    "padding modes", "dilation", "groups", "depthwise", "pointwise", "transposed convolution",
+    "deconvolution", "receptive field", "im2col", "Toeplitz matrix", "MAC",
+]  # fmt: skip
+
+
+def test_glossary_defines_every_term_and_links_its_page():
+    text = (DOCS / "glossary.md").read_text()
+    body = text.split("```{glossary}", 1)[1].split("\n```", 1)[0]
+    terms: dict[str, str] = {}
+    names: list[str] = []
+    for block in re.split(r"\n\s*\n", body.strip()):  # one entry: its names, then its text
+        lines = block.splitlines()
+        names = [line for line in lines if line and not line.startswith(" ")]
+        definition = " ".join(line.strip() for line in lines if line.startswith(" "))
+        for name in names:
+            terms[name] = definition
+    assert set(GLOSSARY_TERMS) <= set(terms), set(GLOSSARY_TERMS) - set(terms)
+    for name, definition in terms.items():
+        assert "{doc}`" in definition, f"{name}: no link to the page that explains it"
+        sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", definition)
+        assert 1 <= len(sentences) <= 3, (name, len(sentences))
+    assert "multiply-accumulate" in terms["MAC"]
+    assert "not" in terms["deconvolution"]
+    assert "inverse" in terms["deconvolution"]
+
+
+def test_landing_page_has_three_start_here_paths():
+    text = (DOCS / "index.md").read_text()
+    start = text.split("## Start here", 1)[1].split("```{toctree}", 1)[0]
+    paths = re.findall(r"^\*\*(I .*?)\*\*\n\n((?:\d+\. .*\n(?: {3}.*\n)*)+)", start, re.MULTILINE)
+    assert len(paths) == 3, paths
+    for title, steps in paths:
+        items = re.findall(r"^\d+\. \{doc\}`(\w+)`: (.+)", steps, re.MULTILINE)
+        assert 2 <= len(items) <= 5, title
+        for page, after in items:
+            assert (DOCS / f"{page}.md").is_file(), page
+            assert after.strip(), (title, page)  # what the reader can do after it
+    for page in (
+        "gotchas",
+        "frameworks",
+        "matrix_multiplication",
+        "signal_processing",
+        "backprop",
+    ):
+        assert f"{{doc}}`{page}`" in start
+
+
+def _cells(text: str) -> list[tuple[bool, str]]:
+    """(removed, code) for each code cell of a MyST page."""
+    out = []
+    for cell in re.findall(r"^```\{code-cell\}[^\n]*\n(.*?)^```", text, re.DOTALL | re.MULTILINE):
+        removed = bool(re.search(r"remove-cell|remove-input", cell[:300]))
+        code = re.sub(r"\A---\n.*?\n---\n", "", cell, flags=re.DOTALL)
+        out.append((removed, re.sub(r"^:tags:.*$", "", code, flags=re.MULTILINE)))
+    return out
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+def test_helpers_a_reader_calls_are_visible(page):
+    """A function used by a visible cell is not defined only in a removed cell."""
+    import ast
+
+    hidden, used = set(), set()
+    for removed, code in _cells(page.read_text()):
+        tree = ast.parse(code)
+        if removed:
+            hidden |= {
+                n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.ClassDef)
+            }
+        else:
+            used |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    assert not hidden & used, f"{page.name}: visible cells call hidden helpers {hidden & used}"
