@@ -99,6 +99,41 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
+def _choice(name: str, text: str, choices: tuple[str, ...]) -> str:
+    if text not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}, got {text!r}")
+    return text
+
+
+def _padding(name: str, text: str) -> str:
+    return text.lower() if text.lower() in PADDING_WORDS else _pair(name, text)
+
+
+def _bool(name: str, text: str) -> str:
+    if text.lower() not in ("true", "false", "1", "0"):
+        raise ValueError(f"{name} must be true or false, got {text!r}")
+    return "true" if text.lower() in ("true", "1") else "false"
+
+
+def _seed(name: str, text: str) -> str:
+    if not text.isdigit():
+        raise ValueError(f"{name} must be a non-negative integer, got {text!r}")
+    return text
+
+
+#: How each directive option is checked and normalised (name, text) -> text.
+_OPTION_RULES: dict[str, Any] = {
+    "mode": lambda name, text: _choice(name, text, MODES),
+    "padding": _padding,
+    "padding_mode": lambda name, text: _choice(name, text, PADDING_MODES),
+    "seed": _seed,
+    "x": _grid,
+    "w": _grid,
+    **dict.fromkeys(_PAIRS, _pair),
+    **dict.fromkeys(_BOOLS, _bool),
+}
+
+
 def parse_options(options: dict[str, Any], known_presets: dict[str, Any]) -> str:
     """The directive's options as the explorer's query string (without ``?``).
 
@@ -107,38 +142,17 @@ def parse_options(options: dict[str, Any], known_presets: dict[str, Any]) -> str
     >>> parse_options({"mode": "convolve", "stride": "2x1", "padding": "Same"}, {})
     'mode=convolve&stride=2x1&padding=same'
     """
+    rules = {
+        **_OPTION_RULES,
+        "preset": lambda name, text: _choice(name, text, tuple(known_presets)),
+    }
     query: list[tuple[str, str]] = []
     for key, raw in options.items():
         if key in ("url-state", "class"):
             continue
-        text = str(raw).strip()
-        if key == "preset":
-            if text not in known_presets:
-                raise ValueError(f"preset must be one of {', '.join(known_presets)}, got {text!r}")
-        elif key == "mode":
-            if text not in MODES:
-                raise ValueError(f"mode must be one of {', '.join(MODES)}, got {text!r}")
-        elif key in _PAIRS:
-            text = _pair(key, text)
-        elif key == "padding":
-            text = text.lower() if text.lower() in PADDING_WORDS else _pair(key, text)
-        elif key == "padding_mode":
-            if text not in PADDING_MODES:
-                raise ValueError(
-                    f"padding_mode must be one of {', '.join(PADDING_MODES)}, got {text!r}"
-                )
-        elif key in _BOOLS:
-            if text.lower() not in ("true", "false", "1", "0"):
-                raise ValueError(f"{key} must be true or false, got {text!r}")
-            text = "true" if text.lower() in ("true", "1") else "false"
-        elif key == "seed":
-            if not text.isdigit():
-                raise ValueError(f"seed must be a non-negative integer, got {text!r}")
-        elif key in ("x", "w"):
-            text = _grid(key, text)
-        else:  # pragma: no cover - docutils refuses unknown options first
+        if key not in rules:  # pragma: no cover - docutils refuses unknown options first
             raise ValueError(f"unknown option {key!r}")
-        query.append((key, text))
+        query.append((key, rules[key](key, str(raw).strip())))
     return "&".join(f"{k}={v}" for k, v in query)
 
 
@@ -331,7 +345,9 @@ def _add_static(app: Any) -> None:
         app.config.html_static_path.append(str(STATIC))
 
 
-def _page_assets(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+def _page_assets(
+    app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
     if doctree is not None and next(iter(doctree.findall(conv_explorer)), None) is not None:
         app.add_css_file("explorer.css")
         app.add_js_file("explorer.js")

@@ -473,16 +473,13 @@ def _describe_gallery_thumbnails() -> None:
 def _runs(flags: Any, gap: int) -> list[tuple[int, int]]:
     """Runs of True in a 1-D boolean array, merging gaps shorter than ``gap``."""
     runs: list[tuple[int, int]] = []
-    start = end = None
     for i, on in enumerate(flags):
-        if on:
-            if start is None or i - end > gap:
-                if start is not None:
-                    runs.append((start, end))
-                start = i
-            end = i
-    if start is not None:
-        runs.append((start, end))
+        if not on:
+            continue
+        if runs and i - runs[-1][1] <= gap:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
     return runs
 
 

@@ -104,17 +104,11 @@ def _values(rng: random.Random, shape: tuple[int, int], lo: int, hi: int) -> np.
     return values
 
 
-def random_state(rng: random.Random, mode: str | None = None) -> dict[str, str]:
-    """URL parameters of a random state: every mode, option and value form."""
-    mode = mode or rng.choice(MODES)
-    small = rng.random() < 0.7
-    size = _pair(rng, 1, 8 if small else 16, same=0.4)
-    pool = mode in ("max-pool", "avg-pool")
-    kernel = _pair(rng, 1, 4 if small else 7, same=0.6)
-    params = {"mode": mode, "input": _hw(size), "kernel": _hw(kernel)}
-    params["stride"] = _hw(_pair(rng, 1, 4 if pool else 3, same=0.6))
-    if mode != "avg-pool":
-        params["dilation"] = _hw(_pair(rng, 1, 4, same=0.6) if rng.random() < 0.4 else (1, 1))
+def _padding_params(
+    rng: random.Random, mode: str, kernel: tuple[int, int], params: dict[str, str]
+) -> dict[str, str]:
+    """The padding-related options of a random state (may also reset ``stride``)."""
+    params = dict(params)
     if mode in ("correlate", "convolve"):
         r = rng.random()
         if r < 0.25:
@@ -136,6 +130,21 @@ def random_state(rng: random.Random, mode: str | None = None) -> dict[str, str]:
         params["ceil_mode"] = rng.choice(("true", "false"))
         if mode == "avg-pool":
             params["count_include_pad"] = rng.choice(("true", "false"))
+    return params
+
+
+def random_state(rng: random.Random, mode: str | None = None) -> dict[str, str]:
+    """URL parameters of a random state: every mode, option and value form."""
+    mode = mode or rng.choice(MODES)
+    small = rng.random() < 0.7
+    size = _pair(rng, 1, 8 if small else 16, same=0.4)
+    pool = mode in ("max-pool", "avg-pool")
+    kernel = _pair(rng, 1, 4 if small else 7, same=0.6)
+    params = {"mode": mode, "input": _hw(size), "kernel": _hw(kernel)}
+    params["stride"] = _hw(_pair(rng, 1, 4 if pool else 3, same=0.6))
+    if mode != "avg-pool":
+        params["dilation"] = _hw(_pair(rng, 1, 4, same=0.6) if rng.random() < 0.4 else (1, 1))
+    params.update(_padding_params(rng, mode, kernel, params))
     params["seed"] = str(rng.randint(0, 99999))
     if rng.random() < 0.3:
         params["x"] = _grid_text(_values(rng, size, -5, 9))
@@ -304,60 +313,60 @@ def _run_code(text: str) -> np.ndarray:
     return y.reshape(y.shape[-2:])
 
 
-def compare(
-    params: dict[str, str], shown: dict, *, run_code: bool = True, expected: Any = None
-) -> list[str]:
-    """Problems with one shown state (empty list when it agrees with the package and torch)."""
-    where = query(params)
-    mode = params.get("mode", "correlate")
+def _given(text: str) -> np.ndarray:
+    return np.array([[float(v) for v in r.split(",")] for r in text.split(";")])
+
+
+def _shown_arrays(params: dict[str, str], shown: dict, where: str) -> tuple[Any, list[str]]:
+    """The input and kernel the page shows, checked against the state: ((x, w, kernel) or None)."""
     problems: list[str] = []
-    if not shown["real"]:
-        return [f"{where}: no input cells shown"]
     x = _as_int(_input_of(shown))
     if "x" in params:
-        given = np.array([[float(v) for v in r.split(",")] for r in params["x"].split(";")])
+        given = _given(params["x"])
         if given.shape != x.shape or not np.array_equal(given, x):
             problems.append(f"{where}: input shown {x.tolist()} is not x= {given.tolist()}")
     elif "input" in params and x.shape != _parse_pair(params["input"]):
         problems.append(f"{where}: input shown is {x.shape}, not input={params['input']}")
-    pool = mode in ("max-pool", "avg-pool")
-    if pool:
-        w = None
-        kernel = _parse_pair(params.get("kernel", "3"))
-    else:
-        if shown["kernel"] is None:
-            return [*problems, f"{where}: no kernel table"]
-        w = _as_int(_numbers(shown["kernel"]))
-        kernel = w.shape
-        if "w" in params:
-            given = np.array([[float(v) for v in r.split(",")] for r in params["w"].split(";")])
-            if given.shape != w.shape or not np.array_equal(given, w):
-                problems.append(f"{where}: kernel shown {w.tolist()} is not w= {given.tolist()}")
-    opts = options(params, tuple(kernel))
-    ours = package_result(mode, x, w, opts) if expected is None else expected
-    theirs = torch_result(mode, x, w, opts)
+    if params.get("mode", "correlate") in ("max-pool", "avg-pool"):
+        return (x, None, _parse_pair(params.get("kernel", "3"))), problems
+    if shown["kernel"] is None:
+        return None, [*problems, f"{where}: no kernel table"]
+    w = _as_int(_numbers(shown["kernel"]))
+    if "w" in params:
+        given = _given(params["w"])
+        if given.shape != w.shape or not np.array_equal(given, w):
+            problems.append(f"{where}: kernel shown {w.tolist()} is not w= {given.tolist()}")
+    return (x, w, w.shape), problems
+
+
+def _check_refused(where: str, ours: Any, theirs: Any, shown: dict) -> list[str]:
+    """A state the package or torch refuses: an alert with the package's words, no numbers."""
     refused = isinstance(ours, Exception)
+    problems: list[str] = []
     if refused != isinstance(theirs, Exception):
         problems.append(
             f"{where}: the package {'refuses' if refused else 'accepts'} this state but torch "
             f"{'refuses' if isinstance(theirs, Exception) else 'accepts'} it ({ours if refused else theirs})"
         )
-    if refused or isinstance(theirs, Exception):
-        if not shown["alert"]:
-            problems.append(f"{where}: refused ({ours if refused else theirs}) but no alert shown")
-        elif refused and str(ours) not in shown["alert"]:
-            problems.append(
-                f"{where}: alert {shown['alert']!r} lacks the package's message {str(ours)!r}"
-            )
-        if shown["output"] is not None:
-            problems.append(f"{where}: refused state shows output numbers {shown['output']}")
-        return problems
+    if not shown["alert"]:
+        problems.append(f"{where}: refused ({ours if refused else theirs}) but no alert shown")
+    elif refused and str(ours) not in shown["alert"]:
+        problems.append(
+            f"{where}: alert {shown['alert']!r} lacks the package's message {str(ours)!r}"
+        )
+    if shown["output"] is not None:
+        problems.append(f"{where}: refused state shows output numbers {shown['output']}")
+    return problems
+
+
+def _check_output(where: str, mode: str, shown: dict, want: np.ndarray, theirs: Any) -> list[str]:
+    """The output table against the package (two decimals for averages) and torch."""
+    problems: list[str] = []
     if shown["alert"]:
         problems.append(f"{where}: valid state shows the alert {shown['alert']!r}")
     if shown["output"] is None:
         return [*problems, f"{where}: no output table"]
     got = _numbers(shown["output"])
-    want = np.asarray(ours, dtype=np.float64)
     if got.shape != want.shape:
         return [*problems, f"{where}: output shape {got.shape}, package gives {want.shape}"]
     if mode == "avg-pool":
@@ -376,24 +385,51 @@ def compare(
         problems.append(
             f"{where}: the package and torch disagree: {want.tolist()} vs {theirs.tolist()}"
         )
-    if run_code:
-        for name in ("torch", "scipy"):
-            text = shown["code"].get(name)
-            if name == "torch" and not text:
-                problems.append(f"{where}: no torch code shown")
-            if not text:
-                continue
-            try:
-                y = _run_code(text)
-            except Exception as exc:  # noqa: BLE001 - any failure of the shown code is a problem
-                problems.append(f"{where}: the {name} code fails: {type(exc).__name__}: {exc}")
-                continue
-            if y.shape != want.shape or not np.allclose(y, want, rtol=0, atol=1e-9):
-                problems.append(
-                    f"{where}: the {name} code gives {y.tolist()}, not {want.tolist()}"
-                )
-        if mode == "convolve" and not shown["code"].get("scipy"):
-            problems.append(f"{where}: no scipy code for true convolution")
+    return problems
+
+
+def _check_code(where: str, mode: str, shown: dict, want: np.ndarray) -> list[str]:
+    """The code panel's torch (and, for true convolution, scipy) code gives the table."""
+    problems: list[str] = []
+    for name in ("torch", "scipy"):
+        text = shown["code"].get(name)
+        if name == "torch" and not text:
+            problems.append(f"{where}: no torch code shown")
+        if not text:
+            continue
+        try:
+            y = _run_code(text)
+        except Exception as exc:  # noqa: BLE001 - any failure of the shown code is a problem
+            problems.append(f"{where}: the {name} code fails: {type(exc).__name__}: {exc}")
+            continue
+        if y.shape != want.shape or not np.allclose(y, want, rtol=0, atol=1e-9):
+            problems.append(f"{where}: the {name} code gives {y.tolist()}, not {want.tolist()}")
+    if mode == "convolve" and not shown["code"].get("scipy"):
+        problems.append(f"{where}: no scipy code for true convolution")
+    return problems
+
+
+def compare(
+    params: dict[str, str], shown: dict, *, run_code: bool = True, expected: Any = None
+) -> list[str]:
+    """Problems with one shown state (empty list when it agrees with the package and torch)."""
+    where = query(params)
+    mode = params.get("mode", "correlate")
+    if not shown["real"]:
+        return [f"{where}: no input cells shown"]
+    arrays, problems = _shown_arrays(params, shown, where)
+    if arrays is None:
+        return problems
+    x, w, kernel = arrays
+    opts = options(params, tuple(kernel))
+    ours = package_result(mode, x, w, opts) if expected is None else expected
+    theirs = torch_result(mode, x, w, opts)
+    if isinstance(ours, Exception) or isinstance(theirs, Exception):
+        return problems + _check_refused(where, ours, theirs, shown)
+    want = np.asarray(ours, dtype=np.float64)
+    problems += _check_output(where, mode, shown, want, theirs)
+    if run_code and shown["output"] is not None:
+        problems += _check_code(where, mode, shown, want)
     return problems
 
 

@@ -244,67 +244,81 @@ def test_embedded_instances_agree(browser: Any, base_url: str, rel: str) -> None
 # --------------------------------------------------------------------------
 
 
+def _check_keyboard(page: Any):
+    """Arrow keys move the focused output cell; the live region speaks its sum."""
+    live = page.locator(".cx-formula")
+    assert live.get_attribute("aria-live") == "polite"
+    first = page.locator("table[data-grid='output'] td").first
+    first.focus()
+    assert live.text_content().startswith("output[0, 0] = 1·0 + 2·1")
+    assert live.text_content().endswith("= 60")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowDown")
+    focused = page.evaluate("[document.activeElement.dataset.r, document.activeElement.dataset.c]")
+    assert focused == ["1", "1"]
+    assert live.text_content().endswith("= 61")
+    assert page.locator("table[data-grid='input'] td.cx-hl").count() == 9
+    # An input cell lights every output it feeds.
+    page.locator("table[data-grid='input'] td[data-i='2'][data-j='2']").focus()
+    assert page.locator("table[data-grid='output'] td.cx-feeds").count() == 9
+
+
+def _check_editing(page: Any):
+    """Typed values change the output and the address; a non-number is refused."""
+    # Type into a cell: the output and the address follow.
+    cell = page.locator("table[data-grid='input'] td[data-i='0'][data-j='0']")
+    cell.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("11")
+    page.keyboard.press("Enter")
+    out = ec.read(page)["output"]
+    assert out[0][0] == "60", out  # w[0, 0] is 0: this cell does not change output[0, 0]
+    page.locator("table[data-grid='kernel'] td[data-r='0'][data-c='0']").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("-2")
+    page.keyboard.press("Tab")
+    shown = ec.read(page)
+    assert shown["output"][0][0] == str(60 - 2 * 11)
+    assert "x=11,2,2,1,0;" in page.evaluate("location.search")
+    assert "w=-2,1,2;" in page.evaluate("location.search")
+    params = dict(p.split("=", 1) for p in page.evaluate("location.search")[1:].split("&"))
+    assert not ec.compare(params, shown)
+    # A typed non-number is refused and the old value comes back.
+    cell.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("abc")
+    page.keyboard.press("Enter")
+    assert cell.text_content() == "11"
+
+
+def _check_steps_and_controls(page: Any):
+    """The step control, play/pause and a mode change."""
+    live = page.locator(".cx-formula")
+    # The step control walks the outputs; Play moves on by itself, Pause stops.
+    page.locator("input[name=step]").fill("4")
+    assert page.locator("table[data-grid='output'] td.cx-pending").count() == 4
+    assert live.text_content().startswith("output[1, 1] =")
+    page.locator("select[name=speed]").select_option("4")
+    page.locator("button[name=play]").click()
+    page.wait_for_timeout(700)
+    page.locator("button[name=play]").click()
+    assert page.locator("button[name=play]").get_attribute("aria-pressed") == "false"
+    assert int(page.locator("input[name=step]").input_value()) > 4
+    # Controls change the state and the address.
+    page.locator("select[name=mode]").select_option("convolve")
+    search = page.evaluate("location.search")
+    assert "mode=convolve" in search
+    params = dict(p.split("=", 1) for p in search[1:].split("&"))
+    _fail_on(ec.compare(params, ec.read(page)))
+    assert page.locator("table[data-grid='kernel-applied']").count() == 1
+
+
 def test_keyboard_live_region_editing_and_steps(browser: Any, file_base: str) -> None:
     page, visit = _open(browser, file_base, PAGE + "?preset=mxnet")
     try:
-        live = page.locator(".cx-formula")
-        assert live.get_attribute("aria-live") == "polite"
-        first = page.locator("table[data-grid='output'] td").first
-        first.focus()
-        assert live.text_content().startswith("output[0, 0] = 1·0 + 2·1")
-        assert live.text_content().endswith("= 60")
-        page.keyboard.press("ArrowRight")
-        page.keyboard.press("ArrowDown")
-        focused = page.evaluate(
-            "[document.activeElement.dataset.r, document.activeElement.dataset.c]"
-        )
-        assert focused == ["1", "1"]
-        assert live.text_content().endswith("= 61")
-        assert page.locator("table[data-grid='input'] td.cx-hl").count() == 9
-        # An input cell lights every output it feeds.
-        page.locator("table[data-grid='input'] td[data-i='2'][data-j='2']").focus()
-        assert page.locator("table[data-grid='output'] td.cx-feeds").count() == 9
-        # Type into a cell: the output and the address follow.
-        cell = page.locator("table[data-grid='input'] td[data-i='0'][data-j='0']")
-        cell.click()
-        page.keyboard.press("Control+A")
-        page.keyboard.type("11")
-        page.keyboard.press("Enter")
-        out = ec.read(page)["output"]
-        assert out[0][0] == "60", out  # w[0, 0] is 0: this cell does not change output[0, 0]
-        page.locator("table[data-grid='kernel'] td[data-r='0'][data-c='0']").click()
-        page.keyboard.press("Control+A")
-        page.keyboard.type("-2")
-        page.keyboard.press("Tab")
-        shown = ec.read(page)
-        assert shown["output"][0][0] == str(60 - 2 * 11)
-        assert "x=11,2,2,1,0;" in page.evaluate("location.search")
-        assert "w=-2,1,2;" in page.evaluate("location.search")
-        params = dict(p.split("=", 1) for p in page.evaluate("location.search")[1:].split("&"))
-        assert not ec.compare(params, shown)
-        # A typed non-number is refused and the old value comes back.
-        cell.click()
-        page.keyboard.press("Control+A")
-        page.keyboard.type("abc")
-        page.keyboard.press("Enter")
-        assert cell.text_content() == "11"
-        # The step control walks the outputs; Play moves on by itself, Pause stops.
-        page.locator("input[name=step]").fill("4")
-        assert page.locator("table[data-grid='output'] td.cx-pending").count() == 4
-        assert live.text_content().startswith("output[1, 1] =")
-        page.locator("select[name=speed]").select_option("4")
-        page.locator("button[name=play]").click()
-        page.wait_for_timeout(700)
-        page.locator("button[name=play]").click()
-        assert page.locator("button[name=play]").get_attribute("aria-pressed") == "false"
-        assert int(page.locator("input[name=step]").input_value()) > 4
-        # Controls change the state and the address.
-        page.locator("select[name=mode]").select_option("convolve")
-        search = page.evaluate("location.search")
-        assert "mode=convolve" in search
-        params = dict(p.split("=", 1) for p in search[1:].split("&"))
-        _fail_on(ec.compare(params, ec.read(page)))
-        assert page.locator("table[data-grid='kernel-applied']").count() == 1
+        _check_keyboard(page)
+        _check_editing(page)
+        _check_steps_and_controls(page)
     finally:
         page.context.close()
     _fail_on(visit.problems())
