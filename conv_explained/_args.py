@@ -275,13 +275,15 @@ def resolve_transposed(
     pads = ntuple("padding", padding, d, minimum=0)
     extra = ntuple("output_padding", output_padding, d, minimum=0)
     dilations = ntuple("dilation", dilation, d)
-    out = conv_transpose_output_size(
+    # The options as passed (ntuple checked them above), so that an error
+    # quotes the caller's own values, as every other error of the package does.
+    out = conv_transpose_output_size(  # type: ignore[call-overload]
         tuple(xb.shape[2:]),
         tuple(w.shape[2:]),
-        stride=strides,
-        padding=pads,
-        output_padding=extra,
-        dilation=dilations,
+        stride=stride,
+        padding=padding,
+        output_padding=output_padding,
+        dilation=dilation,
     )
     b = check_bias(bias, w.shape[1] * g)
     return TransposedArgs(

@@ -927,3 +927,16 @@ def test_conv_transpose_rejects_object_weight():
         TypeError, match=quoted("weight must be a numeric array, got dtype object")
     ):
         conv_transpose(X, WT.astype(object))
+
+
+@pytest.mark.parametrize(
+    ("options", "quoted"),
+    [
+        ({"output_padding": 2}, "got output_padding 2 with stride 1 and dilation 1"),
+        ({"padding": 3, "stride": (2, 1)}, "padding 3 is too large"),
+    ],
+)
+def test_conv_transpose_errors_quote_the_values_as_passed(options, quoted):
+    """The explorer shows these messages word for word: they quote the caller's values."""
+    with pytest.raises(ValueError, match=re.escape(quoted)):
+        conv_transpose(np.ones((1, 2, 5)), np.ones((1, 1, 2, 2)), **options)
