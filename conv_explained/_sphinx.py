@@ -501,10 +501,13 @@ def _describe_gallery_thumbnails() -> None:
 # --------------------------------------------------------------------------
 
 
-#: Largest thumbnail side in pixels. The site's CSS shows a thumbnail in a
-#: 150 px box, so a crop of at most 200 px is scaled by 0.75 or more and its
-#: 14 px digits stay readable.
+#: Largest crop side in pixels. The site's CSS shows a thumbnail in a 150 px
+#: box, so a crop of at most 200 px (with its border, 212) is scaled by 0.7 or
+#: more and its 14 px digits stay readable.
 THUMB_SIDE = 200
+
+#: Background border added round the crop, in pixels.
+THUMB_BORDER = 6
 
 
 def thumbnail_box(
@@ -512,35 +515,29 @@ def thumbnail_box(
     size: tuple[int, int],
     *,
     side: int = THUMB_SIDE,
-    margin: int = 6,
 ) -> tuple[int, int, int, int] | None:
-    """The crop of a still that makes its thumbnail: the result panel, readable.
+    """The crop of a still that makes its thumbnail: the result's cells, readable.
 
     ``boxes`` are the still's :attr:`~conv_explained.render.Animation.panel_boxes`
-    (left to right; the last is the result). The crop is that panel with a
-    ``margin``, within the picture of ``size`` ``(width, height)``. A panel
-    larger than ``side`` pixels keeps its top (the title and first rows) and
-    the middle of its width (where the title is), so that the thumbnail is
-    not shrunk past reading. None without boxes.
+    (left to right; the last is the result); ``size`` is the still's
+    ``(width, height)``. The crop is the result panel's box (the gallery
+    prints the example's title under the thumbnail). A panel larger than
+    ``side`` pixels keeps its top left corner, the first cells, so that the
+    thumbnail is not shrunk past reading. None without boxes.
 
     Examples
     --------
     >>> thumbnail_box({"input": (10, 50, 150, 200), "output": (200, 50, 300, 160)}, (420, 260))
-    (194, 44, 306, 166)
+    (200, 50, 300, 160)
     >>> thumbnail_box({"output": (20, 40, 600, 120)}, (640, 200))
-    (210, 34, 410, 126)
+    (20, 40, 220, 120)
     """
     if not boxes:
         return None
     left, top, right, bottom = list(boxes.values())[-1]
     width, height = size
-    left, top = max(left - margin, 0), max(top - margin, 0)
-    right, bottom = min(right + margin, width), min(bottom + margin, height)
-    if right - left > side:
-        left += (right - left - side) // 2
-        right = left + side
-    bottom = min(bottom, top + side)
-    return left, top, right, bottom
+    left, top = max(left, 0), max(top, 0)
+    return left, top, min(right, width, left + side), min(bottom, height, top + side)
 
 
 def crop_gallery_thumbnails(app: Any) -> None:
@@ -558,7 +555,7 @@ def crop_gallery_thumbnails(app: Any) -> None:
     """
     import re
 
-    from PIL import Image
+    from PIL import Image, ImageOps
 
     conf = getattr(app.config, "sphinx_gallery_conf", None) or {}  # None: no gallery here
     src = Path(app.srcdir)
@@ -584,7 +581,10 @@ def crop_gallery_thumbnails(app: Any) -> None:
                 box = thumbnail_box(read_panel_boxes(still), image.size)
                 if box is None:
                     continue
-                crop = image.convert("RGB").crop(box)
+                rgb = image.convert("RGB")
+                crop = ImageOps.expand(
+                    rgb.crop(box), border=THUMB_BORDER, fill=rgb.getpixel((0, 0))
+                )
             crop.save(thumb, format="PNG")
 
 

@@ -13,6 +13,7 @@ from PIL import Image
 
 from conv_explained import render
 from conv_explained._sphinx import (
+    THUMB_BORDER,
     THUMB_SIDE,
     crop_gallery_thumbnails,
     gif_scraper,
@@ -118,7 +119,7 @@ def test_take_written_reports_the_boxes_of_gifs_and_stills(tmp_path):
 def test_thumbnail_box_is_the_result_panel():
     anim = _animate(*CASES[0])
     left, top, right, bottom = anim.panel_boxes["output"]
-    assert thumbnail_box(anim.panel_boxes, anim.size, margin=0) == (left, top, right, bottom)
+    assert thumbnail_box(anim.panel_boxes, anim.size) == (left, top, right, bottom)
     assert thumbnail_box({}, anim.size) is None
 
 
@@ -130,17 +131,19 @@ def test_thumbnail_is_readable(op, x, w, options):
     assert 0 < right - left <= THUMB_SIDE
     assert 0 < bottom - top <= THUMB_SIDE
     result = anim.panel_boxes[anim.panels[-1].name]
+    assert left <= result[0]  # from the result's first cell
     assert top <= result[1]
-    assert left < result[2]
-    assert right > result[0]
+    assert right >= min(result[2], left + THUMB_SIDE)  # as much of it as fits
+    assert bottom >= min(result[3], top + THUMB_SIDE)
 
 
-def test_a_wide_result_keeps_its_middle_and_title():
+def test_a_wide_result_keeps_its_first_cells():
     anim = _animate(*CASES[1])  # 1-D: a row of 10 output cells
     out = anim.panel_boxes["output"]
     assert out[2] - out[0] > THUMB_SIDE
-    left, _, right, _ = thumbnail_box(anim.panel_boxes, anim.size)
-    assert abs((left + right) / 2 - (out[0] + out[2]) / 2) <= 1
+    left, top, right, _ = thumbnail_box(anim.panel_boxes, anim.size)
+    assert (left, top) == out[:2]
+    assert right - left == THUMB_SIDE
 
 
 def _gallery(tmp_path, anim, *, scrape=True):
@@ -180,10 +183,15 @@ def test_crop_replaces_the_thumbnail_with_the_result_panel(tmp_path):
     app, still, thumb = _gallery(tmp_path, anim)
     crop_gallery_thumbnails(app)
     box = thumbnail_box(anim.panel_boxes, anim.size)
+    border = THUMB_BORDER
     with Image.open(thumb) as image, Image.open(still) as full:
-        assert image.size == (box[2] - box[0], box[3] - box[1])
+        assert image.size == (box[2] - box[0] + 2 * border, box[3] - box[1] + 2 * border)
+        got = np.asarray(image.convert("RGB"))
         expected = np.asarray(full.convert("RGB").crop(box))
-        assert np.array_equal(np.asarray(image.convert("RGB")), expected)
+        assert np.array_equal(got[border:-border, border:-border], expected)
+        frame = np.ones(got.shape[:2], bool)
+        frame[border:-border, border:-border] = False
+        assert np.all(got[frame] == np.asarray(full.convert("RGB"))[0, 0])  # background
 
 
 def test_a_still_without_boxes_keeps_its_thumbnail(tmp_path):

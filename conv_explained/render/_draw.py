@@ -340,8 +340,8 @@ def layout(
         ox, oy = gx + label_w, gy + label_h
         origins[p.name] = (ox, oy)
         steps[p.name] = (dx, dy)
-        # Title to grid; 2 px more round the grid for the bars that mark a group.
-        boxes[p.name] = (min(x, gx - 2), top, max(x + pw, gx + gw + 2), gy + gh + 3)
+        # The maps and their labels; 2-3 px more for the bars that mark a group.
+        boxes[p.name] = (gx - 2, gy - 3, gx + gw + 2, gy + gh + 3)
         rows, cols = p.map_grid
         if rows > 1:
             for r in range(rows):

@@ -124,9 +124,10 @@ class Animation:
         """Pixel box of each panel in the frames: name -> ``(left, top, right, bottom)``.
 
         Ordered left to right as drawn, so the last panel is the result (the
-        output, or the gradient being computed). A box spans the panel's
-        title, subtitle, map labels and grid (with the marks drawn round its
-        cells); ``right`` and ``bottom`` are exclusive, as in
+        output, or the gradient being computed). A box holds the panel's
+        cells: its maps with their labels and the marks drawn round cells
+        (the title and subtitle stand above it, in a band all panels share);
+        ``right`` and ``bottom`` are exclusive, as in
         :meth:`PIL.Image.Image.crop`. The geometry is the same in every frame,
         so it holds for :meth:`save_still` and for each GIF frame;
         :func:`~conv_explained.render.take_written` reports it with every
