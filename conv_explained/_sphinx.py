@@ -582,9 +582,9 @@ def crop_gallery_thumbnails(app: Any) -> None:
                 if box is None:
                     continue
                 rgb = image.convert("RGB")
-                crop = ImageOps.expand(
-                    rgb.crop(box), border=THUMB_BORDER, fill=rgb.getpixel((0, 0))
-                )
+                background = rgb.getpixel((0, 0))
+                assert isinstance(background, tuple)  # an RGB pixel
+                crop = ImageOps.expand(rgb.crop(box), border=THUMB_BORDER, fill=background)
             crop.save(thumb, format="PNG")
 
 
