@@ -497,7 +497,7 @@ def _describe_gallery_thumbnails() -> None:
 
 
 # --------------------------------------------------------------------------
-# sphinx-gallery: thumbnails that show the key panel at a readable size
+# sphinx-gallery: thumbnails that show the result panel at a readable size
 # --------------------------------------------------------------------------
 
 
