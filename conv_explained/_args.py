@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from . import _core, shapes
-from ._validate import as_array, check_int, is_int, ntuple
+from ._validate import as_array, check_int, is_int, is_pairs, ntuple
 from .shapes import (
     conv_output_size,
     conv_transpose_output_size,
@@ -145,7 +145,7 @@ def conv_geometry(
     d = len(kernel)
     strides = ntuple("stride", stride, d)
     dilations = ntuple("dilation", dilation, d)
-    if not isinstance(padding, str) and not _is_pairs(padding):
+    if not isinstance(padding, str) and not is_pairs(padding):
         padding = ntuple("padding", padding, d, minimum=0)
     # The caller's own stride and dilation, so that errors quote them as given.
     pads = resolve_padding(padding, tuple(kernel), stride=stride, dilation=dilation)  # type: ignore[arg-type]  # checked there
@@ -153,14 +153,6 @@ def conv_geometry(
         tuple(spatial), tuple(kernel), stride=strides, padding=pads, dilation=dilations
     )
     return strides, dilations, pads, tuple(out)
-
-
-def _is_pairs(padding: object) -> bool:
-    return (
-        isinstance(padding, Sequence)
-        and not isinstance(padding, str)
-        and any(isinstance(p, Sequence) for p in padding)
-    )
 
 
 def check_channels(
@@ -206,7 +198,7 @@ def resolve_conv(
     spec: str | tuple[int, ...] | tuple[tuple[int, int], ...]
     if isinstance(padding, str):
         spec = padding
-    elif _is_pairs(padding):
+    elif is_pairs(padding):
         spec = pads
     else:
         spec = tuple(p for p, _ in pads)

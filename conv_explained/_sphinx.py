@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import posixpath
 import shutil
 import tempfile
@@ -207,11 +208,13 @@ def gif_scraper(block: Any, block_vars: Mapping[str, Any], gallery_conf: Mapping
                 f"the renderer reported writing {str(source)!r} but there is no such file"
             )
         alt = main.get("alt") or (still or {}).get("alt") or ""
+        panels = main.get("panels")  # a GIF's geometry holds for its last frame
         if main["kind"] == "gif":
             target_gif = target_png.with_suffix(".gif")
             shutil.move(source, target_gif)
             if still is not None and Path(still["path"]).is_file():
                 shutil.move(Path(still["path"]), target_png)
+                panels = still.get("panels")  # a strip has none
             else:
                 last_frame_png(target_gif, target_png)
             rst.append(
@@ -222,7 +225,35 @@ def gif_scraper(block: Any, block_vars: Mapping[str, Any], gallery_conf: Mapping
                 raise ValueError(f"a {main['kind']} must be a PNG file, got {str(source)!r}")
             shutil.move(source, target_png)
             rst.append(picture_rst(None, _rst_path(target_png, src_dir), alt))
+        write_panel_boxes(target_png, panels)
     return "".join(rst)
+
+
+def _panels_file(png: Path) -> Path:
+    """Where the panel boxes of a gallery still are kept: ``a_001.png`` -> ``a_001.panels.json``."""
+    return png.with_suffix(".panels.json")
+
+
+def write_panel_boxes(png: Path, panels: Mapping[str, Any] | None) -> None:
+    """Keep a still's panel boxes (``Animation.panel_boxes``) beside it, for its thumbnail.
+
+    Without boxes (a strip, a matplotlib figure) an older file is removed.
+    """
+    target = _panels_file(png)
+    if not panels:
+        target.unlink(missing_ok=True)
+        return
+    boxes = {str(name): [int(v) for v in box] for name, box in panels.items()}
+    target.write_text(json.dumps({"panels": boxes}) + "\n", encoding="utf-8")
+
+
+def read_panel_boxes(png: Path) -> dict[str, tuple[int, int, int, int]]:
+    """The boxes :func:`write_panel_boxes` kept for ``png``, left to right ({} if none)."""
+    target = _panels_file(png)
+    if not target.is_file():
+        return {}
+    data = json.loads(target.read_text(encoding="utf-8"))
+    return {name: (box[0], box[1], box[2], box[3]) for name, box in data["panels"].items()}
 
 
 def reset_matplotlib(gallery_conf: Mapping[str, Any], fname: str) -> None:
@@ -466,72 +497,65 @@ def _describe_gallery_thumbnails() -> None:
 
 
 # --------------------------------------------------------------------------
-# sphinx-gallery: thumbnails that show the key panel at a readable size
+# sphinx-gallery: thumbnails that show the result panel at a readable size
 # --------------------------------------------------------------------------
 
 
-def _runs(flags: Any, gap: int) -> list[tuple[int, int]]:
-    """Runs of True in a 1-D boolean array, merging gaps shorter than ``gap``."""
-    runs: list[tuple[int, int]] = []
-    for i, on in enumerate(flags):
-        if not on:
-            continue
-        if runs and i - runs[-1][1] <= gap:
-            runs[-1] = (runs[-1][0], i)
-        else:
-            runs.append((i, i))
-    return runs
+#: Largest crop side in pixels. The site's CSS shows a thumbnail in a 150 px
+#: box, so a crop of at most 200 px (with its border, 212) is scaled by 0.7 or
+#: more and its 14 px digits stay readable.
+THUMB_SIDE = 200
+
+#: Background border added round the crop, in pixels.
+THUMB_BORDER = 6
 
 
-def key_panel_box(image: Any, *, margin: int = 6) -> tuple[int, int, int, int] | None:
-    """Pixel box ``(left, top, right, bottom)`` of the rightmost panel of a still.
+def thumbnail_box(
+    boxes: Mapping[str, tuple[int, int, int, int]],
+    size: tuple[int, int],
+    *,
+    side: int = THUMB_SIDE,
+) -> tuple[int, int, int, int] | None:
+    """The crop of a still that makes its thumbnail: the result's cells, readable.
 
-    The renderer lays panels out left to right and ends with the result (the
-    output being computed). Read from the picture itself: the panels are the
-    wide runs of drawn columns across the middle of the frame (title and
-    legend rows left out), and the box spans the rows of the last one. None
-    if no panel is found.
+    ``boxes`` are the still's :attr:`~conv_explained.render.Animation.panel_boxes`
+    (left to right; the last is the result); ``size`` is the still's
+    ``(width, height)``. The crop is the result panel's box (the gallery
+    prints the example's title under the thumbnail). A panel larger than
+    ``side`` pixels keeps its top left corner, the first cells, so that the
+    thumbnail is not shrunk past reading. None without boxes.
+
+    Examples
+    --------
+    >>> thumbnail_box({"input": (10, 50, 150, 200), "output": (200, 50, 300, 160)}, (420, 260))
+    (200, 50, 300, 160)
+    >>> thumbnail_box({"output": (20, 40, 600, 120)}, (640, 200))
+    (20, 40, 220, 120)
     """
-    import numpy as np
-
-    rgb = np.asarray(image.convert("RGB"), dtype=np.int16)
-    height, width, _ = rgb.shape
-    ink = np.abs(rgb - rgb[0, 0]).max(axis=2) > 24
-    middle = ink[int(height * 0.3) : int(height * 0.8)].any(axis=0)
-    for gap in (6, 3):  # symbols between panels can sit close to them
-        wide = [(a, b) for a, b in _runs(middle, gap) if b - a + 1 >= 24]
-        if len(wide) >= 2 or (wide and wide[0][1] - wide[0][0] < 0.6 * width):
-            break
-    if not wide:
+    if not boxes:
         return None
-    left, right = wide[-1]
-    rows = _runs(ink[:, left : right + 1].any(axis=1), 14)
-    centre = int(height * 0.55)
-    top, bottom = min(
-        rows,
-        key=lambda r: 0 if r[0] <= centre <= r[1] else min(abs(r[0] - centre), abs(r[1] - centre)),
-    )
-    return (
-        max(left - margin, 0),
-        max(top - margin, 0),
-        min(right + margin + 1, width),
-        min(bottom + margin + 1, height),
-    )
+    left, top, right, bottom = list(boxes.values())[-1]
+    width, height = size
+    left, top = max(left, 0), max(top, 0)
+    return left, top, min(right, width, left + side), min(bottom, height, top + side)
 
 
 def crop_gallery_thumbnails(app: Any) -> None:
-    """Replace each gallery thumbnail by the key panel of its still, unscaled.
+    """Replace each gallery thumbnail by the result panel of its still, unscaled.
 
     sphinx-gallery shrinks the whole figure into its thumbnail box, which
     leaves a wide two-panel animation's digits unreadable. Runs after
     sphinx-gallery has made its thumbnails (``builder-inited``, later
     priority): the thumbnail file keeps its name, so the index and the alt
-    text are unchanged; its pixels become the crop of the still chosen by
-    ``sphinx_gallery_thumbnail_number``.
+    text are unchanged; its pixels become :func:`thumbnail_box`'s crop of the
+    still chosen by ``sphinx_gallery_thumbnail_number``, placed by the panel
+    boxes the renderer recorded for that still (:func:`gif_scraper` keeps
+    them beside it). A still without them (not drawn by the renderer) keeps
+    sphinx-gallery's thumbnail.
     """
     import re
 
-    from PIL import Image
+    from PIL import Image, ImageOps
 
     conf = getattr(app.config, "sphinx_gallery_conf", None) or {}  # None: no gallery here
     src = Path(app.srcdir)
@@ -554,10 +578,13 @@ def crop_gallery_thumbnails(app: Any) -> None:
             if number < 1 or not still.is_file():
                 continue
             with Image.open(still) as image:
-                box = key_panel_box(image)
+                box = thumbnail_box(read_panel_boxes(still), image.size)
                 if box is None:
                     continue
-                crop = image.convert("RGB").crop(box)
+                rgb = image.convert("RGB")
+                background = rgb.getpixel((0, 0))
+                assert isinstance(background, tuple)  # an RGB pixel
+                crop = ImageOps.expand(rgb.crop(box), border=THUMB_BORDER, fill=background)
             crop.save(thumb, format="PNG")
 
 

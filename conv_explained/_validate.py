@@ -19,6 +19,7 @@ __all__ = [
     "check_spatial_rank",
     "drop_batch",
     "is_int",
+    "is_pairs",
     "ntuple",
     "one_or_all",
     "rank_of",
@@ -126,3 +127,12 @@ def rank_of(*values: object) -> int | None:
 def one_or_all(values: list[int], rank: int | None) -> int | tuple[int, ...]:
     """The one value for scalar arguments (``rank`` None), else all as a tuple."""
     return values[0] if rank is None else tuple(values)
+
+
+def is_pairs(padding: object) -> bool:
+    """Whether ``padding`` is given as ``(before, after)`` pairs (a sequence holding sequences)."""
+    return (
+        isinstance(padding, Sequence)
+        and not isinstance(padding, str)
+        and any(isinstance(p, Sequence) for p in padding)
+    )

@@ -108,6 +108,20 @@ def _as_tuple(value: object) -> tuple[int, ...]:
 # --------------------------------------------------------------------------
 
 
+def _integer_padding(args: argparse.Namespace, operation: str) -> Any:
+    if args.padding.lower() in ("same", "full", "valid"):
+        raise UsageError(f"--padding must be integers for {operation}, got {args.padding!r}")
+    return _option("--padding", args.padding)
+
+
+def _per_axis(formulas: list[str], outs: tuple[int, ...]) -> list[str]:
+    """One formula line per axis (named when there are several), then the whole size."""
+    if len(formulas) == 1:
+        return formulas
+    lines = [f"axis {axis}: {line}" for axis, line in enumerate(formulas)]
+    return [*lines, "output size: " + "x".join(map(str, outs))]
+
+
 def _shape_conv(args: argparse.Namespace) -> list[str]:
     i = _option("--input", args.input)
     k = _option("--kernel", args.kernel)
@@ -115,7 +129,7 @@ def _shape_conv(args: argparse.Namespace) -> list[str]:
     d = _default(_option("--dilation", args.dilation), 1)
     p = _padding(args.padding)
     rank = _rank(i, k, s, d, p)
-    result = shapes.conv_output_size(i, k, stride=s, padding=p, dilation=d)
+    outs = _as_tuple(shapes.conv_output_size(i, k, stride=s, padding=p, dilation=d))
     ks = tuple(_axis(k, a) for a in range(rank)) if rank > 1 or isinstance(k, tuple) else k
     pairs = shapes.resolve_padding(p, ks, stride=s, dilation=d)
     lines = []
@@ -125,16 +139,13 @@ def _shape_conv(args: argparse.Namespace) -> list[str]:
             for n, (b, a) in enumerate(pairs)
         )
         lines.append(f"padding={p!r} means {words}")
-    outs = _as_tuple(result)
+    formulas = []
     for axis in range(rank):
         ii, kk, ss, dd = (_axis(v, axis) for v in (i, k, s, d))
         before, after = pairs[axis] if len(pairs) > axis else pairs[0]
         pad = f"2*{before}" if before == after else f"{before} + {after}"
-        line = f"o = floor(({ii} + {pad} - {dd}*({kk}-1) - 1) / {ss}) + 1 = {outs[axis]}"
-        lines.append(f"axis {axis}: {line}" if rank > 1 else line)
-    if rank > 1:
-        lines.append("output size: " + "x".join(map(str, outs)))
-    return lines
+        formulas.append(f"o = floor(({ii} + {pad} - {dd}*({kk}-1) - 1) / {ss}) + 1 = {outs[axis]}")
+    return lines + _per_axis(formulas, outs)
 
 
 def _shape_transpose(args: argparse.Namespace) -> list[str]:
@@ -142,30 +153,18 @@ def _shape_transpose(args: argparse.Namespace) -> list[str]:
     k = _option("--kernel", args.kernel)
     s = _default(_option("--stride", args.stride), 1)
     d = _default(_option("--dilation", args.dilation), 1)
-    if args.padding.lower() in ("same", "full", "valid"):
-        raise UsageError(
-            f"--padding must be integers for a transposed convolution, got {args.padding!r}"
-        )
-    p = _option("--padding", args.padding)
+    p = _integer_padding(args, "a transposed convolution")
     a = _default(_option("--output-padding", args.output_padding), 0)
     rank = _rank(i, k, s, d, p, a)
     result = shapes.conv_transpose_output_size(
-        i,
-        k,
-        stride=s,
-        padding=p,
-        output_padding=a,
-        dilation=d,
+        i, k, stride=s, padding=p, output_padding=a, dilation=d
     )
     outs = _as_tuple(result)
-    lines = []
+    formulas = []
     for axis in range(rank):
         ii, kk, ss, pp, aa, dd = (_axis(v, axis) for v in (i, k, s, p, a, d))
-        line = f"o = {ss}*({ii}-1) - 2*{pp} + {dd}*({kk}-1) + {aa} + 1 = {outs[axis]}"
-        lines.append(f"axis {axis}: {line}" if rank > 1 else line)
-    if rank > 1:
-        lines.append("output size: " + "x".join(map(str, outs)))
-    return lines
+        formulas.append(f"o = {ss}*({ii}-1) - 2*{pp} + {dd}*({kk}-1) + {aa} + 1 = {outs[axis]}")
+    return _per_axis(formulas, outs)
 
 
 def _shape_pool(args: argparse.Namespace) -> list[str]:
@@ -173,17 +172,10 @@ def _shape_pool(args: argparse.Namespace) -> list[str]:
     k = _option("--kernel", args.kernel)
     s = _option("--stride", args.stride)
     d = _default(_option("--dilation", args.dilation), 1)
-    if args.padding.lower() in ("same", "full", "valid"):
-        raise UsageError(f"--padding must be integers for pooling, got {args.padding!r}")
-    p = _option("--padding", args.padding)
+    p = _integer_padding(args, "pooling")
     rank = _rank(i, k, s, d, p)
     result = shapes.pool_output_size(
-        i,
-        k,
-        stride=s,
-        padding=p,
-        dilation=d,
-        ceil_mode=args.ceil_mode,
+        i, k, stride=s, padding=p, dilation=d, ceil_mode=args.ceil_mode
     )
     outs = _as_tuple(result)
     rounding = "ceil" if args.ceil_mode else "floor"
@@ -198,15 +190,14 @@ def _shape_pool(args: argparse.Namespace) -> list[str]:
         padding=[a[2] for a in per_axis],
         dilation=[a[3] for a in per_axis],
     )
+    formulas = []
     for axis, (ii, kk, pp, dd) in enumerate(per_axis):
         ss = kk if s is None else _axis(s, axis)
         line = f"o = {rounding}(({ii} + 2*{pp} - {dd}*({kk}-1) - 1) / {ss}) + 1 = {outs[axis]}"
         if args.ceil_mode and dropped[axis]:
             line += " (the last window would start past the input and left padding: dropped)"
-        lines.append(f"axis {axis}: {line}" if rank > 1 else line)
-    if rank > 1:
-        lines.append("output size: " + "x".join(map(str, outs)))
-    return lines
+        formulas.append(line)
+    return lines + _per_axis(formulas, outs)
 
 
 # --------------------------------------------------------------------------

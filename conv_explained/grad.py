@@ -21,6 +21,7 @@ from numpy.typing import ArrayLike
 
 from . import _core
 from ._args import resolve_conv, resolve_pool
+from ._docstrings import docfiller
 from ._validate import as_array, drop_batch, trailing
 from .ops import conv_transpose, convolve, correlate
 from .pooling import avg_pool_divisor, max_pool
@@ -179,6 +180,26 @@ def correlate_grad(
     return (grad_x[0] if unbatched else grad_x), grad_w, grad_b
 
 
+def _pool_grad_docs(forward: str) -> dict[str, str]:
+    """Docstring text the two pooling gradients share, for the pooling ``forward``."""
+    return {
+        "inputs": """
+            x : array_like
+                Forward input, ``(N, C, *spatial)`` or unbatched ``(C, *spatial)``.
+            grad_out : array_like
+                Gradient with respect to the pooled output, its shape.
+            """,
+        "raises": f"""
+            Raises
+            ------
+            TypeError, ValueError
+                As :func:`~conv_explained.{forward}`, and for a ``grad_out`` whose
+                shape is not that of the pooled output.
+            """,
+    }
+
+
+@docfiller(**_pool_grad_docs("max_pool"))
 def max_pool_grad(
     x: ArrayLike,
     grad_out: ArrayLike,
@@ -199,10 +220,7 @@ def max_pool_grad(
 
     Parameters
     ----------
-    x : array_like
-        Forward input, ``(N, C, *spatial)`` or unbatched ``(C, *spatial)``.
-    grad_out : array_like
-        Gradient with respect to the pooled output, its shape.
+    {inputs}
     kernel_size, stride, padding, dilation, ceil_mode, ndim
         The options of the forward call; the rank rule is that of
         :func:`~conv_explained.max_pool`.
@@ -213,11 +231,7 @@ def max_pool_grad(
         ``grad_x``, the shape of ``x``; dtype common to ``x`` and
         ``grad_out`` (int64 if both are integer).
 
-    Raises
-    ------
-    TypeError, ValueError
-        As :func:`~conv_explained.max_pool`, and for a ``grad_out`` whose
-        shape is not that of the pooled output.
+    {raises}
 
     See Also
     --------
@@ -270,6 +284,7 @@ def max_pool_grad(
     return drop_batch(grad, unbatched)
 
 
+@docfiller(**_pool_grad_docs("avg_pool"))
 def avg_pool_grad(
     x: ArrayLike,
     grad_out: ArrayLike,
@@ -290,10 +305,7 @@ def avg_pool_grad(
 
     Parameters
     ----------
-    x : array_like
-        Forward input, ``(N, C, *spatial)`` or unbatched ``(C, *spatial)``.
-    grad_out : array_like
-        Gradient with respect to the pooled output, its shape.
+    {inputs}
     kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, ndim
         The options of the forward call.
 
@@ -303,11 +315,7 @@ def avg_pool_grad(
         ``grad_x``, the shape of ``x``; float64 unless both inputs are of a
         smaller float type.
 
-    Raises
-    ------
-    TypeError, ValueError
-        As :func:`~conv_explained.avg_pool`, and for a ``grad_out`` whose
-        shape is not that of the pooled output.
+    {raises}
 
     See Also
     --------

@@ -29,6 +29,7 @@ from numpy.typing import ArrayLike
 
 from . import _core
 from ._args import PoolArgs, check_divisor_override, resolve_global, resolve_pool
+from ._docstrings import docfiller
 from ._validate import drop_batch
 
 __all__ = [
@@ -364,19 +365,36 @@ def avg_pool_divisor(
     return _divisor(a, count_include_pad, divisor_override).astype(np.float64)
 
 
+_GLOBAL_DOCS = {
+    "parameters": """
+        Parameters
+        ----------
+        x : array_like
+            ``(N, C, *spatial)`` with 1-3 spatial axes, or unbatched
+            ``(C, *spatial)`` when ``ndim`` is given.
+        ndim : int, optional
+            Number of spatial axes; without it ``x`` is taken as batched.
+        """,
+    "raises": """
+        Raises
+        ------
+        TypeError
+            For bool, complex or object arrays.
+        ValueError
+            For a wrong rank or an empty axis.
+        """,
+}
+"""Text shared by the docstrings of the global poolings."""
+
+
+@docfiller(**_GLOBAL_DOCS)
 def global_max_pool(x: ArrayLike, *, ndim: int | None = None) -> np.ndarray:
     """Global max pooling: each feature map reduced to its largest value.
 
     Equals ``torch.nn.functional.adaptive_max_pool1d/2d/3d(x, 1)``: the
     spatial axes stay, with size 1, so the result broadcasts against ``x``.
 
-    Parameters
-    ----------
-    x : array_like
-        ``(N, C, *spatial)`` with 1-3 spatial axes, or unbatched
-        ``(C, *spatial)`` when ``ndim`` is given.
-    ndim : int, optional
-        Number of spatial axes; without it ``x`` is taken as batched.
+    {parameters}
 
     Returns
     -------
@@ -384,12 +402,7 @@ def global_max_pool(x: ArrayLike, *, ndim: int | None = None) -> np.ndarray:
         ``(N, C, 1, ..., 1)`` (or ``(C, 1, ..., 1)``), dtype of ``x``; a NaN
         anywhere in a map makes its result NaN.
 
-    Raises
-    ------
-    TypeError
-        For bool, complex or object arrays.
-    ValueError
-        For a wrong rank or an empty axis.
+    {raises}
 
     See Also
     --------
@@ -412,19 +425,14 @@ def global_max_pool(x: ArrayLike, *, ndim: int | None = None) -> np.ndarray:
     return drop_batch(y, unbatched)
 
 
+@docfiller(**_GLOBAL_DOCS)
 def global_avg_pool(x: ArrayLike, *, ndim: int | None = None) -> np.ndarray:
     """Global average pooling: each feature map reduced to its mean.
 
     Equals ``torch.nn.functional.adaptive_avg_pool1d/2d/3d(x, 1)``; the
     spatial axes stay, with size 1.
 
-    Parameters
-    ----------
-    x : array_like
-        ``(N, C, *spatial)`` with 1-3 spatial axes, or unbatched
-        ``(C, *spatial)`` when ``ndim`` is given.
-    ndim : int, optional
-        Number of spatial axes; without it ``x`` is taken as batched.
+    {parameters}
 
     Returns
     -------
@@ -432,12 +440,7 @@ def global_avg_pool(x: ArrayLike, *, ndim: int | None = None) -> np.ndarray:
         ``(N, C, 1, ..., 1)`` (or ``(C, 1, ..., 1)``); float64 for integer
         input, otherwise the dtype of ``x``.
 
-    Raises
-    ------
-    TypeError
-        For bool, complex or object arrays.
-    ValueError
-        For a wrong rank or an empty axis.
+    {raises}
 
     See Also
     --------

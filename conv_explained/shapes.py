@@ -37,7 +37,7 @@ from ._shapes_transposed import (
     conv_transpose_uncropped_size,
     zero_insertion_size,
 )
-from ._validate import check_int, ntuple, one_or_all, rank_of
+from ._validate import check_int, is_pairs, ntuple, one_or_all, rank_of
 
 __all__ = [
     "conv_output_size",
@@ -201,18 +201,10 @@ def resolve_padding(
             return tuple(result)
         full = full_padding(ks, dilation=ds)
         return tuple((p, p) for p in full)
-    if _is_pairs(padding):
+    if is_pairs(padding):
         return _check_pairs(padding, n)
     ps = ntuple("padding", padding, n, minimum=0)
     return tuple((p, p) for p in ps)
-
-
-def _is_pairs(padding: object) -> bool:
-    return (
-        isinstance(padding, Sequence)
-        and not isinstance(padding, str)
-        and any(isinstance(p, Sequence) for p in padding)
-    )
 
 
 def _check_pairs(padding: Any, n: int) -> tuple[tuple[int, int], ...]:

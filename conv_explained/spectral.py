@@ -32,6 +32,7 @@ from scipy.fft import next_fast_len
 
 from . import _core
 from ._args import resolve_conv
+from ._docstrings import docfiller
 from ._validate import as_array, drop_batch, trailing
 
 __all__ = ["fft_convolve", "fft_correlate", "fft_correlate_nd"]
@@ -123,18 +124,40 @@ def _transform(a: object, b: object, mode: object, conjugate: bool) -> np.ndarra
     return np.ascontiguousarray(full[crop]).astype(dtype, copy=False)
 
 
-_MODE_DOC = """mode : {"full", "valid", "same", "circular"}, optional
-        ``"full"``: every offset where the arrays overlap, shape
-        ``a.shape + b.shape - 1``. ``"valid"``: only offsets where the smaller
-        array lies wholly inside the larger, shape ``|a.shape - b.shape| + 1``
-        (one array must be at least as large as the other on every axis).
-        ``"same"``: the centre of ``"full"`` with the shape of ``a``, starting
-        at ``(b.shape - 1) // 2`` (for an even ``b`` one more cell is cut at the
-        end than at the start). ``"circular"``: ``b`` zero
-        padded to ``a.shape`` and indices taken modulo ``a.shape``, shape
-        ``a.shape``; ``b`` must be no larger than ``a``."""
+_FFT_DOCS = {
+    "mode_doc": """
+        mode : {"full", "valid", "same", "circular"}, optional
+            ``"full"``: every offset where the arrays overlap, shape
+            ``a.shape + b.shape - 1``. ``"valid"``: only offsets where the smaller
+            array lies wholly inside the larger, shape ``|a.shape - b.shape| + 1``
+            (one array must be at least as large as the other on every axis).
+            ``"same"``: the centre of ``"full"`` with the shape of ``a``, starting
+            at ``(b.shape - 1) // 2`` (for an even ``b`` one more cell is cut at the
+            end than at the start). ``"circular"``: ``b`` zero
+            padded to ``a.shape`` and indices taken modulo ``a.shape``, shape
+            ``a.shape``; ``b`` must be no larger than ``a``.
+        """,
+    "returns": """
+        Returns
+        -------
+        numpy.ndarray
+            Real for real inputs (``float64`` for integers), complex if either
+            input is complex.
+        """,
+    "raises": """
+        Raises
+        ------
+        TypeError
+            For non-numeric inputs.
+        ValueError
+            For an unknown ``mode``, different numbers of axes, an empty input, or
+            shapes the mode cannot handle.
+        """,
+}
+"""Text shared by the docstrings of :func:`fft_convolve` and :func:`fft_correlate`."""
 
 
+@docfiller(**_FFT_DOCS)
 def fft_convolve(a: ArrayLike, b: ArrayLike, *, mode: str = "full") -> np.ndarray:
     r"""N-dimensional convolution of two arrays through the FFT.
 
@@ -153,19 +176,9 @@ def fft_convolve(a: ArrayLike, b: ArrayLike, *, mode: str = "full") -> np.ndarra
         Numeric arrays with the same number of axes (any number), not empty.
     {mode_doc}
 
-    Returns
-    -------
-    numpy.ndarray
-        Real for real inputs (``float64`` for integers), complex if either
-        input is complex.
+    {returns}
 
-    Raises
-    ------
-    TypeError
-        For non-numeric inputs.
-    ValueError
-        For an unknown ``mode``, different numbers of axes, an empty input, or
-        shapes the mode cannot handle.
+    {raises}
 
     See Also
     --------
@@ -204,6 +217,7 @@ def fft_convolve(a: ArrayLike, b: ArrayLike, *, mode: str = "full") -> np.ndarra
     return _transform(a, b, mode, conjugate=False)
 
 
+@docfiller(**_FFT_DOCS)
 def fft_correlate(a: ArrayLike, b: ArrayLike, *, mode: str = "full") -> np.ndarray:
     r"""N-dimensional cross-correlation of two arrays through the FFT.
 
@@ -222,19 +236,9 @@ def fft_correlate(a: ArrayLike, b: ArrayLike, *, mode: str = "full") -> np.ndarr
         ``b`` is conjugated, as in SciPy and :func:`numpy.correlate`.
     {mode_doc}
 
-    Returns
-    -------
-    numpy.ndarray
-        Real for real inputs (``float64`` for integers), complex if either
-        input is complex.
+    {returns}
 
-    Raises
-    ------
-    TypeError
-        For non-numeric inputs.
-    ValueError
-        For an unknown ``mode``, different numbers of axes, an empty input, or
-        shapes the mode cannot handle.
+    {raises}
 
     See Also
     --------
@@ -280,10 +284,6 @@ def fft_correlate(a: ArrayLike, b: ArrayLike, *, mode: str = "full") -> np.ndarr
     array([ 2., -2., -2.,  2.])
     """
     return _transform(a, b, mode, conjugate=True)
-
-
-fft_convolve.__doc__ = (fft_convolve.__doc__ or "").replace("{mode_doc}", _MODE_DOC)
-fft_correlate.__doc__ = (fft_correlate.__doc__ or "").replace("{mode_doc}", _MODE_DOC)
 
 
 def fft_correlate_nd(

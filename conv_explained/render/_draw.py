@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import matplotlib
 from PIL import Image, ImageDraw, ImageFont
@@ -222,6 +222,8 @@ class Layout:
     background: Image.Image
     caption_xy: tuple[int, int]
     caption_width: int
+    # panel name -> (left, top, right, bottom), left to right; see Animation.panel_boxes
+    boxes: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
 
 
 def _panel_geometry(p: Panel, cell: int) -> tuple[int, int, int, int, int, int]:
@@ -321,7 +323,7 @@ def layout(
     c = INDEX
     _draw_header(d, header, width)
     x = (width - content_w) // 2
-    origins, steps = {}, {}
+    origins, steps, boxes = {}, {}, {}
     for i, (p, g, pw) in enumerate(zip(panels, geo, panel_ws, strict=True)):
         gw, gh, label_w, label_h, dx, dy = g
         cx = x + pw // 2
@@ -338,6 +340,8 @@ def layout(
         ox, oy = gx + label_w, gy + label_h
         origins[p.name] = (ox, oy)
         steps[p.name] = (dx, dy)
+        # The maps and their labels; 2-3 px more for the bars that mark a group.
+        boxes[p.name] = (gx - 2, gy - 3, gx + gw + 2, gy + gh + 3)
         rows, cols = p.map_grid
         if rows > 1:
             for r in range(rows):
@@ -387,6 +391,7 @@ def layout(
         background=im,
         caption_xy=(width // 2, caption_y),
         caption_width=width - 2 * MARGIN,
+        boxes=boxes,
     )
 
 

@@ -52,6 +52,11 @@ def _geometry(a: TransposedArgs) -> dict[str, Any]:
     return a.options()
 
 
+def _forward(a: TransposedArgs) -> dict[str, Any]:
+    """The options of the correlation that ``a`` transposes (it has no ``output_padding``)."""
+    return {k: v for k, v in a.options().items() if k != "output_padding"}
+
+
 class DirectSpec(pl.OpSpec):
     """``transpose-direct`` and ``input-grad``: a flipped kernel over a zero-inserted array."""
 
@@ -84,14 +89,7 @@ class DirectSpec(pl.OpSpec):
             reference = pl.Reference(
                 f"torch.autograd.grad of torch.nn.functional.conv{a.d}d",
                 functools.partial(
-                    refs.conv_input_grad,
-                    x=xa,
-                    weight=w,
-                    grad_output=source,
-                    stride=a.stride,
-                    padding=a.padding,
-                    dilation=a.dilation,
-                    groups=a.groups,
+                    refs.conv_input_grad, x=xa, weight=w, grad_output=source, **_forward(a)
                 ),
                 tuple(xa.shape),
             )

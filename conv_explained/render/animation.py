@@ -50,6 +50,8 @@ OPS: dict[str, OpSpec] = OrderedDict(
 
 STEP_MS = 700
 FINAL_MS = 2500
+_PART_GAP = 12  # px between the two parts of a comparison
+_TITLE_BAND = 34  # px above them for their titles
 
 
 class Animation:
@@ -80,6 +82,8 @@ class Animation:
         The panels every frame shows.
     durations : list of int
         Milliseconds per frame.
+    panel_boxes : dict of str to (int, int, int, int)
+        Where each panel stands in every frame (and so in the still).
     """
 
     def __init__(
@@ -115,6 +119,33 @@ class Animation:
         assert self._layout is not None
         return self._layout.size
 
+    @property
+    def panel_boxes(self) -> dict[str, tuple[int, int, int, int]]:
+        """Pixel box of each panel in the frames: name -> ``(left, top, right, bottom)``.
+
+        Ordered left to right as drawn, so the last panel is the result (the
+        output, or the gradient being computed). A box holds the panel's
+        cells: its maps with their labels and the marks drawn round cells
+        (the title and subtitle stand above it, in a band all panels share);
+        ``right`` and ``bottom`` are exclusive, as in
+        :meth:`PIL.Image.Image.crop`. The geometry is the same in every frame,
+        so it holds for :meth:`save_still` and for each GIF frame;
+        :func:`~conv_explained.render.take_written` reports it with every
+        GIF and still written.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> anim = animate("correlate", np.ones((4, 4)), np.ones((2, 2)), verify=False)
+        >>> list(anim.panel_boxes)
+        ['input', 'kernel', 'output']
+        >>> left, top, right, bottom = anim.panel_boxes["output"]
+        >>> 0 <= left < right <= anim.size[0] and 0 <= top < bottom <= anim.size[1]
+        True
+        """
+        assert self._layout is not None
+        return dict(self._layout.boxes)
+
     @functools.cached_property
     def frames(self) -> list[Image.Image]:
         """The frames as palette images, drawn on first access."""
@@ -142,7 +173,7 @@ class Animation:
         self._check_verified()
         frames = self.frames
         target = atomic_write(path, lambda f: write_gif(f, frames, self.durations))
-        record(target, "gif", self.alt_text)
+        record(target, "gif", self.alt_text, self.panel_boxes)
         return target
 
     def save_still(self, path: str | Path, frame: int = -1) -> Path:
@@ -167,7 +198,7 @@ class Animation:
             raise ValueError(f"frame must be between {-n} and {n - 1}, got {frame}")
         image = self.frames[frame]
         target = atomic_write(path, lambda f: write_png(f, image))
-        record(target, "still", self.alt_text)
+        record(target, "still", self.alt_text, self.panel_boxes)
         return target
 
     def save_strip(self, path: str | Path, columns: int | None = None) -> Path:
@@ -220,7 +251,24 @@ class Comparison(Animation):
     def size(self) -> tuple[int, int]:
         """Frame size in pixels, ``(width, height)``."""
         (wa, ha), (wb, hb) = self.parts[0].size, self.parts[1].size
-        return wa + wb + 12, max(ha, hb) + 34
+        return wa + wb + _PART_GAP, max(ha, hb) + _TITLE_BAND
+
+    @property
+    def panel_boxes(self) -> dict[str, tuple[int, int, int, int]]:
+        """Both parts' panels, named ``"<title>: <panel>"``, left part first."""
+        boxes = {}
+        for x, part, title in zip(self._part_x(), self.parts, self.titles, strict=True):
+            for name, (left, top, right, bottom) in part.panel_boxes.items():
+                boxes[f"{title}: {name}"] = (
+                    left + x,
+                    top + _TITLE_BAND,
+                    right + x,
+                    bottom + _TITLE_BAND,
+                )
+        return boxes
+
+    def _part_x(self) -> tuple[int, int]:
+        return 0, self.parts[0].size[0] + _PART_GAP
 
     @functools.cached_property
     def frames(self) -> list[Image.Image]:
@@ -229,7 +277,7 @@ class Comparison(Animation):
         w, h = self.size
         base = _draw.new_image((w, h), "white")
         d = ImageDraw.Draw(base)
-        xs = (0, left.size[0] + 12)
+        xs = self._part_x()
         for x, part, title in zip(xs, self.parts, self.titles, strict=True):
             accent = part.panels[1].accent if len(part.panels) > 1 else "black"
             cx = x + part.size[0] // 2
@@ -238,12 +286,12 @@ class Comparison(Animation):
             )
             tw = _draw.text_width(title, 17, True)
             d.line([(cx - tw // 2, 29), (cx + tw // 2, 29)], fill=_draw.INDEX[accent], width=3)
-        d.line([(xs[1] - 6, 34), (xs[1] - 6, h - 8)], fill=_draw.INDEX["line"], width=1)
+        d.line([(xs[1] - 6, _TITLE_BAND), (xs[1] - 6, h - 8)], fill=_draw.INDEX["line"], width=1)
         out = []
         for fa, fb in zip(left.frames, right.frames, strict=True):
             im = base.copy()
-            im.paste(fa, (xs[0], 34))
-            im.paste(fb, (xs[1], 34))
+            im.paste(fa, (xs[0], _TITLE_BAND))
+            im.paste(fb, (xs[1], _TITLE_BAND))
             out.append(im)
         return out
 

@@ -41,11 +41,14 @@ __all__ = [
 ]
 
 #: Every file the renderer wrote, in order: dicts with ``path`` (absolute,
-#: str), ``kind`` (``"gif"``, ``"still"`` or ``"strip"``) and ``alt``.
-written: list[dict[str, str]] = []
+#: str), ``kind`` (``"gif"``, ``"still"`` or ``"strip"``), ``alt`` and, for a
+#: GIF or a still, ``panels``: the :attr:`~.Animation.panel_boxes` of its
+#: frames (panel name -> ``(left, top, right, bottom)`` in pixels, left to
+#: right, the result last).
+written: list[dict[str, Any]] = []
 
 
-def take_written() -> list[dict[str, str]]:
+def take_written() -> list[dict[str, Any]]:
     """Return the list of written files and empty it (for the docs' image scraper).
 
     Examples
@@ -58,9 +61,14 @@ def take_written() -> list[dict[str, str]]:
     return taken
 
 
-def record(path: Path, kind: str, alt: str) -> None:
-    """Append one entry to :data:`written`."""
-    written.append({"path": os.fspath(Path(path).resolve()), "kind": kind, "alt": alt})
+def record(
+    path: Path, kind: str, alt: str, panels: dict[str, tuple[int, int, int, int]] | None = None
+) -> None:
+    """Append one entry to :data:`written` (with ``panels`` when they are given)."""
+    entry: dict[str, Any] = {"path": os.fspath(Path(path).resolve()), "kind": kind, "alt": alt}
+    if panels is not None:
+        entry["panels"] = dict(panels)
+    written.append(entry)
 
 
 def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], None]) -> Path:
