@@ -1,0 +1,1010 @@
+"""The tensor view: conv2d and pooling drawn as what they are, maps of C×H×W blocks.
+
+The input is a C_in×H×W block, each filter a C_in/groups×k×k block and the
+output a C_out×H′×W′ block (:mod:`._iso` draws them). Each frame places the
+filter window in the input block, spanning its group's channels, and lights
+the output cell it writes; the caption adds up the per-channel partial sums,
+``out[o, i, j] = Σ_c (x[c] ⋆ w[o, c]) = s₀ + s₁ + s₂ = v``.
+
+Two layers, so that the renderer's pipeline can call them as one more view:
+
+* :func:`tensor_frames` builds the frame descriptions (:class:`TensorFrame`)
+  from the package's public operators only: the output is the operator's
+  result, each partial sum the same operator applied to one input channel and
+  one filter channel, the padded input the operator's own padding (a 1×1
+  identity correlation with the same padding and ``padding_mode``). The sum of
+  the partials (plus bias) is checked against the output.
+* :func:`draw_tensor_frame` draws one description, and :func:`tensor_view`
+  draws them all into a :class:`TensorAnimation` whose every drawn number is
+  compared with torch (float64) before a file can be written.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+from PIL import Image, ImageDraw
+
+from .. import ops, pooling, shapes
+from .._validate import as_array
+from . import _iso
+from ._draw import (
+    INDEX,
+    LABEL_SIZE,
+    MARGIN,
+    MIN_CELL,
+    MIN_WIDTH,
+    PANEL_GAP,
+    TITLE_SIZE,
+    VALUE_SIZE,
+    font,
+    new_image,
+    text_tile,
+    text_width,
+    tile,
+)
+from ._format import MINUS, format_array, format_value
+from ._verify import VerificationError
+from .alt import dims, values_sentence
+from .animation import (
+    FINAL_MS,
+    MAX_CAPTION,
+    MAX_CELLS,
+    MAX_CHANNELS,
+    MAX_PADDED,
+    MAX_STEPS,
+    STEP_MS,
+)
+from .gif import atomic_write, record, strip_image, write_gif, write_png
+
+__all__ = [
+    "TENSOR_OPS",
+    "TensorAnimation",
+    "TensorFrame",
+    "TensorLayout",
+    "draw_tensor_frame",
+    "tensor_frames",
+    "tensor_layout",
+    "tensor_view",
+]
+
+#: Operations the tensor view draws.
+TENSOR_OPS = ("correlate", "convolve", "max-pool")
+
+Index3 = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class TensorFrame:
+    """Everything one frame of the tensor view shows (no pixels, no drawing).
+
+    The arrays are shared between the frames of one animation (never copied
+    or changed); ``written`` and the window fields are per frame.
+
+    Attributes
+    ----------
+    op : str
+        One of :data:`TENSOR_OPS`.
+    x : numpy.ndarray
+        ``(C_in, Hp, Wp)``: the input as the operator sees it, padding included.
+    padding_mask : numpy.ndarray
+        ``(C_in, Hp, Wp)`` bool: True on padding cells.
+    filters : numpy.ndarray or None
+        ``(C_out, C_in/groups, kh, kw)``: the weights as applied (flipped for
+        ``convolve``); None for pooling (the window has no weights).
+    output : numpy.ndarray
+        ``(C_out, H′, W′)``: the operator's result.
+    written : numpy.ndarray
+        ``(C_out, H′, W′)`` bool: output cells shown in this frame.
+    groups : int
+        Number of channel groups (1 for a full convolution; C for pooling,
+        which works on each channel on its own).
+    window_channels : tuple of int
+        Input channels under the window (the lit cell's group).
+    window_rows, window_cols : tuple of int
+        Rows and columns of ``x`` (padded coordinates) holding the taps.
+    lit : tuple of int or None
+        ``(o, i, j)``, the output cell written in this frame; None on the
+        final frame.
+    partials : tuple of float
+        Per input channel of the window, the package's partial sum
+        (``ops.correlate`` of that channel with that filter channel); empty
+        for pooling.
+    bias : float or None
+        The bias added to the lit cell, if any.
+    caption : str
+        The line under the blocks.
+    step : int or None
+        Index of the output cell, None for the final frame.
+    """
+
+    op: str
+    x: np.ndarray
+    padding_mask: np.ndarray
+    filters: np.ndarray | None
+    output: np.ndarray
+    written: np.ndarray
+    groups: int
+    window_channels: tuple[int, ...]
+    window_rows: tuple[int, ...]
+    window_cols: tuple[int, ...]
+    lit: Index3 | None
+    partials: tuple[Any, ...]
+    bias: Any
+    caption: str
+    step: int | None
+
+    @property
+    def filter_index(self) -> int | None:
+        """The filter in use (the lit cell's output channel), None for pooling or the end."""
+        if self.filters is None or self.lit is None:
+            return None
+        return self.lit[0]
+
+
+# ---------------------------------------------------------------- building frames
+
+
+def _check_size(name: str, what: str, n: int, limit: int) -> None:
+    if n > limit:
+        raise ValueError(f"{name} has {n} {what}; at most {limit} can be drawn in the tensor view")
+
+
+def _as_chw(x: ArrayLike) -> np.ndarray:
+    xa = as_array("x", x)
+    if xa.ndim == 2:
+        xa = xa[None]
+    if xa.ndim != 3:
+        raise ValueError(
+            f"x must be (C_in, H, W) (or (H, W), one channel) for the tensor view, "
+            f"got shape {tuple(xa.shape)}"
+        )
+    return xa
+
+
+def _padded(
+    xa: np.ndarray, pads: Sequence[tuple[int, int]], mode: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """The padded input as :func:`ops.correlate` builds it, and its padding mask.
+
+    The values come from the package: a depthwise 1×1 correlation with weight 1
+    and the same padding and ``padding_mode`` returns the padded input. Padding
+    pairs are reached by padding the larger side on both ends and cropping.
+    """
+    c = xa.shape[0]
+    widest = tuple(max(p) for p in pads)
+    one = np.ones((c, 1, 1, 1), dtype=xa.dtype if xa.dtype.kind in "iuf" else np.float64)
+    full = ops.correlate(xa, one, padding=widest, groups=c, padding_mode=mode)
+    crop = tuple(
+        slice(m - before, full.shape[1 + a] - (m - after))
+        for a, ((before, after), m) in enumerate(zip(pads, widest, strict=True))
+    )
+    xp = full[(slice(None), *crop)]
+    mask = np.ones(xp.shape, dtype=bool)
+    h, w = xa.shape[1:]
+    mask[:, pads[0][0] : pads[0][0] + h, pads[1][0] : pads[1][0] + w] = False
+    return xp, mask
+
+
+def _term(value: Any) -> str:
+    text = format_value(value)
+    return f"({text})" if text.startswith(MINUS) else text
+
+
+def _check_common(xa: np.ndarray, steps: int) -> None:
+    _check_size("x", "channels", xa.shape[0], MAX_CHANNELS)
+    if any(s > MAX_CELLS for s in xa.shape[1:]):
+        raise ValueError(
+            f"x is too large to draw legibly: spatial size {dims(xa.shape[1:])} has more "
+            f"than {MAX_CELLS} cells along an axis"
+        )
+    if steps > MAX_STEPS:
+        raise ValueError(
+            f"x and weight give {steps} steps (frames); at most {MAX_STEPS} can be animated, "
+            f"use a smaller input or fewer channels"
+        )
+
+
+def tensor_frames(
+    op: str,
+    x: ArrayLike,
+    weight: ArrayLike | int | tuple[int, int],
+    bias: ArrayLike | None = None,
+    *,
+    stride: int | tuple[int, int] | None = None,
+    padding: int | tuple[int, int] | str = 0,
+    dilation: int | tuple[int, int] = 1,
+    groups: int = 1,
+    padding_mode: str = "zeros",
+    ceil_mode: bool = False,
+) -> list[TensorFrame]:
+    """Describe every frame of a tensor-view animation (one per output cell, then the end).
+
+    Parameters
+    ----------
+    op : {"correlate", "convolve", "max-pool"}
+        The operation.
+    x : array_like
+        ``(C_in, H, W)`` (or ``(H, W)``, one channel); at most
+        :data:`~.animation.MAX_CHANNELS` channels and
+        :data:`~.animation.MAX_CELLS` cells per spatial axis.
+    weight : array_like, or int or pair of int for ``"max-pool"``
+        ``(C_out, C_in / groups, kh, kw)`` filters, or the pooling window size.
+    bias : array_like, optional
+        ``(C_out,)``, convolutions only.
+    stride, padding, dilation, groups, padding_mode, ceil_mode
+        As in :func:`conv_explained.correlate` and :func:`conv_explained.max_pool`
+        (``stride`` defaults to 1 for convolutions, to the window for pooling).
+
+    Returns
+    -------
+    list of TensorFrame
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``op``, shapes the operators refuse, or sizes too
+        large to draw (channels, cells per axis, padded cells, steps).
+    VerificationError
+        If the partial sums do not add up to the operator's output.
+    """
+    if op not in TENSOR_OPS:
+        raise ValueError(f"op must be one of {', '.join(map(repr, TENSOR_OPS))}, got {op!r}")
+    xa = _as_chw(x)
+    if op == "max-pool":
+        return _pool_frames(xa, weight, stride, padding, dilation, ceil_mode)  # type: ignore[arg-type]
+    w = as_array("weight", weight)
+    if w.ndim != 4:
+        raise ValueError(
+            f"weight must be (C_out, C_in / groups, kh, kw) for the tensor view, "
+            f"got shape {tuple(w.shape)}"
+        )
+    _check_size("weight", "output channels", w.shape[0], MAX_CHANNELS)
+    fn = ops.correlate if op == "correlate" else ops.convolve
+    options = {
+        "stride": 1 if stride is None else stride,
+        "padding": padding,
+        "dilation": dilation,
+        "padding_mode": padding_mode,
+    }
+    out = fn(xa, w, bias, groups=groups, **options)  # the operator validates everything
+    _check_common(xa, out.size)
+    c_out, c_group, kh, kw = w.shape
+    per_group = c_out // groups
+    pads = shapes.resolve_padding(padding, (kh, kw), stride=options["stride"], dilation=dilation)
+    xp, mask = _padded(xa, pads, padding_mode)
+    if any(e > MAX_PADDED for e in xp.shape[1:]):
+        raise ValueError(
+            f"padding makes the drawn input {dims(xp.shape[1:])}, more than {MAX_PADDED} "
+            f"cells along an axis"
+        )
+    applied = w if op == "correlate" else ops.flip(w)
+    # Per-channel partial sums, each from the package: one channel, one filter channel.
+    partial = np.empty((c_out, c_group, *out.shape[1:]), dtype=out.dtype)
+    for o in range(c_out):
+        g = o // per_group
+        for k in range(c_group):
+            c = g * c_group + k
+            partial[o, k] = fn(xa[c : c + 1], w[o : o + 1, k : k + 1], **options)[0]
+    b = None if bias is None else as_array("bias", bias)
+    total = partial.sum(axis=1) + (0 if b is None else b.reshape(-1, 1, 1))
+    if not np.allclose(total, out, rtol=1e-12, atol=1e-12 * max(1.0, float(np.abs(out).max()))):
+        raise VerificationError(
+            "the per-channel partial sums do not add up to the operator's output "
+            f"(largest difference {float(np.abs(total - out).max())})"
+        )
+    ss = _pair("stride", options["stride"])
+    ds = _pair("dilation", dilation)
+    sym = "⋆" if op == "correlate" else "∗"
+    frames: list[TensorFrame] = []
+    written = np.zeros(out.shape, dtype=bool)
+    for step, (o, i, j) in enumerate(np.ndindex(*out.shape)):
+        g = o // per_group
+        chans = tuple(range(g * c_group, (g + 1) * c_group))
+        parts = tuple(partial[o, :, i, j].tolist())
+        head = "Σ_c" if c_group == xa.shape[0] else "Σ_c∈{" + ",".join(map(str, chans)) + "}"
+        terms = " + ".join(_term(p) for p in parts)
+        if b is not None:
+            terms += f" + {_term(b[o])} (bias)"
+        caption = (
+            f"out[{o}, {i}, {j}] = {head} (x[c] {sym} w[{o}, c]) = {terms} = "
+            f"{format_value(out[o, i, j])}"
+        )
+        written = written.copy()
+        written[o, i, j] = True
+        frames.append(
+            TensorFrame(
+                op=op,
+                x=xp,
+                padding_mask=mask,
+                filters=applied,
+                output=out,
+                written=written,
+                groups=groups,
+                window_channels=chans,
+                window_rows=tuple(i * ss[0] + ds[0] * u for u in range(kh)),
+                window_cols=tuple(j * ss[1] + ds[1] * v for v in range(kw)),
+                lit=(o, i, j),
+                partials=parts,
+                bias=None if b is None else b[o].item(),
+                caption=caption,
+                step=step,
+            )
+        )
+    frames.append(_final(frames[-1], f"output {dims(out.shape)}: one channel per filter"))
+    return frames
+
+
+def _pair(name: str, value: Any) -> tuple[int, int]:
+    if isinstance(value, int):
+        return value, value
+    a, b = value
+    return int(a), int(b)
+
+
+def _final(last: TensorFrame, caption: str) -> TensorFrame:
+    return TensorFrame(
+        **{
+            **last.__dict__,
+            "written": np.ones(last.output.shape, dtype=bool),
+            "window_channels": (),
+            "window_rows": (),
+            "window_cols": (),
+            "lit": None,
+            "partials": (),
+            "bias": None,
+            "caption": caption,
+            "step": None,
+        }
+    )
+
+
+def _pool_frames(
+    xa: np.ndarray,
+    kernel_size: int | tuple[int, int],
+    stride: Any,
+    padding: Any,
+    dilation: Any,
+    ceil_mode: bool,
+) -> list[TensorFrame]:
+    out = pooling.max_pool(
+        xa,
+        kernel_size,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        ceil_mode=ceil_mode,
+        ndim=2,
+    )
+    _check_common(xa, out.size)
+    ks = _pair("kernel_size", kernel_size)
+    ss = ks if stride is None else _pair("stride", stride)
+    ps = _pair("padding", padding)
+    ds = _pair("dilation", dilation)
+    xp, mask = _padded(xa, tuple((p, p) for p in ps), "zeros")
+    # Max pooling pads with −∞ (never chosen): shown as such on the padding cells.
+    xp = np.where(mask, -np.inf, xp) if mask.any() else xp
+    frames = []
+    written = np.zeros(out.shape, dtype=bool)
+    for step, (c, i, j) in enumerate(np.ndindex(*out.shape)):
+        rows = tuple(r for u in range(ks[0]) if (r := i * ss[0] + ds[0] * u) < xp.shape[1])
+        cols = tuple(q for v in range(ks[1]) if (q := j * ss[1] + ds[1] * v) < xp.shape[2])
+        values = ", ".join(format_value(xp[c, r, q]) for r in rows for q in cols)
+        written = written.copy()
+        written[c, i, j] = True
+        frames.append(
+            TensorFrame(
+                op="max-pool",
+                x=xp,
+                padding_mask=mask,
+                filters=None,
+                output=out,
+                written=written,
+                groups=xa.shape[0],
+                window_channels=(c,),
+                window_rows=rows,
+                window_cols=cols,
+                lit=(c, i, j),
+                partials=(),
+                bias=None,
+                caption=f"out[{c}, {i}, {j}] = max({values}) = {format_value(out[c, i, j])}",
+                step=step,
+            )
+        )
+    frames.append(_final(frames[-1], f"output {dims(out.shape)}: each channel pooled on its own"))
+    return frames
+
+
+# ---------------------------------------------------------------- drawing
+
+
+@dataclass(frozen=True)
+class TensorLayout:
+    """Pixel geometry shared by every frame of one tensor-view animation."""
+
+    size: tuple[int, int]
+    style: _iso.BlockStyle
+    input_xy: tuple[int, int]
+    filter_xy: tuple[tuple[int, int], ...]
+    output_xy: tuple[int, int]
+    notes_y: int
+    input_note_x: int
+    output_note_x: int
+    caption_xy: tuple[int, int]
+    background: Image.Image
+
+
+_TITLES = {
+    "correlate": "conv2d as a tensor operation: cross-correlation",
+    "convolve": "True convolution as a tensor operation: filters flipped",
+    "max-pool": "Max pooling as a tensor operation: each channel on its own",
+}
+
+
+def _header(first: TensorFrame) -> list[str]:
+    c_in, hp, wp = first.x.shape
+    c_out = first.output.shape[0]
+    if first.filters is None:
+        return [
+            _TITLES[first.op],
+            f"x {c_in}×{hp}×{wp} (padding included) → {dims(first.output.shape)}",
+        ]
+    _, cg, kh, kw = first.filters.shape
+    return [
+        _TITLES[first.op],
+        (
+            f"{c_out} filters of {cg}×{kh}×{kw} · groups={first.groups} · "
+            f"each filter spans {cg} of {c_in} input channels"
+        ),
+    ]
+
+
+def tensor_layout(frames: Sequence[TensorFrame]) -> TensorLayout:
+    """Compute the geometry and draw the static background of a tensor-view animation."""
+    first = frames[0]
+    texts = list(format_array(first.x).ravel()) + list(format_array(first.output).ravel())
+    if first.filters is not None:
+        texts += list(format_array(first.filters).ravel())
+    cell = max(MIN_CELL, max(text_width(t) for t in texts) + 10)
+    style = _iso.BlockStyle(cell=cell, depth=_iso.depth_step(cell))
+    in_w, in_h = _iso.block_extent(first.x.shape, style)
+    out_w, out_h = _iso.block_extent(first.output.shape, style)
+    filt_boxes: list[tuple[int, int]] = []
+    cols = 1
+    if first.filters is not None:
+        n = first.filters.shape[0]
+        cols = 1 if n <= 2 else 2
+        fw, fh = _iso.block_extent(first.filters.shape[1:], style)
+        fh += LABEL_SIZE + 8
+        filt_boxes = [(fw, fh)] * n
+        rows = -(-n // cols)
+        filt_w, filt_h = cols * fw + (cols - 1) * 16, rows * fh + (rows - 1) * 10
+    else:
+        filt_w, filt_h = 0, 0
+    titles = _panel_titles(first)
+    widths = [
+        max(
+            in_w, text_width(titles[0][0], TITLE_SIZE, True), text_width(titles[0][1], LABEL_SIZE)
+        ),
+        max(filt_w, *(text_width(t, LABEL_SIZE) for t in titles[1])) if filt_w else 0,
+        max(
+            out_w, text_width(titles[2][0], TITLE_SIZE, True), text_width(titles[2][1], LABEL_SIZE)
+        ),
+    ]
+    widths = [max(w, 150) if w else 0 for w in widths]
+    panels = [w for w in widths if w]
+    content_w = sum(panels) + PANEL_GAP * (len(panels) - 1)
+    header = _header(first)
+    caption_w = max(text_width(f.caption) for f in frames)
+    width = max(
+        MIN_WIDTH,
+        content_w + 2 * MARGIN,
+        min(caption_w, MAX_CAPTION * 2) + 2 * MARGIN,
+        max(text_width(t, LABEL_SIZE) for f in frames for t in _note_text(f)) + 2 * MARGIN,
+        max(text_width(h, TITLE_SIZE, True) for h in header) + 2 * MARGIN,
+    )
+    header_h = TITLE_SIZE + 8 + LABEL_SIZE + 14
+    title_h = TITLE_SIZE + 6 + LABEL_SIZE + 10
+    grid_h = max(in_h, out_h, filt_h)
+    top = MARGIN + header_h
+    block_top = top + title_h
+    notes_y = block_top + grid_h + 8
+    caption_y = notes_y + 2 * (LABEL_SIZE + 6) + 8
+    legend_y = caption_y + VALUE_SIZE + 14
+    height = legend_y + cell // 2 + 4 + MARGIN
+    im = new_image((width, height))
+    d = ImageDraw.Draw(im)
+    d.text(
+        (width // 2, MARGIN),
+        header[0],
+        font=font(TITLE_SIZE, True),
+        fill=INDEX["black"],
+        anchor="ma",
+    )
+    d.text(
+        (width // 2, MARGIN + TITLE_SIZE + 8),
+        header[1],
+        font=font(LABEL_SIZE),
+        fill=INDEX["text"],
+        anchor="ma",
+    )
+    x = (width - content_w) // 2
+    centres = []
+    for w in widths:
+        centres.append(x + w // 2 if w else None)
+        if w:
+            x += w + PANEL_GAP
+    input_xy = (centres[0] - in_w // 2, block_top + (grid_h - in_h) // 2)
+    output_xy = (centres[2] - out_w // 2, block_top + (grid_h - out_h) // 2)
+    filter_xy: list[tuple[int, int]] = []
+    if filt_boxes:
+        fw, fh = filt_boxes[0]
+        fx0 = centres[1] - filt_w // 2
+        fy0 = block_top + (grid_h - filt_h) // 2
+        for k in range(len(filt_boxes)):
+            r, c = divmod(k, cols)
+            filter_xy.append((fx0 + c * (fw + 16), fy0 + r * (fh + 10)))
+    for centre, (title, sub) in zip(centres, titles, strict=True):
+        if centre is None:
+            continue
+        d.text((centre, top), title, font=font(TITLE_SIZE, True), fill=INDEX["black"], anchor="ma")
+        d.text(
+            (centre, top + TITLE_SIZE + 6),
+            sub,
+            font=font(LABEL_SIZE),
+            fill=INDEX["text"],
+            anchor="ma",
+        )
+    symbols = ["⋆" if first.op == "correlate" else "∗", "="] if filt_boxes else ["→"]
+    spans = [(c - w // 2, c + w // 2) for c, w in zip(centres, widths, strict=True) if c]
+    mid_y = block_top + grid_h // 2
+    for (_, right), (left, _), sym in zip(spans, spans[1:], symbols, strict=False):
+        d.text(
+            ((right + left) // 2, mid_y),
+            sym,
+            font=font(26 if sym == "⋆" else 22, True),
+            fill=INDEX["black"],
+            anchor="mm",
+        )
+    if filt_boxes:
+        for k, (fx, fy) in enumerate(filter_xy):
+            fw, fh = filt_boxes[k]
+            d.text(
+                (fx + fw // 2, fy + fh - LABEL_SIZE - 2),
+                f"filter w[{k}]",
+                font=font(LABEL_SIZE),
+                fill=INDEX["text"],
+                anchor="ma",
+            )
+    _legend(im, legend_y, cell, width, first.filters is not None)
+    return TensorLayout(
+        size=(width, height),
+        style=style,
+        input_xy=input_xy,
+        filter_xy=tuple(filter_xy),
+        output_xy=output_xy,
+        notes_y=notes_y,
+        input_note_x=centres[0],
+        output_note_x=centres[2],
+        caption_xy=(width // 2, caption_y),
+        background=im,
+    )
+
+
+def _panel_titles(first: TensorFrame) -> list[tuple[str, ...]]:
+    c_in, hp, wp = first.x.shape
+    sub_in = f"C_in×H×W = {c_in}×{hp}×{wp}"
+    if first.padding_mask.any():
+        sub_in += " (padded)"
+    out = ("output", f"C_out×H′×W′ = {dims(first.output.shape)}")
+    if first.filters is None:
+        return [("input x", sub_in), ("", ""), out]
+    c_out, cg, kh, kw = first.filters.shape
+    name = "filters w" if first.op == "correlate" else "flipped filters flip(w)"
+    return [("input x", sub_in), (name, f"{c_out} filters, each {cg}×{kh}×{kw}"), out]
+
+
+_LEGEND = (
+    ("padding", "", "padding"),
+    ("input", "footprint", "under the window"),
+    ("output", "current", "written now"),
+    ("output", "", "written"),
+    ("pending", "", "not yet"),
+)
+
+
+def _legend(im: Image.Image, y: int, cell: int, width: int, has_filters: bool) -> None:
+    d = ImageDraw.Draw(im)
+    half = cell // 2
+    entries = list(_LEGEND)
+    total = sum(half + 6 + text_width(t, LABEL_SIZE) + 16 for *_, t in entries)
+    x = (width - total) // 2 + 8
+    for role, mark, label in entries:
+        im.paste(tile(half, role, mark, "", "", "blue"), (x, y))
+        x += half + 6
+        d.text((x, y + half // 2), label, font=font(LABEL_SIZE), fill=INDEX["text"], anchor="lm")
+        x += text_width(label, LABEL_SIZE) + 16
+
+
+def _note_text(frame: TensorFrame) -> tuple[str, str]:
+    if frame.lit is None:
+        return "front face: channel 0", "front face: channel 0; all cells written"
+    chans = frame.window_channels
+    span = f"c={chans[0]}" if len(chans) == 1 else f"c={chans[0]}–{chans[-1]}"
+    rows = f"rows {frame.window_rows[0]}–{frame.window_rows[-1]}"
+    cols = f"cols {frame.window_cols[0]}–{frame.window_cols[-1]}"
+    o = frame.lit[0]
+    return (
+        f"window: {span}, {rows}, {cols} (front face c={chans[0]})",
+        f"writing out[{', '.join(map(str, frame.lit))}] (front face c={o})",
+    )
+
+
+def _blocks(frame: TensorFrame) -> tuple[_iso.IsoBlock, list[_iso.IsoBlock], _iso.IsoBlock]:
+    x_text = _x_texts(frame.x)
+    roles = np.where(frame.padding_mask, "padding", "input")
+    marks = {
+        (c, r, q): "footprint"
+        for c in frame.window_channels
+        for r in frame.window_rows
+        for q in frame.window_cols
+    }
+    front = frame.window_channels[0] if frame.window_channels else 0
+    inp = _iso.IsoBlock("input", x_text, roles, "blue", front, marks)
+    filters = []
+    if frame.filters is not None:
+        f_text = _x_texts(frame.filters)
+        active = frame.filter_index
+        for o in range(frame.filters.shape[0]):
+            shape = frame.filters.shape[1:]
+            idle = active is not None and o != active
+            fm = dict.fromkeys(np.ndindex(*shape), "idle") if idle else {}
+            filters.append(
+                _iso.IsoBlock(f"filter {o}", f_text[o], np.full(shape, "kernel"), "orange", 0, fm)
+            )
+    out_text = np.where(frame.written, _x_texts(frame.output), "")
+    out_roles = np.where(frame.written, "output", "pending")
+    lit = {frame.lit: "current"} if frame.lit is not None else {}
+    out_front = frame.lit[0] if frame.lit is not None else 0
+    out = _iso.IsoBlock("output", out_text, out_roles, "green", out_front, lit)
+    return inp, filters, out
+
+
+@functools.lru_cache(maxsize=64)
+def _texts_cached(array_bytes: bytes, shape: tuple[int, ...], dtype: str) -> np.ndarray:
+    a = np.frombuffer(array_bytes, dtype=dtype).reshape(shape)
+    return format_array(a)
+
+
+def _x_texts(a: np.ndarray) -> np.ndarray:
+    return _texts_cached(a.tobytes(), a.shape, a.dtype.str)
+
+
+def draw_tensor_frame(
+    frame: TensorFrame, lay: TensorLayout
+) -> tuple[Image.Image, list[_iso.Drawn]]:
+    """Draw one frame; returns the palette image and the record of the numbers drawn.
+
+    The record lists every number drawn on a block face (:class:`._iso.Drawn`);
+    the caption is ``frame.caption``.
+    """
+    im = lay.background.copy()
+    drawn: list[_iso.Drawn] = []
+    inp, filters, out = _blocks(frame)
+    _iso.draw_block(im, lay.input_xy, inp, lay.style, drawn)
+    for block, xy in zip(filters, lay.filter_xy, strict=True):
+        _iso.draw_block(im, xy, block, lay.style, drawn)
+        if block.marks == {}:  # the filter in use: a thick frame around the whole block
+            w, h = _iso.block_extent(block.shape, lay.style)
+            ImageDraw.Draw(im).rectangle(
+                [xy[0] - 4, xy[1] - 4, xy[0] + w + 3, xy[1] + h + 3],
+                outline=INDEX["orange"],
+                width=2,
+            )
+    _iso.draw_block(im, lay.output_xy, out, lay.style, drawn)
+    d = ImageDraw.Draw(im)
+    left, right = _note_text(frame)
+    d.text(
+        (lay.size[0] // 2, lay.notes_y),
+        left,
+        font=font(LABEL_SIZE),
+        fill=INDEX["text"],
+        anchor="ma",
+    )
+    d.text(
+        (lay.size[0] // 2, lay.notes_y + LABEL_SIZE + 6),
+        right,
+        font=font(LABEL_SIZE),
+        fill=INDEX["text"],
+        anchor="ma",
+    )
+    piece = text_tile(frame.caption)
+    im.paste(piece, (lay.caption_xy[0] - piece.width // 2, lay.caption_xy[1]))
+    return im, drawn
+
+
+# ---------------------------------------------------------------- the animation
+
+
+class TensorAnimation:
+    """A verified tensor-view animation: frames, drawn-number records, files.
+
+    Attributes
+    ----------
+    frames : list of TensorFrame
+        The frame descriptions.
+    images : list of PIL.Image.Image
+        The drawn frames (palette images).
+    drawn : list of list of Drawn
+        Per frame, every number drawn on a block face.
+    durations : list of int
+        Milliseconds per frame.
+    alt_text : str
+        What the animation shows, for screen readers.
+    verification : dict
+        The torch comparison (``passed``, ``numbers_checked``, ``max_diff``),
+        or ``{"passed": None, "skipped": True}``.
+    render_seconds : float
+        Time spent drawing the frames.
+    """
+
+    def __init__(self, frames: list[TensorFrame], reference: Any, verify: bool) -> None:
+        self.frames = frames
+        start = time.perf_counter()
+        lay = tensor_layout(frames)
+        drawn = [draw_tensor_frame(f, lay) for f in frames]
+        self.render_seconds = time.perf_counter() - start
+        self.layout = lay
+        self.images = [im for im, _ in drawn]
+        self.drawn = [rec for _, rec in drawn]
+        self.durations = [STEP_MS] * (len(frames) - 1) + [FINAL_MS]
+        self.alt_text = _alt(frames)
+        self.verification = (
+            _verify(frames, self.drawn, reference) if verify else {"passed": None, "skipped": True}
+        )
+
+    def __repr__(self) -> str:
+        w, h = self.layout.size
+        return f"<TensorAnimation {self.frames[0].op!r}: {len(self.frames)} frames, {w}x{h} px>"
+
+    def _check(self) -> None:
+        if self.verification.get("passed") is False:
+            raise VerificationError("this animation failed verification; nothing is written")
+
+    def save_gif(self, path: str | Path) -> Path:
+        """Write the looping GIF (atomically; recorded in :data:`.gif.written`)."""
+        self._check()
+        target = atomic_write(path, lambda f: write_gif(f, self.images, self.durations))
+        record(target, "gif", self.alt_text)
+        return target
+
+    def save_still(self, path: str | Path, frame: int = -1) -> Path:
+        """Write one frame (by default the final one) as a PNG."""
+        self._check()
+        if isinstance(frame, bool) or not isinstance(frame, int):
+            raise TypeError(f"frame must be an integer, got {frame!r}")
+        n = len(self.images)
+        if not -n <= frame < n:
+            raise ValueError(f"frame must be between {-n} and {n - 1}, got {frame}")
+        image = self.images[frame]
+        target = atomic_write(path, lambda f: write_png(f, image))
+        record(target, "still", self.alt_text)
+        return target
+
+    def save_strip(self, path: str | Path, columns: int | None = None) -> Path:
+        """Write every frame in one PNG grid (for print and reduced motion)."""
+        self._check()
+        sheet = strip_image(self.images, columns)
+        target = atomic_write(path, lambda f: write_png(f, sheet, compress_level=6))
+        record(target, "strip", "All steps, row by row. " + self.alt_text)
+        return target
+
+
+def _alt(frames: Sequence[TensorFrame]) -> str:
+    first = frames[0]
+    c_in, h, w = first.x.shape
+    if first.filters is None:
+        lead = (
+            f"Tensor view of max pooling: the input block {c_in}×{h}×{w} (channels × rows × "
+            f"columns) is pooled channel by channel; a window moves through one channel at a "
+            f"time and writes one cell of the output block {dims(first.output.shape)}."
+        )
+    else:
+        c_out, cg, kh, kw = first.filters.shape
+        lead = (
+            f"Tensor view of a 2-D convolution layer: the input block {c_in}×{h}×{w} "
+            f"(channels × rows × columns, padding included) meets {c_out} filter blocks of "
+            f"{cg}×{kh}×{kw}; with groups={first.groups} each filter spans {cg} of the "
+            f"{c_in} input channels, and each filter makes one channel of the output block "
+            f"{dims(first.output.shape)}. Each step's caption adds up the per-channel "
+            f"partial sums."
+        )
+    return f"{lead} {values_sentence(first.output)}"
+
+
+def _verify(
+    frames: Sequence[TensorFrame], drawn: Sequence[Sequence[_iso.Drawn]], reference: Any
+) -> dict:
+    """Compare every drawn number and every partial sum with torch (float64)."""
+    expected = reference()  # name -> float64 array from torch
+    checked, worst = 0, 0.0
+    problems = []
+    for f, recs in zip(frames, drawn, strict=True):
+        for rec in recs:
+            key = "output" if rec.block == "output" else "x" if rec.block == "input" else "filters"
+            ref = expected[key]
+            if key == "filters":
+                ref = ref[int(rec.block.split()[1])]
+            if rec.text != format_value(ref[rec.index]):
+                problems.append(
+                    f"{rec.block} {rec.face} {rec.index}: drew {rec.text!r}, torch {ref[rec.index]!r}"
+                )
+            checked += 1
+        if f.lit is not None and f.partials:
+            o, i, j = f.lit
+            want = expected["partials"][o, :, i, j]
+            diff = float(np.max(np.abs(np.asarray(f.partials, dtype=np.float64) - want)))
+            worst = max(worst, diff)
+            if diff > 1e-9 * max(1.0, float(np.abs(want).max())):
+                problems.append(f"partial sums of out[{o}, {i}, {j}] differ from torch by {diff}")
+            checked += len(f.partials)
+    out_diff = float(np.max(np.abs(frames[0].output - expected["output"])))
+    worst = max(worst, out_diff)
+    if out_diff > 1e-9 * max(1.0, float(np.abs(expected["output"]).max())):
+        problems.append(f"output differs from torch by {out_diff}")
+    result = {
+        "passed": not problems,
+        "reference": expected["name"],
+        "numbers_checked": checked,
+        "max_diff": worst,
+        "problems": problems[:5],
+    }
+    if problems:
+        raise VerificationError("tensor view disagrees with torch: " + "; ".join(problems[:3]))
+    return result
+
+
+def _torch_reference(op: str, xa: np.ndarray, weight: Any, bias: Any, opts: dict) -> Any:
+    """A closure computing, with torch in float64, everything the view draws."""
+
+    def compute() -> dict:
+        try:
+            import torch
+            import torch.nn.functional as F
+        except ImportError as exc:  # pragma: no cover - exercised by monkeypatching
+            raise ImportError(
+                "the tensor view checks its numbers against torch; install torch or pass verify=False"
+            ) from exc
+        t = torch.from_numpy(np.asarray(xa, dtype=np.float64))[None]
+        if op == "max-pool":
+            k = opts["kernel_size"]
+            out = F.max_pool2d(
+                t,
+                k,
+                stride=opts["stride"] if opts["stride"] is not None else k,
+                padding=opts["padding"],
+                dilation=opts["dilation"],
+                ceil_mode=opts["ceil_mode"],
+            )[0]
+            p = _pair("padding", opts["padding"])
+            xp = F.pad(t, (p[1], p[1], p[0], p[0]), value=-float("inf"))[0]
+            return {
+                "name": "torch.nn.functional.max_pool2d",
+                "output": out.numpy(),
+                "x": xp.numpy(),
+            }
+        w = torch.from_numpy(np.asarray(weight, dtype=np.float64))
+        w_applied = torch.flip(w, dims=(2, 3)) if op == "convolve" else w
+        conv = torch.nn.Conv2d(
+            xa.shape[0],
+            w.shape[0],
+            tuple(w.shape[2:]),
+            stride=opts["stride"] if opts["stride"] is not None else 1,
+            padding=opts["padding"],
+            dilation=opts["dilation"],
+            groups=opts["groups"],
+            bias=bias is not None,
+            padding_mode=opts["padding_mode"],
+        ).double()
+        with torch.no_grad():
+            conv.weight.copy_(w_applied)
+            if bias is not None:
+                conv.bias.copy_(torch.from_numpy(np.asarray(bias, dtype=np.float64)))
+            out = conv(t)[0]
+            # The padded input: torch's own padding pairs and mode for this layer.
+            xp = _pad_like(torch, F, t, conv, opts["padding_mode"])[0]
+            c_out, cg = w.shape[:2]
+            per = c_out // opts["groups"]
+            partials = np.empty((c_out, cg, *out.shape[1:]))
+            for o in range(c_out):
+                g = o // per
+                for k in range(cg):
+                    c = g * cg + k
+                    partials[o, k] = F.conv2d(
+                        _pad_like(torch, F, t[:, c : c + 1], conv, opts["padding_mode"]),
+                        w_applied[o : o + 1, k : k + 1],
+                        stride=conv.stride,
+                        dilation=conv.dilation,
+                    )[0, 0].numpy()
+        return {
+            "name": "torch.nn.Conv2d (float64)",
+            "output": out.numpy(),
+            "x": xp.numpy(),
+            "filters": w_applied.numpy(),
+            "partials": partials,
+        }
+
+    return compute
+
+
+def _pad_like(torch: Any, F: Any, t: Any, conv: Any, mode: str) -> Any:
+    """``t`` padded as ``conv`` pads its input (torch's own padding, same pairs)."""
+    pads = conv._reversed_padding_repeated_twice
+    if mode == "zeros":
+        return F.pad(t, pads)
+    return F.pad(t, pads, mode=mode)
+
+
+def tensor_view(
+    op: str,
+    x: ArrayLike,
+    weight: ArrayLike | int | tuple[int, int],
+    bias: ArrayLike | None = None,
+    *,
+    stride: int | tuple[int, int] | None = None,
+    padding: int | tuple[int, int] | str = 0,
+    dilation: int | tuple[int, int] = 1,
+    groups: int = 1,
+    padding_mode: str = "zeros",
+    ceil_mode: bool = False,
+    verify: bool = True,
+) -> TensorAnimation:
+    """Draw a tensor-view animation of a conv2d layer or of max pooling, checked against torch.
+
+    Parameters are those of :func:`tensor_frames`; ``verify=False`` skips the
+    torch comparison (and then nothing guarantees the numbers).
+
+    Returns
+    -------
+    TensorAnimation
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.arange(48).reshape(3, 4, 4) % 5
+    >>> anim = tensor_view("correlate", x, np.ones((2, 3, 3, 3), int))
+    >>> len(anim.frames), anim.frames[0].caption
+    (9, 'out[0, 0, 0] = Σ_c (x[c] ⋆ w[0, c]) = 20 + 19 + 18 = 57')
+    >>> anim.verification["passed"]
+    True
+    """
+    frames = tensor_frames(
+        op,
+        x,
+        weight,
+        bias,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        groups=groups,
+        padding_mode=padding_mode,
+        ceil_mode=ceil_mode,
+    )
+    xa = _as_chw(x)
+    opts = {
+        "stride": stride,
+        "padding": padding,
+        "dilation": dilation,
+        "groups": groups,
+        "padding_mode": padding_mode,
+        "ceil_mode": ceil_mode,
+        "kernel_size": weight if op == "max-pool" else None,
+    }
+    return TensorAnimation(frames, _torch_reference(op, xa, weight, bias, opts), verify)
