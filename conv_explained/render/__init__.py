@@ -22,6 +22,7 @@ from ._verify import VerificationError
 from .animation import OPS, Animation, animate, compare
 from .frames import MARKS, ROLES, Cell, Panel, Scene
 from .gif import take_written, written
+from .network import network_diagram
 
 __all__ = [
     "MARKS",
@@ -36,6 +37,7 @@ __all__ = [
     "compare",
     "format_array",
     "format_value",
+    "network_diagram",
     "take_written",
     "written",
 ]
