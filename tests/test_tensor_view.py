@@ -1,0 +1,323 @@
+"""Tests of the tensor view (render.tensor, render.tensor_scene, render._iso).
+
+Every drawn number is compared here with torch in float64, computed in the
+test itself (not taken from the module's own verification).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conv_explained import render
+from conv_explained.render import VerificationError, _iso, format_value, tensor, tensor_scene
+from conv_explained.render.tensor import tensor_view
+from conv_explained.render.tensor_scene import tensor_frames
+
+torch = pytest.importorskip("torch")
+F = torch.nn.functional
+
+
+@pytest.fixture(autouse=True)
+def _drain_written():
+    render.take_written()
+    yield
+    render.take_written()
+
+
+def torch_expected(op, x, w, bias=None, **kw):
+    """Padded input, applied filters, output and per-channel partials, from torch only."""
+    stride, padding, dilation = kw.get("stride", 1), kw.get("padding", 0), kw.get("dilation", 1)
+    groups, mode = kw.get("groups", 1), kw.get("padding_mode", "zeros")
+    t = torch.from_numpy(np.asarray(x, dtype=np.float64))[None]
+    wt = torch.from_numpy(np.asarray(w, dtype=np.float64))
+    applied = torch.flip(wt, dims=(2, 3)) if op == "convolve" else wt
+    conv = torch.nn.Conv2d(
+        t.shape[1],
+        wt.shape[0],
+        tuple(wt.shape[2:]),
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        groups=groups,
+        bias=bias is not None,
+        padding_mode=mode,
+    ).double()
+    pads = conv._reversed_padding_repeated_twice
+    xp = F.pad(t, pads) if mode == "zeros" else F.pad(t, pads, mode=mode)
+    with torch.no_grad():
+        conv.weight.copy_(applied)
+        if bias is not None:
+            conv.bias.copy_(torch.from_numpy(np.asarray(bias, dtype=np.float64)))
+        out = conv(t)[0].numpy()
+    c_out, cg = wt.shape[:2]
+    per = c_out // groups
+    partials = np.empty((c_out, cg, *out.shape[1:]))
+    for o in range(c_out):
+        for k in range(cg):
+            c = (o // per) * cg + k
+            partials[o, k] = F.conv2d(
+                xp[:, c : c + 1], applied[o : o + 1, k : k + 1], stride=stride, dilation=dilation
+            )[0, 0].numpy()
+    return {"x": xp[0].numpy(), "filters": applied.numpy(), "output": out, "partials": partials}
+
+
+def assert_drawn_numbers_are_torchs(anim, ref):
+    n = 0
+    for frame, records in zip(anim.frames, anim.drawn, strict=True):
+        assert records, "every frame draws numbers"
+        for rec in records:
+            if rec.block == "input":
+                value = ref["x"][rec.index]
+            elif rec.block == "output":
+                assert frame.written[rec.index], f"unwritten output cell drawn: {rec}"
+                value = ref["output"][rec.index]
+            else:
+                value = ref["filters"][int(rec.block.split()[1])][rec.index]
+            assert rec.text == format_value(value), rec
+            n += 1
+    return n
+
+
+def assert_partials_match(anim, ref):
+    for frame in anim.frames:
+        if frame.lit is None:
+            continue
+        o, i, j = frame.lit
+        np.testing.assert_allclose(frame.partials, ref["partials"][o, :, i, j], rtol=0, atol=1e-9)
+        total = sum(frame.partials) + (frame.bias or 0)
+        np.testing.assert_allclose(total, ref["output"][o, i, j], rtol=0, atol=1e-9)
+        assert frame.caption.endswith("= " + format_value(ref["output"][o, i, j]))
+
+
+@st.composite
+def conv_cases(draw):
+    groups = draw(st.sampled_from([1, 1, 2, 3]))
+    per_group_in = draw(st.integers(1, 4 // groups if groups <= 4 else 1))
+    c_in = groups * per_group_in
+    c_out = groups * draw(st.integers(1, max(1, 4 // groups)))
+    k = draw(st.integers(1, 3))
+    dilation = draw(st.integers(1, 2))
+    stride = draw(st.integers(1, 2))
+    padding = draw(st.integers(0, 1))
+    eff = dilation * (k - 1) + 1
+    h = draw(st.integers(max(1, eff - 2 * padding), 5))
+    w = draw(st.integers(max(1, eff - 2 * padding), 5))
+    mode = draw(st.sampled_from(["zeros", "zeros", "reflect", "replicate", "circular"]))
+    if mode == "reflect" and padding >= min(h, w):
+        mode = "zeros"
+    integer = draw(st.booleans())
+    seed = draw(st.integers(0, 2**16))
+    rng = np.random.default_rng(seed)
+    if integer:
+        x = rng.integers(-5, 6, (c_in, h, w))
+        wt = rng.integers(-3, 4, (c_out, per_group_in, k, k))
+    else:
+        x = np.round(rng.standard_normal((c_in, h, w)), 2)
+        wt = np.round(rng.standard_normal((c_out, per_group_in, k, k)), 2)
+    op = draw(st.sampled_from(["correlate", "convolve"]))
+    kw = {
+        "stride": stride,
+        "padding": padding,
+        "dilation": dilation,
+        "groups": groups,
+        "padding_mode": mode,
+    }
+    return op, x, wt, kw
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(conv_cases())
+def test_every_drawn_number_is_torchs_for_random_grouped_layers(case):
+    op, x, w, kw = case
+    anim = tensor_view(op, x, w, verify=False, **kw)
+    ref = torch_expected(op, x, w, **kw)
+    assert assert_drawn_numbers_are_torchs(anim, ref) > 0
+    assert_partials_match(anim, ref)
+    assert len(anim.frames) == ref["output"].size + 1
+
+
+@pytest.mark.parametrize(
+    ("name", "c_in", "c_out", "groups", "k"),
+    [
+        ("multi_channel", 3, 1, 1, 3),
+        ("multi_kernel", 3, 2, 1, 3),
+        ("groups", 4, 2, 2, 3),
+        ("depthwise_multiplier_2", 2, 4, 2, 3),
+        ("pointwise", 3, 2, 1, 1),
+    ],
+)
+def test_catalog_shapes_draw_torchs_numbers_and_pass_verification(name, c_in, c_out, groups, k):
+    rng = np.random.default_rng(len(name))
+    x = rng.integers(0, 4, (c_in, 4, 4))
+    w = rng.integers(-1, 2, (c_out, c_in // groups, k, k))
+    bias = rng.integers(-2, 3, c_out)
+    anim = tensor_view("correlate", x, w, bias, groups=groups)
+    assert anim.verification["passed"] is True
+    assert anim.verification["numbers_checked"] > 0
+    ref = torch_expected("correlate", x, w, bias, groups=groups)
+    assert_drawn_numbers_are_torchs(anim, ref)
+    assert_partials_match(anim, ref)
+
+
+def test_each_filter_spans_only_its_groups_channels():
+    x = np.arange(4 * 3 * 3).reshape(4, 3, 3)
+    w = np.ones((4, 2, 2, 2), int)
+    frames = tensor_frames("correlate", x, w, groups=2)
+    for f in frames[:-1]:
+        o = f.lit[0]
+        assert f.window_channels == ((0, 1) if o < 2 else (2, 3))
+        assert len(f.partials) == 2
+        assert "Σ_c∈{" in f.caption
+
+
+def test_caption_lists_per_channel_partial_sums_that_add_up():
+    x = np.stack([np.full((3, 3), v) for v in (1, 2, -3)])
+    w = np.ones((1, 3, 3, 3), int)
+    first = tensor_frames("correlate", x, w)[0]
+    assert first.caption == "out[0, 0, 0] = Σ_c (x[c] ⋆ w[0, c]) = 9 + 18 + (−27) = 0"
+    assert first.partials == (9, 18, -27)
+
+
+def test_max_pool_tensor_view_acts_on_each_channel_alone():
+    rng = np.random.default_rng(3)
+    x = rng.integers(0, 9, (3, 4, 4))
+    anim = tensor_view("max-pool", x, 2, padding=1)
+    ref = F.max_pool2d(torch.from_numpy(x[None].astype(np.float64)), 2, padding=1)[0].numpy()
+    xp = F.pad(torch.from_numpy(x[None].astype(np.float64)), (1, 1, 1, 1), value=-np.inf)
+    assert_drawn_numbers_are_torchs(anim, {"x": xp[0].numpy(), "output": ref})
+    for f in anim.frames[:-1]:
+        assert f.window_channels == (f.lit[0],)
+        assert f.caption.endswith("= " + format_value(ref[f.lit]))
+    assert "−∞" in {r.text for r in anim.drawn[0] if r.block == "input"}
+
+
+def _visible(frame, rec, shape):
+    c, i, j = rec.index
+    if rec.block == "input":
+        front = frame.window_channels[0] if frame.window_channels else 0
+    elif rec.block == "output":
+        front = frame.lit[0] if frame.lit is not None else 0
+    else:
+        front = 0
+    if rec.face == "front":
+        return c == front
+    if rec.face == "top":
+        return i == 0 and c >= front
+    return j == shape[2] - 1 and c >= front
+
+
+@pytest.mark.parametrize("groups", [1, 2])
+def test_numbers_on_hidden_faces_are_never_drawn(groups):
+    rng = np.random.default_rng(groups)
+    x = rng.integers(-9, 10, (4, 4, 5))
+    w = rng.integers(-9, 10, (2, 4 // groups, 3, 3))
+    anim = tensor_view("correlate", x, w, padding=1, groups=groups)
+    shapes = {"input": anim.frames[0].x.shape, "output": anim.frames[0].output.shape}
+    style = anim.layout.style
+    faces = set()
+    for frame, records in zip(anim.frames, anim.drawn, strict=True):
+        for rec in records:
+            shape = shapes.get(rec.block, w.shape[1:])
+            assert _visible(frame, rec, shape), rec
+            if rec.face == "top":
+                assert _iso.fits_top(rec.text, style)
+            if rec.face == "side":
+                assert _iso.fits_side(rec.text, style)
+            faces.add(rec.face)
+        keys = [(r.block, r.face, r.index) for r in records]
+        assert len(keys) == len(set(keys)), "a face is written twice"
+    assert faces == {"front", "top", "side"}
+
+
+def test_a_number_too_wide_for_a_side_face_is_left_out():
+    x = np.full((2, 3, 3), -1234)
+    anim = tensor_view("correlate", x, np.ones((1, 2, 1, 1), int))
+    sides = [r for r in anim.drawn[0] if r.face == "side" and r.block == "input"]
+    assert sides == []
+    assert all(r.text == "−1234" for r in anim.drawn[0] if r.block == "input")
+
+
+def test_frames_and_gif_are_byte_reproducible(tmp_path):
+    rng = np.random.default_rng(5)
+    x, w = rng.integers(0, 5, (3, 4, 4)), rng.integers(-1, 2, (2, 3, 3, 3))
+    a = tensor_view("correlate", x, w, padding=1)
+    b = tensor_view("correlate", x, w, padding=1)
+    assert [im.tobytes() for im in a.images] == [im.tobytes() for im in b.images]
+    pa, pb = a.save_gif(tmp_path / "a.gif"), b.save_gif(tmp_path / "b.gif")
+    assert pa.read_bytes() == pb.read_bytes()
+    assert a.images[0].mode == "P"
+    assert max(int(np.asarray(im).max()) for im in a.images) < 31
+    written = render.take_written()
+    assert [w["kind"] for w in written] == ["gif", "gif"]
+    assert written[0]["alt"] == a.alt_text
+
+
+@pytest.mark.parametrize(
+    ("x", "w", "words"),
+    [
+        (np.zeros((5, 3, 3)), np.zeros((1, 5, 1, 1)), "x has 5 channels"),
+        (np.zeros((1, 3, 3)), np.zeros((5, 1, 1, 1)), "weight has 5 output channels"),
+        (np.zeros((1, 13, 3)), np.zeros((1, 1, 1, 1)), "x is too large"),
+        (np.zeros((1, 12, 12)), np.zeros((4, 1, 1, 1)), "at most 160 can be animated"),
+        (np.zeros((2, 3, 3, 3)), np.zeros((1, 2, 1, 1)), "x must be (C_in, H, W)"),
+        (np.zeros((1, 3, 3)), np.zeros((1, 1, 3)), "weight must be (C_out"),
+    ],
+)
+def test_too_large_or_wrong_rank_inputs_get_one_line_value_errors(x, w, words):
+    with pytest.raises(ValueError, match=re.escape(words)) as err:
+        tensor_frames("correlate", x, w)
+    assert "\n" not in str(err.value)
+
+
+def test_padding_beyond_the_drawable_extent_is_refused():
+    with pytest.raises(ValueError, match="padding makes the drawn input"):
+        tensor_frames("correlate", np.zeros((1, 12, 12)), np.zeros((1, 1, 12, 12)), padding=3)
+
+
+def test_unknown_op_is_refused():
+    with pytest.raises(ValueError, match="op must be one of"):
+        tensor_frames("transpose", np.zeros((1, 3, 3)), np.zeros((1, 1, 1, 1)))
+
+
+def test_partial_sums_that_do_not_add_up_are_caught(monkeypatch):
+    real = tensor_scene.ops.correlate
+
+    def off_by_one(x, w, *args, **kw):
+        y = real(x, w, *args, **kw)
+        return y + 1 if np.asarray(x).shape[0] == 1 else y
+
+    monkeypatch.setattr(tensor_scene.ops, "correlate", off_by_one)
+    with pytest.raises(VerificationError, match="partial sums"):
+        tensor_frames("correlate", np.ones((2, 3, 3), int), np.ones((1, 2, 2, 2), int))
+
+
+def test_a_wrong_drawn_number_fails_verification_and_nothing_is_written(monkeypatch, tmp_path):
+    real = tensor._torch_reference
+
+    def wrong(*args):
+        compute = real(*args)
+
+        def bad():
+            out = compute()
+            out["output"] = out["output"] + 1
+            return out
+
+        return bad
+
+    monkeypatch.setattr(tensor, "_torch_reference", wrong)
+    with pytest.raises(VerificationError, match="disagrees with torch"):
+        tensor_view("correlate", np.ones((2, 3, 3), int), np.ones((1, 2, 2, 2), int))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_alt_text_states_the_blocks_and_groups():
+    anim = tensor_view("correlate", np.ones((4, 3, 3), int), np.ones((2, 2, 2, 2), int), groups=2)
+    assert "input block 4×3×3" in anim.alt_text
+    assert "2 filter blocks of 2×2×2" in anim.alt_text
+    assert "groups=2" in anim.alt_text
+    assert "output block 2×2×2" in anim.alt_text
