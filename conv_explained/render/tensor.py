@@ -389,6 +389,8 @@ class TensorAnimation:
     ----------
     frames : list of TensorFrame
         The frame descriptions.
+    values : numpy.ndarray
+        The operator's result (property).
     images : list of PIL.Image.Image
         The drawn frames (palette images).
     drawn : list of list of Drawn
@@ -418,6 +420,16 @@ class TensorAnimation:
         self.verification = (
             _verify(frames, self.drawn, reference) if verify else {"passed": None, "skipped": True}
         )
+
+    @property
+    def values(self) -> np.ndarray:
+        """The operator's result, ``(C_out, H′, W′)``, as drawn on the final frame."""
+        return self.frames[0].output
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """Frame size in pixels, ``(width, height)``."""
+        return self.layout.size
 
     def __repr__(self) -> str:
         w, h = self.layout.size

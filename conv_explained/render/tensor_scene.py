@@ -35,12 +35,13 @@ TENSOR_OPS = ("correlate", "convolve", "max-pool")
 Index3 = tuple[int, int, int]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TensorFrame:
     """Everything one frame of the tensor view shows (no pixels, no drawing).
 
     The arrays are shared between the frames of one animation (never copied
-    or changed); ``written`` and the window fields are per frame.
+    or changed); ``written`` and the window fields are per frame. Frames
+    compare by identity (they hold arrays).
 
     Attributes
     ----------
@@ -268,10 +269,11 @@ def tensor_frames(
         terms = " + ".join(_term(p) for p in parts)
         if b is not None:
             terms += f" + {_term(b[o])} (bias)"
-        caption = (
-            f"out[{o}, {i}, {j}] = {head} (x[c] {sym} w[{o}, c]) = {terms} = "
-            f"{format_value(out[o, i, j])}"
-        )
+        result = format_value(out[o, i, j])
+        if len(parts) == 1 and b is None:  # one channel: the sum is its one term
+            caption = f"out[{o}, {i}, {j}] = {head} (x[c] {sym} w[{o}, c]) = {result}"
+        else:
+            caption = f"out[{o}, {i}, {j}] = {head} (x[c] {sym} w[{o}, c]) = {terms} = {result}"
         written = written.copy()
         written[o, i, j] = True
         frames.append(
