@@ -23,7 +23,9 @@ rng = np.random.default_rng(12)
 x = rng.integers(0, 4, (3, 4, 4))
 w = rng.integers(-1, 2, (1, 3, 3, 3))
 anim = tensor_view("correlate", x, w)
-reference = F.conv2d(torch.tensor(x[None], dtype=torch.float64), torch.tensor(w, dtype=torch.float64))
+reference = F.conv2d(
+    torch.tensor(x[None], dtype=torch.float64), torch.tensor(w, dtype=torch.float64)
+)
 np.testing.assert_array_equal(anim.values, reference[0].numpy())
 np.testing.assert_array_equal(anim.values, ce.correlate(x, w))
 assert anim.verification["passed"]

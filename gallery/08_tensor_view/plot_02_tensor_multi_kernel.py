@@ -22,7 +22,9 @@ rng = np.random.default_rng(21)
 x = rng.integers(0, 4, (3, 4, 4))
 w = rng.integers(-1, 2, (2, 3, 3, 3))
 anim = tensor_view("correlate", x, w)
-reference = F.conv2d(torch.tensor(x[None], dtype=torch.float64), torch.tensor(w, dtype=torch.float64))
+reference = F.conv2d(
+    torch.tensor(x[None], dtype=torch.float64), torch.tensor(w, dtype=torch.float64)
+)
 np.testing.assert_array_equal(anim.values, reference[0].numpy())
 assert anim.verification["passed"]
 assert anim.values.shape == (2, *ce.conv_output_size((4, 4), 3))

@@ -92,4 +92,5 @@ for c_i, c_o, kernel, hw in [(c_in, c_out, k, (size, size)), (64, 128, 3, (56, 5
         f"({separable[1] / full[1]:.1%})"
     )
 full, separable = compare(c_in, c_out, k, (size, size))
-assert full == (54, 864) and separable == (33, 528)
+assert full == (54, 864)
+assert separable == (33, 528)
