@@ -249,23 +249,26 @@ def draw_block(
                 d.text((cx, cy), text, font=small, fill=INDEX[text_colour], anchor="mm")
                 record.append(Drawn(block.name, "side", idx, text))
     # Front face: the flat view's tiles for channel c0.
-    marked = []
+    front_marks = [(i, j) for (c, i, j), m in block.marks.items() if c == c0 and m == "footprint"]
+    box = None
+    if front_marks:
+        i0, i1 = min(m[0] for m in front_marks), max(m[0] for m in front_marks)
+        j0, j1 = min(m[1] for m in front_marks), max(m[1] for m in front_marks)
+        if len(set(front_marks)) == (i1 - i0 + 1) * (j1 - j0 + 1):  # contiguous taps
+            box = (i0, j0, i1, j1)
     for i in range(n_h):
         for j in range(n_w):
             idx = (c0, i, j)
             role, mark = str(block.roles[idx]), block.marks.get(idx, "")
             text = str(block.texts[idx])
             x, y = corner(c0, i, j)
-            im.paste(tile(s, role, mark, text, "", block.accent, mark != "footprint"), (x, y))
+            border = mark != "footprint" or box is None  # spread taps: one outline each
+            im.paste(tile(s, role, mark, text, "", block.accent, border), (x, y))
             if text:
                 record.append(Drawn(block.name, "front", idx, text))
-            if mark == "footprint":
-                marked.append((i, j))
-    if marked:  # a thick frame around the window's front cells (its bounding box)
-        i0, i1 = min(m[0] for m in marked), max(m[0] for m in marked)
-        j0, j1 = min(m[1] for m in marked), max(m[1] for m in marked)
-        x0, y0 = corner(c0, i0, j0)
-        x1, y1 = corner(c0, i1 + 1, j1 + 1)
+    if box is not None:  # a thick frame around the window's front cells
+        x0, y0 = corner(c0, box[0], box[1])
+        x1, y1 = corner(c0, box[2] + 1, box[3] + 1)
         d.rectangle([x0 - 1, y0 - 1, x1, y1], outline=INDEX[block.accent], width=3)
     # The box's outer edges, drawn last so the silhouette is crisp.
     black = INDEX["text"]

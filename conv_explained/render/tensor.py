@@ -109,7 +109,7 @@ def _header(first: TensorFrame) -> list[str]:
     return [
         _TITLES[first.op],
         (
-            f"{c_out} filters of {cg}×{kh}×{kw} · groups={first.groups} · "
+            f"{_count(c_out, 'filter')} of {cg}×{kh}×{kw} · groups={first.groups} · "
             f"each filter spans {cg} of {c_in} input channels"
         ),
     ]
@@ -257,7 +257,7 @@ def _panel_titles(first: TensorFrame) -> list[tuple[str, ...]]:
         return [("input x", sub_in), ("", ""), out]
     c_out, cg, kh, kw = first.filters.shape
     name = "filters w" if first.op == "correlate" else "flipped filters flip(w)"
-    return [("input x", sub_in), (name, f"{c_out} filters, each {cg}×{kh}×{kw}"), out]
+    return [("input x", sub_in), (name, f"{_count(c_out, 'filter')}, each {cg}×{kh}×{kw}"), out]
 
 
 _LEGEND = (
@@ -282,13 +282,24 @@ def _legend(im: Image.Image, y: int, cell: int, width: int, has_filters: bool) -
         x += text_width(label, LABEL_SIZE) + 16
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _span(values: tuple[int, ...]) -> str:
+    """``0–2`` for contiguous taps, ``0,2,4`` for dilated ones."""
+    if list(values) == list(range(values[0], values[-1] + 1)):
+        return f"{values[0]}–{values[-1]}" if len(values) > 1 else str(values[0])
+    return ",".join(map(str, values))
+
+
 def _note_text(frame: TensorFrame) -> tuple[str, str]:
     if frame.lit is None:
         return "front face: channel 0", "front face: channel 0; all cells written"
     chans = frame.window_channels
     span = f"c={chans[0]}" if len(chans) == 1 else f"c={chans[0]}–{chans[-1]}"
-    rows = f"rows {frame.window_rows[0]}–{frame.window_rows[-1]}"
-    cols = f"cols {frame.window_cols[0]}–{frame.window_cols[-1]}"
+    rows = f"rows {_span(frame.window_rows)}"
+    cols = f"cols {_span(frame.window_cols)}"
     o = frame.lit[0]
     return (
         f"window: {span}, {rows}, {cols} (front face c={chans[0]})",
@@ -481,8 +492,8 @@ def _alt(frames: Sequence[TensorFrame]) -> str:
         c_out, cg, kh, kw = first.filters.shape
         lead = (
             f"Tensor view of a 2-D convolution layer: the input block {c_in}×{h}×{w} "
-            f"(channels × rows × columns, padding included) meets {c_out} filter blocks of "
-            f"{cg}×{kh}×{kw}; with groups={first.groups} each filter spans {cg} of the "
+            f"(channels × rows × columns, padding included) meets "
+            f"{_count(c_out, 'filter block')} of {cg}×{kh}×{kw}; with groups={first.groups} each filter spans {cg} of the "
             f"{c_in} input channels, and each filter makes one channel of the output block "
             f"{dims(first.output.shape)}. Each step's caption adds up the per-channel "
             f"partial sums."
