@@ -321,3 +321,107 @@ def test_alt_text_states_the_blocks_and_groups():
     assert "2 filter blocks of 2×2×2" in anim.alt_text
     assert "groups=2" in anim.alt_text
     assert "output block 2×2×2" in anim.alt_text
+
+
+def torch_transposed(
+    x, w, bias=None, *, stride=1, padding=0, output_padding=0, groups=1, dilation=1
+):
+    """The direct view of a transposed convolution, built here with numpy and torch only."""
+    t = torch.from_numpy(np.asarray(x, dtype=np.float64))[None]
+    wt = torch.from_numpy(np.asarray(w, dtype=np.float64))
+    b = None if bias is None else torch.from_numpy(np.asarray(bias, dtype=np.float64))
+    out = F.conv_transpose2d(
+        t,
+        wt,
+        b,
+        stride=stride,
+        padding=padding,
+        output_padding=output_padding,
+        groups=groups,
+        dilation=dilation,
+    )[0].numpy()
+    c_in, h, wd = x.shape
+    k = w.shape[2]
+    zeros = np.zeros((c_in, (h - 1) * stride + 1, (wd - 1) * stride + 1))
+    zeros[:, ::stride, ::stride] = x
+    before = dilation * (k - 1) - padding
+    after = before + output_padding
+    padded = np.pad(
+        zeros, ((0, 0), (max(before, 0), max(after, 0)), (max(before, 0), max(after, 0)))
+    )
+    lo, hi = max(-before, 0), max(-after, 0)
+    xd = padded[:, lo : padded.shape[1] - hi, lo : padded.shape[2] - hi]
+    og = w.shape[1]
+    cg = c_in // groups
+    direct = np.flip(
+        w.reshape(groups, cg, og, k, k).swapaxes(1, 2).reshape(og * groups, cg, k, k), axis=(2, 3)
+    )
+    partials = np.empty((og * groups, cg, *out.shape[1:]))
+    for o in range(og * groups):
+        for j in range(cg):
+            c = (o // og) * cg + j
+            partials[o, j] = F.conv2d(
+                torch.from_numpy(xd[None, c : c + 1].copy()),
+                torch.from_numpy(direct[o : o + 1, j : j + 1].astype(np.float64).copy()),
+                dilation=dilation,
+            )[0, 0].numpy()
+    return {"x": xd, "filters": direct, "output": out, "partials": partials}
+
+
+@st.composite
+def transposed_cases(draw):
+    groups = draw(st.sampled_from([1, 2]))
+    c_in = groups * draw(st.integers(1, 2))
+    og = draw(st.integers(1, 2))
+    k = draw(st.integers(1, 3))
+    stride = draw(st.integers(1, 2))
+    dilation = draw(st.integers(1, 2))
+    padding = draw(st.integers(0, dilation * (k - 1)))
+    output_padding = draw(st.integers(0, max(stride, dilation) - 1))
+    h = draw(st.integers(1, 2))
+    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    x = rng.integers(-4, 5, (c_in, h, h))
+    w = rng.integers(-3, 4, (c_in, og, k, k))
+    kw = {
+        "stride": stride,
+        "padding": padding,
+        "output_padding": output_padding,
+        "groups": groups,
+        "dilation": dilation,
+    }
+    return x, w, kw
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(transposed_cases())
+def test_transposed_direct_view_draws_torchs_numbers(case):
+    x, w, kw = case
+    try:
+        ref = torch_transposed(x, w, **kw)
+    except RuntimeError:  # torch refuses the combination: so must the package
+        with pytest.raises(ValueError, match=r"\w"):
+            tensor_frames("transpose", x, w, **kw)
+        return
+    anim = tensor_view("transpose", x, w, verify=False, **kw)
+    assert assert_drawn_numbers_are_torchs(anim, ref) > 0
+    assert_partials_match(anim, ref)
+    # Input cells: the same construction applied to ones; inserted zeros: the
+    # other cells inside their bounding box; padding: the cells outside it.
+    holds = torch_transposed(np.ones_like(x), np.ones_like(w), **kw)["x"] != 0
+    rows, cols = np.flatnonzero(holds.any(axis=(0, 2))), np.flatnonzero(holds.any(axis=(0, 1)))
+    hull = np.zeros(holds.shape, dtype=bool)
+    hull[:, rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1] = True
+    np.testing.assert_array_equal(anim.frames[0].inserted_mask, hull & ~holds)
+    np.testing.assert_array_equal(anim.frames[0].padding_mask, ~hull)
+    assert (anim.frames[0].x[hull & ~holds] == 0).all()
+
+
+def test_transposed_view_marks_inserted_zeros_and_verifies():
+    x = np.arange(1, 9).reshape(2, 2, 2)
+    w = np.ones((2, 1, 3, 3), int)
+    anim = tensor_view("transpose", x, w, stride=2, padding=1)
+    assert anim.verification["passed"] is True
+    ins = anim.frames[0].inserted_mask
+    assert ins.sum() == 2 * 5  # a 3×3 zero-inserted grid holds 4 values and 5 zeros
+    assert "inserted" in {str(r) for r in np.where(ins, "inserted", "")[ins]}
+    assert "x̃[c] ⋆ w̃[0, c]" in anim.frames[0].caption

@@ -94,6 +94,7 @@ _TITLES = {
     "correlate": "conv2d as a tensor operation: cross-correlation",
     "convolve": "True convolution as a tensor operation: filters flipped",
     "max-pool": "Max pooling as a tensor operation: each channel on its own",
+    "transpose": "Transposed convolution as a tensor operation: the direct view",
 }
 
 
@@ -211,7 +212,7 @@ def tensor_layout(frames: Sequence[TensorFrame]) -> TensorLayout:
             fill=INDEX["text"],
             anchor="ma",
         )
-    symbols = ["⋆" if first.op == "correlate" else "∗", "="] if filt_boxes else ["→"]
+    symbols = ["∗" if first.op == "convolve" else "⋆", "="] if filt_boxes else ["→"]
     spans = [(c - w // 2, c + w // 2) for c, w in zip(centres, widths, strict=True) if c]
     mid_y = block_top + grid_h // 2
     for (_, right), (left, _), sym in zip(spans, spans[1:], symbols, strict=False):
@@ -227,12 +228,12 @@ def tensor_layout(frames: Sequence[TensorFrame]) -> TensorLayout:
             fw, fh = filt_boxes[k]
             d.text(
                 (fx + fw // 2, fy + fh - LABEL_SIZE - 2),
-                f"filter w[{k}]",
+                f"filter {'w̃' if first.op == 'transpose' else 'w'}[{k}]",
                 font=font(LABEL_SIZE),
                 fill=INDEX["text"],
                 anchor="ma",
             )
-    _legend(im, legend_y, cell, width, first.filters is not None)
+    _legend(im, legend_y, cell, width, first.inserted_mask is not None)
     return TensorLayout(
         size=(width, height),
         style=style,
@@ -255,9 +256,18 @@ def _panel_titles(first: TensorFrame) -> list[tuple[str, ...]]:
     out = ("output", f"C_out×H′×W′ = {dims(first.output.shape)}")
     if first.filters is None:
         return [("input x", sub_in), ("", ""), out]
+    if first.inserted_mask is not None:
+        sub_in = f"{c_in}×{hp}×{wp}: zeros inserted, padded"
+        first_title = "direct input x̃"
+    else:
+        first_title = "input x"
     c_out, cg, kh, kw = first.filters.shape
-    name = "filters w" if first.op == "correlate" else "flipped filters flip(w)"
-    return [("input x", sub_in), (name, f"{_count(c_out, 'filter')}, each {cg}×{kh}×{kw}"), out]
+    name = {
+        "correlate": "filters w",
+        "convolve": "flipped filters flip(w)",
+        "transpose": "filters w̃ (flipped, channels swapped)",
+    }[first.op]
+    return [(first_title, sub_in), (name, f"{_count(c_out, 'filter')}, each {cg}×{kh}×{kw}"), out]
 
 
 _LEGEND = (
@@ -269,10 +279,12 @@ _LEGEND = (
 )
 
 
-def _legend(im: Image.Image, y: int, cell: int, width: int, has_filters: bool) -> None:
+def _legend(im: Image.Image, y: int, cell: int, width: int, inserted: bool) -> None:
     d = ImageDraw.Draw(im)
     half = cell // 2
     entries = list(_LEGEND)
+    if inserted:
+        entries.insert(1, ("inserted", "", "inserted zero"))
     total = sum(half + 6 + text_width(t, LABEL_SIZE) + 16 for *_, t in entries)
     x = (width - total) // 2 + 8
     for role, mark, label in entries:
@@ -310,6 +322,8 @@ def _note_text(frame: TensorFrame) -> tuple[str, str]:
 def _blocks(frame: TensorFrame) -> tuple[_iso.IsoBlock, list[_iso.IsoBlock], _iso.IsoBlock]:
     x_text = _x_texts(frame.x)
     roles = np.where(frame.padding_mask, "padding", "input")
+    if frame.inserted_mask is not None:
+        roles = np.where(frame.inserted_mask, "inserted", roles)
     marks = {
         (c, r, q): "footprint"
         for c in frame.window_channels
@@ -490,8 +504,15 @@ def _alt(frames: Sequence[TensorFrame]) -> str:
         )
     else:
         c_out, cg, kh, kw = first.filters.shape
+        kind = (
+            "transposed convolution, drawn as the direct correlation it equals (zeros "
+            "inserted between the input cells, flipped filters)"
+            if first.op == "transpose"
+            else "convolution layer"
+        )
         lead = (
-            f"Tensor view of a 2-D convolution layer: the input block {c_in}×{h}×{w} "
+            f"Tensor view of a 2-D {kind}"
+            f": the input block {c_in}×{h}×{w} "
             f"(channels × rows × columns, padding included) meets "
             f"{_count(c_out, 'filter block')} of {cg}×{kh}×{kw}; with groups={first.groups} each filter spans {cg} of the "
             f"{c_in} input channels, and each filter makes one channel of the output block "
@@ -573,6 +594,8 @@ def _torch_reference(op: str, xa: np.ndarray, weight: Any, bias: Any, opts: dict
                 "x": xp.numpy(),
             }
         w = torch.from_numpy(np.asarray(weight, dtype=np.float64))
+        if op == "transpose":
+            return _torch_transpose(torch, F, t, w, bias, opts)
         w_applied = torch.flip(w, dims=(2, 3)) if op == "convolve" else w
         conv = torch.nn.Conv2d(
             xa.shape[0],
@@ -616,6 +639,44 @@ def _torch_reference(op: str, xa: np.ndarray, weight: Any, bias: Any, opts: dict
     return compute
 
 
+def _torch_transpose(torch: Any, F: Any, t: Any, w: Any, bias: Any, opts: dict) -> dict:
+    """Transposed convolution with torch, and its direct view built with torch alone."""
+    s = pair("stride", 1 if opts["stride"] is None else opts["stride"])
+    p = pair("padding", opts["padding"], 0)
+    a = pair("output_padding", opts["output_padding"], 0)
+    d = pair("dilation", opts["dilation"])
+    g = opts["groups"]
+    b = None if bias is None else torch.from_numpy(np.asarray(bias, dtype=np.float64))
+    out = F.conv_transpose2d(t, w, b, stride=s, padding=p, output_padding=a, groups=g, dilation=d)[
+        0
+    ]
+    c_in, og = w.shape[:2]
+    k = w.shape[2:]
+    # Zeros inserted by a 1×1 identity transposed convolution with the stride,
+    # then torch's padding (negative amounts crop): before d(k-1)-p, after that + a.
+    eye = torch.ones((c_in, 1, 1, 1), dtype=torch.float64)
+    xz = F.conv_transpose2d(t, eye, stride=s, groups=c_in)
+    before = [d[i] * (k[i] - 1) - p[i] for i in range(2)]
+    xp = F.pad(xz, (before[1], before[1] + a[1], before[0], before[0] + a[0]))[0]
+    cg = c_in // g
+    wd = w.reshape(g, cg, og, *k).transpose(1, 2).reshape(og * g, cg, *k).flip(2, 3)
+    c_out = og * g
+    partials = np.empty((c_out, cg, *out.shape[1:]))
+    for o in range(c_out):
+        for j in range(cg):
+            c = (o // og) * cg + j
+            partials[o, j] = F.conv2d(xp[None, c : c + 1], wd[o : o + 1, j : j + 1], dilation=d)[
+                0, 0
+            ].numpy()
+    return {
+        "name": "torch.nn.functional.conv_transpose2d (float64)",
+        "output": out.numpy(),
+        "x": xp.numpy(),
+        "filters": wd.numpy(),
+        "partials": partials,
+    }
+
+
 def _pad_like(torch: Any, F: Any, t: Any, conv: Any, mode: str) -> Any:
     """``t`` padded as ``conv`` pads its input (torch's own padding, same pairs)."""
     pads = conv._reversed_padding_repeated_twice
@@ -636,6 +697,7 @@ def tensor_view(
     groups: int = 1,
     padding_mode: str = "zeros",
     ceil_mode: bool = False,
+    output_padding: int | tuple[int, int] = 0,
     verify: bool = True,
 ) -> TensorAnimation:
     """Draw a tensor-view animation of a conv2d layer or of max pooling, checked against torch.
@@ -668,6 +730,7 @@ def tensor_view(
         groups=groups,
         padding_mode=padding_mode,
         ceil_mode=ceil_mode,
+        output_padding=output_padding,
     )
     xa = as_chw(x)
     opts = {
@@ -677,6 +740,7 @@ def tensor_view(
         "groups": groups,
         "padding_mode": padding_mode,
         "ceil_mode": ceil_mode,
+        "output_padding": output_padding,
         "kernel_size": weight if op == "max-pool" else None,
     }
     return TensorAnimation(frames, _torch_reference(op, xa, weight, bias, opts), verify)

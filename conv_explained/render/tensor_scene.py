@@ -30,7 +30,7 @@ from .animation import MAX_CELLS, MAX_CHANNELS, MAX_PADDED, MAX_STEPS
 __all__ = ["TENSOR_OPS", "TensorFrame", "as_chw", "pair", "tensor_frames"]
 
 #: Operations the tensor view draws.
-TENSOR_OPS = ("correlate", "convolve", "max-pool")
+TENSOR_OPS = ("correlate", "convolve", "transpose", "max-pool")
 
 Index3 = tuple[int, int, int]
 
@@ -78,6 +78,9 @@ class TensorFrame:
         The line under the blocks.
     step : int or None
         Index of the output cell, None for the final frame.
+    inserted_mask : numpy.ndarray or None
+        For ``"transpose"``: True on the zeros inserted between input cells
+        (``x`` is then the direct view's zero-inserted, padded input).
     """
 
     op: str
@@ -95,6 +98,7 @@ class TensorFrame:
     bias: Any
     caption: str
     step: int | None
+    inserted_mask: np.ndarray | None = None
 
     @property
     def filter_index(self) -> int | None:
@@ -180,23 +184,28 @@ def tensor_frames(
     groups: int = 1,
     padding_mode: str = "zeros",
     ceil_mode: bool = False,
+    output_padding: int | tuple[int, int] = 0,
 ) -> list[TensorFrame]:
     """Describe every frame of a tensor-view animation (one per output cell, then the end).
 
     Parameters
     ----------
-    op : {"correlate", "convolve", "max-pool"}
-        The operation.
+    op : {"correlate", "convolve", "transpose", "max-pool"}
+        The operation. ``"transpose"`` is drawn as the direct correlation it
+        equals (:func:`conv_explained.transposed_as_correlation`): zeros
+        inserted between the input cells, flipped filters with their channel
+        axes swapped.
     x : array_like
         ``(C_in, H, W)`` (or ``(H, W)``, one channel); at most
         :data:`~.animation.MAX_CHANNELS` channels and
         :data:`~.animation.MAX_CELLS` cells per spatial axis.
     weight : array_like, or int or pair of int for ``"max-pool"``
-        ``(C_out, C_in / groups, kh, kw)`` filters, or the pooling window size.
+        ``(C_out, C_in / groups, kh, kw)`` filters (``(C_in, C_out / groups,
+        kh, kw)`` for ``"transpose"``, as in torch), or the pooling window size.
     bias : array_like, optional
         ``(C_out,)``, convolutions only.
-    stride, padding, dilation, groups, padding_mode, ceil_mode
-        As in :func:`conv_explained.correlate` and :func:`conv_explained.max_pool`
+    stride, padding, dilation, groups, padding_mode, ceil_mode, output_padding
+        As in :func:`conv_explained.conv_transpose` for ``"transpose"``, else as in :func:`conv_explained.correlate` and :func:`conv_explained.max_pool`
         (``stride`` defaults to 1 for convolutions, to the window for pooling).
 
     Returns
@@ -222,33 +231,60 @@ def tensor_frames(
             f"weight must be (C_out, C_in / groups, kh, kw) for the tensor view, "
             f"got shape {tuple(w.shape)}"
         )
-    _check_size("weight", "output channels", w.shape[0], MAX_CHANNELS)
-    fn = ops.correlate if op == "correlate" else ops.convolve
-    options = {
-        "stride": 1 if stride is None else stride,
-        "padding": padding,
-        "dilation": dilation,
-        "padding_mode": padding_mode,
-    }
-    out = fn(xa, w, bias, groups=groups, **options)  # the operator validates everything
-    _check_common(xa, out.size)
-    c_out, c_group, kh, kw = w.shape
-    per_group = c_out // groups
-    pads = shapes.resolve_padding(padding, (kh, kw), stride=options["stride"], dilation=dilation)
-    xp, mask = _padded(xa, pads, padding_mode)
+    inserted = None
+    if op == "transpose":
+        t_opts = {
+            "stride": 1 if stride is None else stride,
+            "padding": padding,
+            "output_padding": output_padding,
+            "groups": groups,
+            "dilation": dilation,
+        }
+        out = ops.conv_transpose(xa, w, bias, **t_opts)  # the operator validates everything
+        _check_size("weight", "output channels", out.shape[0], MAX_CHANNELS)
+        _check_common(xa, out.size)
+        xp, applied = ops.transposed_as_correlation(xa, w, **t_opts)
+        # Which drawn cells hold input values: the same construction applied to ones.
+        ones, _ = ops.transposed_as_correlation(np.ones(xa.shape, dtype=np.int64), w, **t_opts)
+        holds = ones != 0
+        rows, cols = np.flatnonzero(holds.any(axis=(0, 2))), np.flatnonzero(holds.any(axis=(0, 1)))
+        hull = np.zeros(holds.shape, dtype=bool)
+        hull[:, rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1] = True
+        inserted = hull & ~holds
+        mask = ~hull
+        fn, options = ops.correlate, {"stride": 1, "padding": 0, "dilation": dilation}
+        source, kernels = xp, applied
+    else:
+        _check_size("weight", "output channels", w.shape[0], MAX_CHANNELS)
+        fn = ops.correlate if op == "correlate" else ops.convolve
+        options = {
+            "stride": 1 if stride is None else stride,
+            "padding": padding,
+            "dilation": dilation,
+            "padding_mode": padding_mode,
+        }
+        out = fn(xa, w, bias, groups=groups, **options)  # the operator validates everything
+        _check_common(xa, out.size)
+        pads = shapes.resolve_padding(
+            padding, w.shape[2:], stride=options["stride"], dilation=dilation
+        )
+        xp, mask = _padded(xa, pads, padding_mode)
+        applied = w if op == "correlate" else ops.flip(w)
+        source, kernels = xa, w
     if any(e > MAX_PADDED for e in xp.shape[1:]):
         raise ValueError(
             f"padding makes the drawn input {dims(xp.shape[1:])}, more than {MAX_PADDED} "
             f"cells along an axis"
         )
-    applied = w if op == "correlate" else ops.flip(w)
+    c_out, c_group, kh, kw = applied.shape
+    per_group = c_out // groups
     # Per-channel partial sums, each from the package: one channel, one filter channel.
     partial = np.empty((c_out, c_group, *out.shape[1:]), dtype=out.dtype)
     for o in range(c_out):
         g = o // per_group
         for k in range(c_group):
             c = g * c_group + k
-            partial[o, k] = fn(xa[c : c + 1], w[o : o + 1, k : k + 1], **options)[0]
+            partial[o, k] = fn(source[c : c + 1], kernels[o : o + 1, k : k + 1], **options)[0]
     b = None if bias is None else as_array("bias", bias)
     total = partial.sum(axis=1) + (0 if b is None else b.reshape(-1, 1, 1))
     if not np.allclose(total, out, rtol=1e-12, atol=1e-12 * max(1.0, float(np.abs(out).max()))):
@@ -258,7 +294,9 @@ def tensor_frames(
         )
     ss = pair("stride", options["stride"])
     ds = pair("dilation", dilation)
-    sym = "⋆" if op == "correlate" else "∗"
+    sym = "∗" if op == "convolve" else "⋆"
+    x_name = "x̃" if op == "transpose" else "x"
+    w_name = "w̃" if op == "transpose" else "w"
     frames: list[TensorFrame] = []
     written = np.zeros(out.shape, dtype=bool)
     for step, (o, i, j) in enumerate(np.ndindex(*out.shape)):
@@ -271,9 +309,11 @@ def tensor_frames(
             terms += f" + {_term(b[o])} (bias)"
         result = format_value(out[o, i, j])
         if len(parts) == 1 and b is None:  # one channel: the sum is its one term
-            caption = f"out[{o}, {i}, {j}] = {head} (x[c] {sym} w[{o}, c]) = {result}"
+            caption = (
+                f"out[{o}, {i}, {j}] = {head} ({x_name}[c] {sym} {w_name}[{o}, c]) = {result}"
+            )
         else:
-            caption = f"out[{o}, {i}, {j}] = {head} (x[c] {sym} w[{o}, c]) = {terms} = {result}"
+            caption = f"out[{o}, {i}, {j}] = {head} ({x_name}[c] {sym} {w_name}[{o}, c]) = {terms} = {result}"
         written = written.copy()
         written[o, i, j] = True
         frames.append(
@@ -293,6 +333,7 @@ def tensor_frames(
                 bias=None if b is None else b[o].item(),
                 caption=caption,
                 step=step,
+                inserted_mask=inserted,
             )
         )
     frames.append(_final(frames[-1], f"output {dims(out.shape)}: one channel per filter"))
