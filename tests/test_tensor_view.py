@@ -281,7 +281,7 @@ def test_padding_beyond_the_drawable_extent_is_refused():
 
 def test_unknown_op_is_refused():
     with pytest.raises(ValueError, match="op must be one of"):
-        tensor_frames("transpose", np.zeros((1, 3, 3)), np.zeros((1, 1, 1, 1)))
+        tensor_frames("avg-pool", np.zeros((1, 3, 3)), 2)
 
 
 def test_partial_sums_that_do_not_add_up_are_caught(monkeypatch):
