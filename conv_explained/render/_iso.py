@@ -180,6 +180,119 @@ def _dashed_line(
         )
 
 
+@dataclass(frozen=True)
+class _Canvas:
+    """One block being drawn: the image, the lattice geometry and the record."""
+
+    im: Image.Image
+    d: ImageDraw.ImageDraw
+    block: IsoBlock
+    style: BlockStyle
+    origin: tuple[int, int]
+    front: int
+    record: list[Drawn]
+
+    def corner(self, c: int, i: int, j: int) -> tuple[int, int]:
+        """Pixel of the lattice point at depth ``c``, row ``i``, column ``j``."""
+        n_c = self.block.shape[0]
+        s, q = self.style.cell, self.style.depth
+        return self.origin[0] + c * q + j * s, self.origin[1] + (n_c - c) * q + i * s
+
+    def face(self, face: str, idx: tuple[int, int, int], poly: list[tuple[int, int]]) -> None:
+        """Fill one top or side parallelogram and write its number if it fits."""
+        b = self.block
+        role, mark = str(b.roles[idx]), b.marks.get(idx, "")
+        fill, text_colour = _face_fill(role, mark, b.accent, top=face == "top")
+        self.d.polygon(poly, fill=INDEX[fill], outline=INDEX["grey"])
+        text = str(b.texts[idx])
+        fits = fits_top if face == "top" else fits_side
+        if text and fits(text, self.style):
+            centre = ((poly[0][0] + poly[2][0]) // 2, (poly[0][1] + poly[2][1]) // 2)
+            self.d.text(centre, text, font=font(NOTE_SIZE), fill=INDEX[text_colour], anchor="mm")
+            self.record.append(Drawn(b.name, face, idx, text))
+
+
+def _cutaway(cv: _Canvas) -> None:
+    """The channels in front of the front face: a dashed outline of where they were."""
+    _, n_h, n_w = cv.block.shape
+    line, corner = INDEX["line"], cv.corner
+    front = [corner(0, 0, 0), corner(0, 0, n_w), corner(0, n_h, n_w), corner(0, n_h, 0)]
+    for k in range(4):
+        _dashed_line(cv.d, front[k], front[(k + 1) % 4], line)
+    for i, j in ((0, 0), (0, n_w), (n_h, n_w), (n_h, 0)):
+        _dashed_line(cv.d, corner(0, i, j), corner(cv.front, i, j), line)
+
+
+def _top_and_side(cv: _Canvas) -> None:
+    """Top of row 0 and right side of the last column of every solid channel, back to front."""
+    n_c, n_h, n_w = cv.block.shape
+    corner = cv.corner
+    for c in range(n_c - 1, cv.front - 1, -1):
+        for j in range(n_w):
+            poly = [
+                corner(c, 0, j),
+                corner(c, 0, j + 1),
+                corner(c + 1, 0, j + 1),
+                corner(c + 1, 0, j),
+            ]
+            cv.face("top", (c, 0, j), poly)
+    for c in range(n_c - 1, cv.front - 1, -1):
+        for i in range(n_h):
+            poly = [
+                corner(c, i, n_w),
+                corner(c + 1, i, n_w),
+                corner(c + 1, i + 1, n_w),
+                corner(c, i + 1, n_w),
+            ]
+            cv.face("side", (c, i, n_w - 1), poly)
+
+
+def _window_box(cv: _Canvas) -> tuple[int, int, int, int] | None:
+    """Bounding rows/columns of the window's front cells, if they form a rectangle."""
+    marks = [
+        (i, j) for (c, i, j), m in cv.block.marks.items() if c == cv.front and m == "footprint"
+    ]
+    if not marks:
+        return None
+    i0, i1 = min(m[0] for m in marks), max(m[0] for m in marks)
+    j0, j1 = min(m[1] for m in marks), max(m[1] for m in marks)
+    if len(set(marks)) != (i1 - i0 + 1) * (j1 - j0 + 1):  # dilated taps: outlined one by one
+        return None
+    return i0, j0, i1, j1
+
+
+def _front(cv: _Canvas) -> None:
+    """The front face: the flat view's tiles for the front channel."""
+    b, c0 = cv.block, cv.front
+    _, n_h, n_w = b.shape
+    box = _window_box(cv)
+    for i in range(n_h):
+        for j in range(n_w):
+            idx = (c0, i, j)
+            role, mark = str(b.roles[idx]), b.marks.get(idx, "")
+            text = str(b.texts[idx])
+            border = mark != "footprint" or box is None
+            cv.im.paste(
+                tile(cv.style.cell, role, mark, text, "", b.accent, border), cv.corner(*idx)
+            )
+            if text:
+                cv.record.append(Drawn(b.name, "front", idx, text))
+    if box is not None:  # a thick frame around the window's front cells
+        x0, y0 = cv.corner(c0, box[0], box[1])
+        x1, y1 = cv.corner(c0, box[2] + 1, box[3] + 1)
+        cv.d.rectangle([x0 - 1, y0 - 1, x1, y1], outline=INDEX[b.accent], width=3)
+
+
+def _silhouette(cv: _Canvas) -> None:
+    """The box's outer edges, drawn last so the outline is crisp."""
+    n_c, n_h, n_w = cv.block.shape
+    corner, c0, black = cv.corner, cv.front, INDEX["text"]
+    cv.d.line([corner(c0, 0, 0), corner(n_c, 0, 0), corner(n_c, 0, n_w)], fill=black)
+    cv.d.line([corner(n_c, 0, n_w), corner(n_c, n_h, n_w), corner(c0, n_h, n_w)], fill=black)
+    cv.d.line([corner(c0, 0, n_w), corner(n_c, 0, n_w)], fill=black)
+    cv.d.rectangle([*corner(c0, 0, 0), *corner(c0, n_h, n_w)], outline=black)
+
+
 def draw_block(
     im: Image.Image,
     origin: tuple[int, int],
@@ -192,90 +305,13 @@ def draw_block(
     Numbers go on the visible faces only (see the module docstring) and each
     one drawn is appended to ``record``.
     """
-    d = ImageDraw.Draw(im)
-    n_c, n_h, n_w = block.shape
-    s, q = style.cell, style.depth
-    bx, by = origin
-    c0 = min(max(block.front, 0), n_c - 1)
-
-    def corner(c: int, i: int, j: int) -> tuple[int, int]:
-        """Pixel of the lattice point at depth ``c``, row ``i``, column ``j``."""
-        return bx + c * q + j * s, by + (n_c - c) * q + i * s
-
-    grey, line = INDEX["grey"], INDEX["line"]
-    if c0 > 0:  # the cut-away channels: a dashed outline of where they were
-        front = [corner(0, 0, 0), corner(0, 0, n_w), corner(0, n_h, n_w), corner(0, n_h, 0)]
-        for k in range(4):
-            _dashed_line(d, front[k], front[(k + 1) % 4], line)
-        for i, j in ((0, 0), (0, n_w), (n_h, n_w), (n_h, 0)):
-            _dashed_line(d, corner(0, i, j), corner(c0, i, j), line)
-    # Top face: the top of row 0 of every solid channel, back to front.
-    small = font(NOTE_SIZE)
-    for c in range(n_c - 1, c0 - 1, -1):
-        for j in range(n_w):
-            idx = (c, 0, j)
-            role, mark = str(block.roles[idx]), block.marks.get(idx, "")
-            fill, text_colour = _face_fill(role, mark, block.accent, top=True)
-            poly = [
-                corner(c, 0, j),
-                corner(c, 0, j + 1),
-                corner(c + 1, 0, j + 1),
-                corner(c + 1, 0, j),
-            ]
-            d.polygon(poly, fill=INDEX[fill], outline=grey)
-            text = str(block.texts[idx])
-            if text and fits_top(text, style):
-                cx = (poly[0][0] + poly[2][0]) // 2
-                cy = (poly[0][1] + poly[2][1]) // 2
-                d.text((cx, cy), text, font=small, fill=INDEX[text_colour], anchor="mm")
-                record.append(Drawn(block.name, "top", idx, text))
-    # Side face: the right side of the last column of every solid channel.
-    for c in range(n_c - 1, c0 - 1, -1):
-        for i in range(n_h):
-            idx = (c, i, n_w - 1)
-            role, mark = str(block.roles[idx]), block.marks.get(idx, "")
-            fill, text_colour = _face_fill(role, mark, block.accent, top=False)
-            poly = [
-                corner(c, i, n_w),
-                corner(c + 1, i, n_w),
-                corner(c + 1, i + 1, n_w),
-                corner(c, i + 1, n_w),
-            ]
-            d.polygon(poly, fill=INDEX[fill], outline=grey)
-            text = str(block.texts[idx])
-            if text and fits_side(text, style):
-                cx = (poly[0][0] + poly[2][0]) // 2
-                cy = (poly[0][1] + poly[2][1]) // 2
-                d.text((cx, cy), text, font=small, fill=INDEX[text_colour], anchor="mm")
-                record.append(Drawn(block.name, "side", idx, text))
-    # Front face: the flat view's tiles for channel c0.
-    front_marks = [(i, j) for (c, i, j), m in block.marks.items() if c == c0 and m == "footprint"]
-    box = None
-    if front_marks:
-        i0, i1 = min(m[0] for m in front_marks), max(m[0] for m in front_marks)
-        j0, j1 = min(m[1] for m in front_marks), max(m[1] for m in front_marks)
-        if len(set(front_marks)) == (i1 - i0 + 1) * (j1 - j0 + 1):  # contiguous taps
-            box = (i0, j0, i1, j1)
-    for i in range(n_h):
-        for j in range(n_w):
-            idx = (c0, i, j)
-            role, mark = str(block.roles[idx]), block.marks.get(idx, "")
-            text = str(block.texts[idx])
-            x, y = corner(c0, i, j)
-            border = mark != "footprint" or box is None  # spread taps: one outline each
-            im.paste(tile(s, role, mark, text, "", block.accent, border), (x, y))
-            if text:
-                record.append(Drawn(block.name, "front", idx, text))
-    if box is not None:  # a thick frame around the window's front cells
-        x0, y0 = corner(c0, box[0], box[1])
-        x1, y1 = corner(c0, box[2] + 1, box[3] + 1)
-        d.rectangle([x0 - 1, y0 - 1, x1, y1], outline=INDEX[block.accent], width=3)
-    # The box's outer edges, drawn last so the silhouette is crisp.
-    black = INDEX["text"]
-    d.line([corner(c0, 0, 0), corner(n_c, 0, 0), corner(n_c, 0, n_w)], fill=black)
-    d.line([corner(n_c, 0, n_w), corner(n_c, n_h, n_w), corner(c0, n_h, n_w)], fill=black)
-    d.line([corner(c0, 0, n_w), corner(n_c, 0, n_w)], fill=black)
-    d.rectangle([*corner(c0, 0, 0), *corner(c0, n_h, n_w)], outline=black)
+    front = min(max(block.front, 0), block.shape[0] - 1)
+    cv = _Canvas(im, ImageDraw.Draw(im), block, style, origin, front, record)
+    if front > 0:
+        _cutaway(cv)
+    _top_and_side(cv)
+    _front(cv)
+    _silhouette(cv)
 
 
 def plain_box(
