@@ -84,8 +84,6 @@ class TensorLayout:
     filter_xy: tuple[tuple[int, int], ...]
     output_xy: tuple[int, int]
     notes_y: int
-    input_note_x: int
-    output_note_x: int
     caption_xy: tuple[int, int]
     background: Image.Image
 
@@ -116,6 +114,63 @@ def _header(first: TensorFrame) -> list[str]:
     ]
 
 
+def _filter_grid(first: TensorFrame, style: _iso.BlockStyle) -> tuple[int, int, int, int, int]:
+    """Filter box width and height (label included), grid columns, grid width and height."""
+    if first.filters is None:
+        return 0, 0, 1, 0, 0
+    n = first.filters.shape[0]
+    cols = 1 if n <= 2 else 2
+    fw, fh = _iso.block_extent(first.filters.shape[1:], style)
+    fh += LABEL_SIZE + 8
+    rows = -(-n // cols)
+    return fw, fh, cols, cols * fw + (cols - 1) * 16, rows * fh + (rows - 1) * 10
+
+
+def _panel_widths(titles: list[tuple[str, ...]], extents: Sequence[int]) -> list[int]:
+    """Width of the input, filter and output panels (0 for a missing panel)."""
+    widths = []
+    for (title, sub), extent in zip(titles, extents, strict=True):
+        if not extent:
+            widths.append(0)
+            continue
+        w = max(extent, text_width(title, TITLE_SIZE, True), text_width(sub, LABEL_SIZE))
+        widths.append(max(w, 150))
+    return widths
+
+
+def _centred(
+    d: ImageDraw.ImageDraw, xy: tuple[int, int], text: str, size: int, bold: bool = False
+) -> None:
+    colour = INDEX["black"] if bold else INDEX["text"]
+    d.text(xy, text, font=font(size, bold), fill=colour, anchor="ma")
+
+
+def _draw_panels(
+    im: Image.Image,
+    first: TensorFrame,
+    centres: Sequence[int | None],
+    widths: Sequence[int],
+    top: int,
+    mid_y: int,
+) -> None:
+    """Panel titles and the operator symbols between the panels."""
+    d = ImageDraw.Draw(im)
+    for centre, (title, sub) in zip(centres, _panel_titles(first), strict=True):
+        if centre is not None:
+            _centred(d, (centre, top), title, TITLE_SIZE, bold=True)
+            _centred(d, (centre, top + TITLE_SIZE + 6), sub, LABEL_SIZE)
+    symbols = ["∗" if first.op == "convolve" else "⋆", "="] if first.filters is not None else ["→"]
+    spans = [(c - w // 2, c + w // 2) for c, w in zip(centres, widths, strict=True) if c]
+    for (_, right), (left, _), sym in zip(spans, spans[1:], symbols, strict=False):
+        d.text(
+            ((right + left) // 2, mid_y),
+            sym,
+            font=font(26 if sym == "⋆" else 22, True),
+            fill=INDEX["black"],
+            anchor="mm",
+        )
+
+
 def tensor_layout(frames: Sequence[TensorFrame]) -> TensorLayout:
     """Compute the geometry and draw the static background of a tensor-view animation."""
     first = frames[0]
@@ -126,123 +181,53 @@ def tensor_layout(frames: Sequence[TensorFrame]) -> TensorLayout:
     style = _iso.BlockStyle(cell=cell, depth=_iso.depth_step(cell))
     in_w, in_h = _iso.block_extent(first.x.shape, style)
     out_w, out_h = _iso.block_extent(first.output.shape, style)
-    filt_boxes: list[tuple[int, int]] = []
-    cols = 1
-    if first.filters is not None:
-        n = first.filters.shape[0]
-        cols = 1 if n <= 2 else 2
-        fw, fh = _iso.block_extent(first.filters.shape[1:], style)
-        fh += LABEL_SIZE + 8
-        filt_boxes = [(fw, fh)] * n
-        rows = -(-n // cols)
-        filt_w, filt_h = cols * fw + (cols - 1) * 16, rows * fh + (rows - 1) * 10
-    else:
-        filt_w, filt_h = 0, 0
-    titles = _panel_titles(first)
-    widths = [
-        max(
-            in_w, text_width(titles[0][0], TITLE_SIZE, True), text_width(titles[0][1], LABEL_SIZE)
-        ),
-        max(filt_w, *(text_width(t, LABEL_SIZE) for t in titles[1])) if filt_w else 0,
-        max(
-            out_w, text_width(titles[2][0], TITLE_SIZE, True), text_width(titles[2][1], LABEL_SIZE)
-        ),
-    ]
-    widths = [max(w, 150) if w else 0 for w in widths]
-    panels = [w for w in widths if w]
-    content_w = sum(panels) + PANEL_GAP * (len(panels) - 1)
+    fw, fh, cols, filt_w, filt_h = _filter_grid(first, style)
+    widths = _panel_widths(_panel_titles(first), (in_w, filt_w, out_w))
+    content_w = sum(w for w in widths if w) + PANEL_GAP * (sum(1 for w in widths if w) - 1)
     header = _header(first)
-    caption_w = max(text_width(f.caption) for f in frames)
     width = max(
         MIN_WIDTH,
         content_w + 2 * MARGIN,
-        min(caption_w, MAX_CAPTION * 2) + 2 * MARGIN,
+        min(max(text_width(f.caption) for f in frames), MAX_CAPTION * 2) + 2 * MARGIN,
         max(text_width(t, LABEL_SIZE) for f in frames for t in _note_text(f)) + 2 * MARGIN,
         max(text_width(h, TITLE_SIZE, True) for h in header) + 2 * MARGIN,
     )
-    header_h = TITLE_SIZE + 8 + LABEL_SIZE + 14
-    title_h = TITLE_SIZE + 6 + LABEL_SIZE + 10
+    top = MARGIN + TITLE_SIZE + 8 + LABEL_SIZE + 14
+    block_top = top + TITLE_SIZE + 6 + LABEL_SIZE + 10
     grid_h = max(in_h, out_h, filt_h)
-    top = MARGIN + header_h
-    block_top = top + title_h
     notes_y = block_top + grid_h + 8
     caption_y = notes_y + 2 * (LABEL_SIZE + 6) + 8
     legend_y = caption_y + VALUE_SIZE + 14
-    height = legend_y + cell // 2 + 4 + MARGIN
-    im = new_image((width, height))
+    im = new_image((width, legend_y + cell // 2 + 4 + MARGIN))
     d = ImageDraw.Draw(im)
-    d.text(
-        (width // 2, MARGIN),
-        header[0],
-        font=font(TITLE_SIZE, True),
-        fill=INDEX["black"],
-        anchor="ma",
-    )
-    d.text(
-        (width // 2, MARGIN + TITLE_SIZE + 8),
-        header[1],
-        font=font(LABEL_SIZE),
-        fill=INDEX["text"],
-        anchor="ma",
-    )
+    _centred(d, (width // 2, MARGIN), header[0], TITLE_SIZE, bold=True)
+    _centred(d, (width // 2, MARGIN + TITLE_SIZE + 8), header[1], LABEL_SIZE)
     x = (width - content_w) // 2
-    centres = []
+    centres: list[int | None] = []
     for w in widths:
         centres.append(x + w // 2 if w else None)
-        if w:
-            x += w + PANEL_GAP
-    input_xy = (centres[0] - in_w // 2, block_top + (grid_h - in_h) // 2)
-    output_xy = (centres[2] - out_w // 2, block_top + (grid_h - out_h) // 2)
+        x += w + PANEL_GAP if w else 0
+    _draw_panels(im, first, centres, widths, top, block_top + grid_h // 2)
     filter_xy: list[tuple[int, int]] = []
-    if filt_boxes:
-        fw, fh = filt_boxes[0]
-        fx0 = centres[1] - filt_w // 2
-        fy0 = block_top + (grid_h - filt_h) // 2
-        for k in range(len(filt_boxes)):
+    if first.filters is not None:
+        fx0, fy0 = (centres[1] or 0) - filt_w // 2, block_top + (grid_h - filt_h) // 2
+        name = "w̃" if first.op == "transpose" else "w"
+        for k in range(first.filters.shape[0]):
             r, c = divmod(k, cols)
-            filter_xy.append((fx0 + c * (fw + 16), fy0 + r * (fh + 10)))
-    for centre, (title, sub) in zip(centres, titles, strict=True):
-        if centre is None:
-            continue
-        d.text((centre, top), title, font=font(TITLE_SIZE, True), fill=INDEX["black"], anchor="ma")
-        d.text(
-            (centre, top + TITLE_SIZE + 6),
-            sub,
-            font=font(LABEL_SIZE),
-            fill=INDEX["text"],
-            anchor="ma",
-        )
-    symbols = ["∗" if first.op == "convolve" else "⋆", "="] if filt_boxes else ["→"]
-    spans = [(c - w // 2, c + w // 2) for c, w in zip(centres, widths, strict=True) if c]
-    mid_y = block_top + grid_h // 2
-    for (_, right), (left, _), sym in zip(spans, spans[1:], symbols, strict=False):
-        d.text(
-            ((right + left) // 2, mid_y),
-            sym,
-            font=font(26 if sym == "⋆" else 22, True),
-            fill=INDEX["black"],
-            anchor="mm",
-        )
-    if filt_boxes:
-        for k, (fx, fy) in enumerate(filter_xy):
-            fw, fh = filt_boxes[k]
-            d.text(
-                (fx + fw // 2, fy + fh - LABEL_SIZE - 2),
-                f"filter {'w̃' if first.op == 'transpose' else 'w'}[{k}]",
-                font=font(LABEL_SIZE),
-                fill=INDEX["text"],
-                anchor="ma",
+            fx, fy = fx0 + c * (fw + 16), fy0 + r * (fh + 10)
+            filter_xy.append((fx, fy))
+            _centred(
+                d, (fx + fw // 2, fy + fh - LABEL_SIZE - 2), f"filter {name}[{k}]", LABEL_SIZE
             )
     _legend(im, legend_y, cell, width, first.inserted_mask is not None)
+    c_in, c_out = centres[0] or 0, centres[2] or 0  # input and output panels always exist
     return TensorLayout(
-        size=(width, height),
+        size=im.size,
         style=style,
-        input_xy=input_xy,
+        input_xy=(c_in - in_w // 2, block_top + (grid_h - in_h) // 2),
         filter_xy=tuple(filter_xy),
-        output_xy=output_xy,
+        output_xy=(c_out - out_w // 2, block_top + (grid_h - out_h) // 2),
         notes_y=notes_y,
-        input_note_x=centres[0],
-        output_note_x=centres[2],
         caption_xy=(width // 2, caption_y),
         background=im,
     )

@@ -231,97 +231,171 @@ def tensor_frames(
             f"weight must be (C_out, C_in / groups, kh, kw) for the tensor view, "
             f"got shape {tuple(w.shape)}"
         )
-    inserted = None
     if op == "transpose":
-        t_opts = {
-            "stride": 1 if stride is None else stride,
-            "padding": padding,
-            "output_padding": output_padding,
-            "groups": groups,
-            "dilation": dilation,
-        }
-        out = ops.conv_transpose(xa, w, bias, **t_opts)  # the operator validates everything
-        _check_size("weight", "output channels", out.shape[0], MAX_CHANNELS)
-        _check_common(xa, out.size)
-        xp, applied = ops.transposed_as_correlation(xa, w, **t_opts)
-        # Which drawn cells hold input values: the same construction applied to ones.
-        ones, _ = ops.transposed_as_correlation(np.ones(xa.shape, dtype=np.int64), w, **t_opts)
-        holds = ones != 0
-        rows, cols = np.flatnonzero(holds.any(axis=(0, 2))), np.flatnonzero(holds.any(axis=(0, 1)))
-        hull = np.zeros(holds.shape, dtype=bool)
-        hull[:, rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1] = True
-        inserted = hull & ~holds
-        mask = ~hull
-        fn, options = ops.correlate, {"stride": 1, "padding": 0, "dilation": dilation}
-        source, kernels = xp, applied
+        setup = _transpose_setup(xa, w, bias, stride, padding, output_padding, groups, dilation)
     else:
-        _check_size("weight", "output channels", w.shape[0], MAX_CHANNELS)
-        fn = ops.correlate if op == "correlate" else ops.convolve
-        options = {
-            "stride": 1 if stride is None else stride,
-            "padding": padding,
-            "dilation": dilation,
-            "padding_mode": padding_mode,
-        }
-        out = fn(xa, w, bias, groups=groups, **options)  # the operator validates everything
-        _check_common(xa, out.size)
-        pads = shapes.resolve_padding(
-            padding, w.shape[2:], stride=options["stride"], dilation=dilation
-        )
-        xp, mask = _padded(xa, pads, padding_mode)
-        applied = w if op == "correlate" else ops.flip(w)
-        source, kernels = xa, w
-    if any(e > MAX_PADDED for e in xp.shape[1:]):
+        setup = _conv_setup(op, xa, w, bias, stride, padding, dilation, groups, padding_mode)
+    if any(e > MAX_PADDED for e in setup.x.shape[1:]):
         raise ValueError(
-            f"padding makes the drawn input {dims(xp.shape[1:])}, more than {MAX_PADDED} "
+            f"padding makes the drawn input {dims(setup.x.shape[1:])}, more than {MAX_PADDED} "
             f"cells along an axis"
         )
-    c_out, c_group, kh, kw = applied.shape
+    b = None if bias is None else as_array("bias", bias)
+    partial = _partials(setup, groups, b)
+    return _conv_frame_list(op, setup, partial, b, groups, dilation, xa.shape[0])
+
+
+@dataclass(frozen=True, eq=False)
+class _Setup:
+    """What a convolution's frames are built from (all arrays from the operators)."""
+
+    out: np.ndarray  # the operator's result
+    x: np.ndarray  # the drawn input (padded; zero-inserted for a transposed convolution)
+    mask: np.ndarray  # padding cells of ``x``
+    inserted: np.ndarray | None  # inserted zeros of ``x``
+    applied: np.ndarray  # the filters as drawn (and applied to ``x``)
+    fn: Any  # the operator whose per-channel calls give the partial sums
+    source: np.ndarray  # its input
+    kernels: np.ndarray  # its weight
+    options: dict[str, Any]  # its options
+
+
+def _conv_setup(
+    op: str,
+    xa: np.ndarray,
+    w: np.ndarray,
+    bias: Any,
+    stride: Any,
+    padding: Any,
+    dilation: Any,
+    groups: int,
+    padding_mode: str,
+) -> _Setup:
+    _check_size("weight", "output channels", w.shape[0], MAX_CHANNELS)
+    fn = ops.correlate if op == "correlate" else ops.convolve
+    options = {
+        "stride": 1 if stride is None else stride,
+        "padding": padding,
+        "dilation": dilation,
+        "padding_mode": padding_mode,
+    }
+    out = fn(xa, w, bias, groups=groups, **options)  # the operator validates everything
+    _check_common(xa, out.size)
+    pads = shapes.resolve_padding(
+        padding, w.shape[2:], stride=options["stride"], dilation=dilation
+    )
+    xp, mask = _padded(xa, pads, padding_mode)
+    applied = w if op == "correlate" else ops.flip(w)
+    return _Setup(out, xp, mask, None, applied, fn, xa, w, options)
+
+
+def _transpose_setup(
+    xa: np.ndarray,
+    w: np.ndarray,
+    bias: Any,
+    stride: Any,
+    padding: Any,
+    output_padding: Any,
+    groups: int,
+    dilation: Any,
+) -> _Setup:
+    t_opts = {
+        "stride": 1 if stride is None else stride,
+        "padding": padding,
+        "output_padding": output_padding,
+        "groups": groups,
+        "dilation": dilation,
+    }
+    out = ops.conv_transpose(xa, w, bias, **t_opts)  # the operator validates everything
+    _check_size("weight", "output channels", out.shape[0], MAX_CHANNELS)
+    _check_common(xa, out.size)
+    xp, applied = ops.transposed_as_correlation(xa, w, **t_opts)
+    # Which drawn cells hold input values: the same construction applied to ones.
+    ones, _ = ops.transposed_as_correlation(np.ones(xa.shape, dtype=np.int64), w, **t_opts)
+    holds = ones != 0
+    rows, cols = np.flatnonzero(holds.any(axis=(0, 2))), np.flatnonzero(holds.any(axis=(0, 1)))
+    hull = np.zeros(holds.shape, dtype=bool)
+    hull[:, rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1] = True
+    options = {"stride": 1, "padding": 0, "dilation": dilation}
+    return _Setup(out, xp, ~hull, hull & ~holds, applied, ops.correlate, xp, applied, options)
+
+
+def _partials(setup: _Setup, groups: int, b: np.ndarray | None) -> np.ndarray:
+    """Per-channel partial sums, each from the package: one channel, one filter channel.
+
+    Checked to add up (with the bias) to the operator's output.
+    """
+    out = setup.out
+    c_out, c_group = setup.applied.shape[:2]
     per_group = c_out // groups
-    # Per-channel partial sums, each from the package: one channel, one filter channel.
     partial = np.empty((c_out, c_group, *out.shape[1:]), dtype=out.dtype)
     for o in range(c_out):
-        g = o // per_group
         for k in range(c_group):
-            c = g * c_group + k
-            partial[o, k] = fn(source[c : c + 1], kernels[o : o + 1, k : k + 1], **options)[0]
-    b = None if bias is None else as_array("bias", bias)
+            c = (o // per_group) * c_group + k
+            one = setup.fn(
+                setup.source[c : c + 1], setup.kernels[o : o + 1, k : k + 1], **setup.options
+            )
+            partial[o, k] = one[0]
     total = partial.sum(axis=1) + (0 if b is None else b.reshape(-1, 1, 1))
     if not np.allclose(total, out, rtol=1e-12, atol=1e-12 * max(1.0, float(np.abs(out).max()))):
         raise VerificationError(
             "the per-channel partial sums do not add up to the operator's output "
             f"(largest difference {float(np.abs(total - out).max())})"
         )
-    ss = pair("stride", options["stride"])
-    ds = pair("dilation", dilation)
+    return partial
+
+
+def _conv_caption(
+    op: str,
+    lit: Index3,
+    chans: tuple[int, ...],
+    parts: tuple[Any, ...],
+    bias: Any,
+    c_in: int,
+    value: Any,
+) -> str:
+    o, i, j = lit
     sym = "∗" if op == "convolve" else "⋆"
-    x_name = "x̃" if op == "transpose" else "x"
-    w_name = "w̃" if op == "transpose" else "w"
+    x_name, w_name = ("x̃", "w̃") if op == "transpose" else ("x", "w")
+    head = "Σ_c" if len(chans) == c_in else "Σ_c∈{" + ",".join(map(str, chans)) + "}"
+    lead = f"out[{o}, {i}, {j}] = {head} ({x_name}[c] {sym} {w_name}[{o}, c]) = "
+    if len(parts) == 1 and bias is None:  # one channel: the sum is its one term
+        return lead + format_value(value)
+    terms = " + ".join(_term(p) for p in parts)
+    if bias is not None:
+        terms += f" + {_term(bias)} (bias)"
+    return f"{lead}{terms} = {format_value(value)}"
+
+
+def _conv_frame_list(
+    op: str,
+    setup: _Setup,
+    partial: np.ndarray,
+    b: np.ndarray | None,
+    groups: int,
+    dilation: Any,
+    c_in: int,
+) -> list[TensorFrame]:
+    out = setup.out
+    c_out, c_group, kh, kw = setup.applied.shape
+    per_group = c_out // groups
+    ss = pair("stride", setup.options["stride"])
+    ds = pair("dilation", dilation)
     frames: list[TensorFrame] = []
     written = np.zeros(out.shape, dtype=bool)
     for step, (o, i, j) in enumerate(np.ndindex(*out.shape)):
         g = o // per_group
         chans = tuple(range(g * c_group, (g + 1) * c_group))
         parts = tuple(partial[o, :, i, j].tolist())
-        head = "Σ_c" if c_group == xa.shape[0] else "Σ_c∈{" + ",".join(map(str, chans)) + "}"
-        terms = " + ".join(_term(p) for p in parts)
-        if b is not None:
-            terms += f" + {_term(b[o])} (bias)"
-        result = format_value(out[o, i, j])
-        if len(parts) == 1 and b is None:  # one channel: the sum is its one term
-            caption = (
-                f"out[{o}, {i}, {j}] = {head} ({x_name}[c] {sym} {w_name}[{o}, c]) = {result}"
-            )
-        else:
-            caption = f"out[{o}, {i}, {j}] = {head} ({x_name}[c] {sym} {w_name}[{o}, c]) = {terms} = {result}"
+        bias = None if b is None else b[o].item()
         written = written.copy()
         written[o, i, j] = True
         frames.append(
             TensorFrame(
                 op=op,
-                x=xp,
-                padding_mask=mask,
-                filters=applied,
+                x=setup.x,
+                padding_mask=setup.mask,
+                filters=setup.applied,
                 output=out,
                 written=written,
                 groups=groups,
@@ -330,10 +404,10 @@ def tensor_frames(
                 window_cols=tuple(j * ss[1] + ds[1] * v for v in range(kw)),
                 lit=(o, i, j),
                 partials=parts,
-                bias=None if b is None else b[o].item(),
-                caption=caption,
+                bias=bias,
+                caption=_conv_caption(op, (o, i, j), chans, parts, bias, c_in, out[o, i, j]),
                 step=step,
-                inserted_mask=inserted,
+                inserted_mask=setup.inserted,
             )
         )
     frames.append(_final(frames[-1], f"output {dims(out.shape)}: one channel per filter"))
