@@ -297,7 +297,7 @@ def test_partial_sums_that_do_not_add_up_are_caught(monkeypatch):
 
 
 def test_a_wrong_drawn_number_fails_verification_and_nothing_is_written(monkeypatch, tmp_path):
-    real = tensor._torch_reference
+    real = tensor.torch_reference
 
     def wrong(*args):
         compute = real(*args)
@@ -309,7 +309,7 @@ def test_a_wrong_drawn_number_fails_verification_and_nothing_is_written(monkeypa
 
         return bad
 
-    monkeypatch.setattr(tensor, "_torch_reference", wrong)
+    monkeypatch.setattr(tensor, "torch_reference", wrong)
     with pytest.raises(VerificationError, match="disagrees with torch"):
         tensor_view("correlate", np.ones((2, 3, 3), int), np.ones((1, 2, 2, 2), int))
     assert list(tmp_path.iterdir()) == []
