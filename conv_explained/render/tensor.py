@@ -1,4 +1,4 @@
-"""The tensor view: conv2d and pooling drawn as what they are, maps of C×H×W blocks.
+"""The tensor view: conv2d and pooling drawn as what they are, maps between C×H×W blocks.
 
 The input is a C_in×H×W block, each filter a C_in/groups×k×k block and the
 output a C_out×H′×W′ block (:mod:`._iso` draws them). Each frame places the
