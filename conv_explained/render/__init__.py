@@ -73,6 +73,7 @@ from ._verify import VerificationError
 from .animation import OPS, Animation, animate, compare
 from .frames import MARKS, ROLES, Cell, Panel, Scene
 from .gif import take_written, written
+from .network import network_diagram
 
 __all__ = [
     "MARKS",
@@ -87,6 +88,7 @@ __all__ = [
     "compare",
     "format_array",
     "format_value",
+    "network_diagram",
     "take_written",
     "written",
 ]
