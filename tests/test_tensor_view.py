@@ -112,7 +112,9 @@ def assert_partials_match(anim, ref, bias=None):
     for scene in steps:
         o, i, j = order[scene.step]
         terms = [float(t.replace("−", "-")) for t in scene.terms]
-        np.testing.assert_allclose(terms[:cg], ref["partials"][o, :, i, j], rtol=0, atol=5e-3 + 1e-9)
+        np.testing.assert_allclose(
+            terms[:cg], ref["partials"][o, :, i, j], rtol=0, atol=5e-3 + 1e-9
+        )
         if bias is not None:
             assert terms[cg] == bias[o]
         assert scene.caption.endswith("= " + format_value(ref["output"][o, i, j]))
@@ -387,7 +389,9 @@ def test_padding_beyond_the_drawable_extent_is_refused():
         tensor_view("correlate", np.zeros((1, 12, 12)), np.zeros((1, 1, 12, 12)), padding=3)
 
 
-@pytest.mark.parametrize("op", ["global-max-pool", "global-avg-pool", "max-pool-grad", "input-grad"])
+@pytest.mark.parametrize(
+    "op", ["global-max-pool", "global-avg-pool", "max-pool-grad", "input-grad"]
+)
 def test_ops_the_tensor_view_cannot_draw_are_refused_naming_view(op):
     w = None if op.startswith("global") else np.ones((1, 1, 2, 2))
     kw = {"kernel_size": 2} if op == "max-pool-grad" else {}
