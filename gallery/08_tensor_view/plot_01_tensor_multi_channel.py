@@ -15,14 +15,15 @@ import torch
 import torch.nn.functional as F
 
 import conv_explained as ce
-from conv_explained.render.tensor import tensor_view
+from conv_explained import catalog
 
 # %%
-# Three 4×4 input channels and one 3×3×3 filter: a 1×2×2 output block.
-rng = np.random.default_rng(12)
-x = rng.integers(0, 4, (3, 4, 4))
-w = rng.integers(-1, 2, (1, 3, 3, 3))
-anim = tensor_view("correlate", x, w)
+# The catalog case: a 3×4×4 input block and one 3×3×3 filter give a 1×2×2
+# output block. ``view="tensor"`` is one option of :func:`conv_explained.render.animate`.
+case = catalog.get("tensor_multi_channel")
+arrays = case.inputs()
+x, w = arrays["x"], arrays["weight"]
+anim = case.animate()
 reference = F.conv2d(
     torch.tensor(x[None], dtype=torch.float64), torch.tensor(w, dtype=torch.float64)
 )
@@ -32,12 +33,19 @@ assert anim.verification["passed"]
 assert anim.values.shape == (1, 2, 2)
 
 # %%
-# Each output cell is the sum of three per-channel correlations; the caption
-# of the first frame lists them.
-per_channel = [ce.correlate(x[c : c + 1], w[:, c : c + 1])[0] for c in range(3)]
+# Each output cell is the sum of three per-channel correlations (SciPy-free:
+# torch, one channel at a time); the caption of the first frame lists them.
+per_channel = [
+    F.conv2d(
+        torch.tensor(x[None, c : c + 1], dtype=torch.float64),
+        torch.tensor(w[:, c : c + 1], dtype=torch.float64),
+    )[0, 0].numpy()
+    for c in range(3)
+]
 np.testing.assert_array_equal(sum(per_channel), anim.values[0])
-first = anim.frames[0]
-assert first.partials == tuple(int(p[0, 0]) for p in per_channel)
+first = anim.scenes[0]
+assert first.terms == tuple(ce.render.format_value(p[0, 0]) for p in per_channel)
+assert first.caption.endswith(" = " + ce.render.format_value(anim.values[0, 0, 0]))
 print(first.caption)
 print(anim.alt_text)
 anim.save_gif("tensor_multi_channel.gif")

@@ -14,28 +14,29 @@ import torch
 import torch.nn.functional as F
 
 import conv_explained as ce
-from conv_explained.render.tensor import tensor_view
+from conv_explained import catalog
 
 # %%
-# Weight ``(C_out, C_in, k, k) = (2, 3, 3, 3)``: a 2×2×2 output block.
-rng = np.random.default_rng(21)
-x = rng.integers(0, 4, (3, 4, 4))
-w = rng.integers(-1, 2, (2, 3, 3, 3))
-anim = tensor_view("correlate", x, w)
+# Two 3×3×3 filters over a 3×4×4 input: a 2×2×2 output block, one channel per
+# filter.
+case = catalog.get("tensor_multi_kernel")
+arrays = case.inputs()
+x, w = arrays["x"], arrays["weight"]
+anim = case.animate()
 reference = F.conv2d(
     torch.tensor(x[None], dtype=torch.float64), torch.tensor(w, dtype=torch.float64)
-)
-np.testing.assert_array_equal(anim.values, reference[0].numpy())
+)[0].numpy()
+np.testing.assert_array_equal(anim.values, reference)
 assert anim.verification["passed"]
-assert anim.values.shape == (2, *ce.conv_output_size((4, 4), 3))
+assert anim.values.shape == (2, 2, 2)
 
 # %%
-# Output channel ``o`` comes from filter ``o`` alone: correlating with one
-# filter at a time gives the channels one by one.
+# Output channel ``o`` is the layer with filter ``o`` alone.
 for o in range(2):
     np.testing.assert_array_equal(ce.correlate(x, w[o : o + 1])[0], anim.values[o])
-assert [f.lit[0] for f in anim.frames[:-1]] == [0] * 4 + [1] * 4
-print(anim.frames[4].caption)
+frame = anim.scenes[4]  # the first frame of filter 1
+assert frame.caption.startswith("out[1, 0, 0]")
+print(frame.caption)
 print(anim.alt_text)
 anim.save_gif("tensor_multi_kernel.gif")
 anim.save_still("tensor_multi_kernel.png", frame=4)

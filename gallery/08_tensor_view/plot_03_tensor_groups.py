@@ -15,27 +15,31 @@ import torch
 import torch.nn.functional as F
 
 import conv_explained as ce
-from conv_explained.render.tensor import tensor_view
+from conv_explained import catalog
 
 # %%
-# ``(C_in, C_out, groups) = (4, 2, 2)``: weight ``(2, 4 / 2, 3, 3)``.
-rng = np.random.default_rng(32)
-x = rng.integers(0, 4, (4, 4, 4))
-w = rng.integers(-1, 2, (2, 2, 3, 3))
-anim = tensor_view("correlate", x, w, groups=2)
-x64, w64 = torch.tensor(x[None], dtype=torch.float64), torch.tensor(w, dtype=torch.float64)
-np.testing.assert_array_equal(anim.values, F.conv2d(x64, w64, groups=2)[0].numpy())
+# Four input channels, ``groups=2``: two filters of 2×3×3, one per group.
+case = catalog.get("tensor_groups")
+arrays = case.inputs()
+x, w = arrays["x"], arrays["weight"]
+anim = case.animate()
+reference = F.conv2d(
+    torch.tensor(x[None], dtype=torch.float64),
+    torch.tensor(w, dtype=torch.float64),
+    groups=2,
+)[0].numpy()
+np.testing.assert_array_equal(anim.values, reference)
 assert anim.verification["passed"]
 
 # %%
-# The grouped layer is two separate layers side by side: group ``g`` takes
-# channels ``2g, 2g+1`` and its own filter.
-for g in range(2):
-    alone = ce.correlate(x[2 * g : 2 * g + 2], w[g : g + 1])
-    np.testing.assert_array_equal(alone, anim.values[g : g + 1])
-group1 = [f for f in anim.frames[:-1] if f.lit[0] == 1]
-assert all(f.window_channels == (2, 3) for f in group1)
-print(group1[0].caption)
+# A grouped layer is two independent layers side by side: channels 0-1 with
+# filter 0, channels 2-3 with filter 1.
+np.testing.assert_array_equal(ce.correlate(x[:2], w[:1])[0], anim.values[0])
+np.testing.assert_array_equal(ce.correlate(x[2:], w[1:])[0], anim.values[1])
+frame = anim.scenes[4]
+assert "Σ_c∈{2,3}" in frame.caption
+assert len(frame.terms) == 2
+print(frame.caption)
 print(anim.alt_text)
 anim.save_gif("tensor_groups.gif")
-anim.save_still("tensor_groups.png", frame=anim.frames.index(group1[0]))
+anim.save_still("tensor_groups.png", frame=4)

@@ -14,26 +14,31 @@ import torch
 import torch.nn.functional as F
 
 import conv_explained as ce
-from conv_explained.render.tensor import tensor_view
+from conv_explained import catalog
 
 # %%
-# ``groups = C_in = 2``, ``C_out = 2 · 2``: weight ``(4, 1, 3, 3)``.
-rng = np.random.default_rng(42)
-x = rng.integers(0, 4, (2, 4, 4))
-w = rng.integers(-1, 2, (4, 1, 3, 3))
-anim = tensor_view("correlate", x, w, groups=2)
-x64, w64 = torch.tensor(x[None], dtype=torch.float64), torch.tensor(w, dtype=torch.float64)
-np.testing.assert_array_equal(anim.values, F.conv2d(x64, w64, groups=2)[0].numpy())
+# Two input channels, ``groups=2`` and four 1×3×3 filters: output channels 0
+# and 1 read input channel 0, channels 2 and 3 read input channel 1.
+case = catalog.get("tensor_depthwise")
+arrays = case.inputs()
+x, w = arrays["x"], arrays["weight"]
+anim = case.animate()
+reference = F.conv2d(
+    torch.tensor(x[None], dtype=torch.float64),
+    torch.tensor(w, dtype=torch.float64),
+    groups=2,
+)[0].numpy()
+np.testing.assert_array_equal(anim.values, reference)
 assert anim.verification["passed"]
+assert anim.values.shape == (4, 2, 2)
 
 # %%
-# Output channel ``o`` is input channel ``o // 2`` correlated with filter
-# ``o``, a plain 2-D correlation.
+# Each output channel is one 2-D correlation of one input channel.
 for o in range(4):
-    plain = ce.correlate(x[o // 2][None], w[o : o + 1])[0]
-    np.testing.assert_array_equal(plain, anim.values[o])
-assert all(len(f.partials) == 1 for f in anim.frames[:-1])
-print(anim.frames[8].caption)
+    c = o // 2
+    np.testing.assert_array_equal(ce.correlate(x[c : c + 1], w[o : o + 1])[0], anim.values[o])
+assert all(len(s.terms) == 1 for s in anim.scenes if s.step is not None)
+print(anim.scenes[8].caption)
 print(anim.alt_text)
 anim.save_gif("tensor_depthwise.gif")
 anim.save_still("tensor_depthwise.png", frame=8)

@@ -13,24 +13,26 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from conv_explained.render.tensor import tensor_view
+from conv_explained import catalog
 
 # %%
-# ``(C_in, C_out) = (3, 2)``, weight ``(2, 3, 1, 1)``, a 3×3 image.
-rng = np.random.default_rng(52)
-x = rng.integers(0, 4, (3, 3, 3))
-w = rng.integers(-2, 3, (2, 3, 1, 1))
-anim = tensor_view("correlate", x, w)
-x64, w64 = torch.tensor(x[None], dtype=torch.float64), torch.tensor(w, dtype=torch.float64)
-np.testing.assert_array_equal(anim.values, F.conv2d(x64, w64)[0].numpy())
+# A 3×3×3 input and two 3×1×1 filters: a 2×3×3 output block.
+case = catalog.get("tensor_pointwise")
+arrays = case.inputs()
+x, w = arrays["x"], arrays["weight"]
+anim = case.animate()
+reference = F.conv2d(
+    torch.tensor(x[None], dtype=torch.float64), torch.tensor(w, dtype=torch.float64)
+)[0].numpy()
+np.testing.assert_array_equal(anim.values, reference)
 assert anim.verification["passed"]
 
 # %%
-# The same numbers as one matrix product: ``(2 × 3) @ (3 × 9 pixels)``.
-product = (w[:, :, 0, 0] @ x.reshape(3, -1)).reshape(2, 3, 3)
-np.testing.assert_array_equal(anim.values, product)
-print(w[:, :, 0, 0])
-print(anim.frames[0].caption)
+# The same numbers as a matrix product: the ``C_out × C_in`` weight matrix
+# times every pixel's channel vector.
+matrix = w[:, :, 0, 0]
+np.testing.assert_array_equal(anim.values, np.einsum("oc,chw->ohw", matrix, x))
+print(anim.scenes[0].caption)
 print(anim.alt_text)
 anim.save_gif("tensor_pointwise.gif")
 anim.save_still("tensor_pointwise.png", frame=0)
