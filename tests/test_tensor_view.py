@@ -186,8 +186,8 @@ def test_catalog_shapes_draw_torchs_numbers_and_pass_verification(name, c_in, c_
     anim = tensor_view("correlate", x, w, bias, groups=groups)
     assert anim.verification["passed"] is True
     checks = anim.verification["checks"]
-    for name in ("input", "kernel", "output"):
-        assert checks[f"tensor view: drawn {name} numbers"] == 0.0
+    for panel in ("input", "kernel", "output"):
+        assert checks[f"tensor view: drawn {panel} numbers"] == 0.0
     assert checks["tensor view: caption partial sums per channel"] == 0.0
     ref = torch_expected("correlate", x, w, bias, groups=groups)
     assert_drawn_numbers_are_torchs(anim, ref)
