@@ -134,9 +134,10 @@ def tensor_frames(fig: Figure, mac: bool | int = True) -> list[TensorFrame]:
     if fig.kind not in TENSOR_KINDS:
         raise ValueError(f"view 'tensor' cannot draw {fig.op!r}; use view='grid'")
     if grid.ndim != 3:
+        axes = grid.ndim - 1
         raise ValueError(
             f"view 'tensor' draws 2-D operations as C×H×W blocks; this {fig.op!r} has "
-            f"{grid.ndim - 1} spatial axes (use view='grid')"
+            f"{axes} spatial {'axis' if axes == 1 else 'axes'} (use view='grid')"
         )
     roles = np.broadcast_to(np.asarray(fig.data["roles"], dtype=object), grid.shape)
     inserted = roles == "inserted"
