@@ -272,7 +272,8 @@ def _pool_steps(fig: Figure, grid: np.ndarray, mac: bool | int) -> list[dict[str
                     f"average pooling's divisor {n} at ({c}, {i}, {j}) is not the "
                     f"{len(terms)} counted cells drawn"
                 )
-            body = f"({' + '.join(_term(t) for t in terms)}) / {n}"
+            total = " + ".join(_term(t) for t in terms)
+            body = f"({total}) / {n}" if len(terms) > 1 else f"{total} / {n}"
         caption = f"out[{c}, {i}, {j}] = " + (result if mac is False else f"{body} = {result}")
         steps.append(
             {
