@@ -164,6 +164,9 @@ def main() -> None:
         f"{result['conv_arithmetic_bytes']:,} bytes vs {ORIGINAL_GIF_BYTES:,} "
         f"({share:.3f} of the originals; target <= 0.25), narrowest {result['min_width']} px"
     )
+    from bench_tensor_view import bench_tensor_view, report  # this folder (run as a script)
+
+    report(bench_tensor_view())
 
 
 if __name__ == "__main__":

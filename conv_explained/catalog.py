@@ -7,13 +7,15 @@ F. Visin's *A guide to convolution arithmetic for deep learning* (the
 ``conv_arithmetic`` repository), with the same names and parameters and
 every number written in; the others show correlation against convolution,
 transposed convolution both ways, pooling, channels and groups, 1-D and 3-D
-inputs, gradients and padding modes.
+inputs, gradients and padding modes. The ``tensor_*`` cases draw channels,
+groups, depthwise, pointwise and depthwise-separable layers and pooling in
+the tensor view (``view="tensor"``): C×H×W blocks with the numbers on them.
 
 >>> from conv_explained import catalog
 >>> catalog.CATALOG["padding_strides"].params
 {'stride': 2, 'padding': 1}
 >>> len(catalog.names())
-36
+43
 """
 
 from __future__ import annotations
@@ -29,10 +31,20 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from . import shapes
+from ._counts import layer_counts, separable_words
 from .render import Animation, animate, compare
 from .render.gif import atomic_write, written
 
-__all__ = ["CATALOG", "CONV_ARITHMETIC", "Case", "get", "names", "render_case", "render_catalog"]
+__all__ = [
+    "CATALOG",
+    "CONV_ARITHMETIC",
+    "Case",
+    "get",
+    "layer_counts",
+    "names",
+    "render_case",
+    "render_catalog",
+]
 
 Build = Callable[[np.random.Generator], dict[str, Any]]
 
@@ -65,6 +77,10 @@ class Case:
         For ``op == "compare"``: the left and right ops.
     titles : tuple of str
         For ``op == "compare"``: the titles above each half.
+    second : (str, dict) or None
+        A second layer ``(op, params)`` applied to the first one's output
+        with the weight ``weight2`` of ``build``; the two are drawn side by
+        side (with ``titles``), so their frame counts must agree.
     """
 
     name: str
@@ -77,6 +93,7 @@ class Case:
     group: str = ""
     compare_ops: tuple[str, str] = ("correlate", "convolve")
     titles: tuple[str, str] = ("correlation", "convolution")
+    second: tuple[str, dict[str, Any]] | None = None
 
     def inputs(self) -> dict[str, Any]:
         """The case's arrays, rebuilt from its seed."""
@@ -85,6 +102,11 @@ class Case:
     def animate(self, *, verify: bool = True) -> Animation:
         """Render the case (verified against torch unless ``verify=False``)."""
         arrays = self.inputs()
+        if self.second is not None:
+            op, params = self.second
+            first = animate(self.op, arrays["x"], arrays["weight"], **self.params, verify=verify)
+            then = animate(op, first.values, arrays["weight2"], **params, verify=verify)
+            return compare(first, then, self.titles)
         if self.op == "compare":
             left, right = (
                 animate(op, **arrays, **self.params, verify=verify) for op in self.compare_ops
@@ -436,7 +458,107 @@ def _other_cases() -> list[Case]:
     ]
 
 
-CATALOG: dict[str, Case] = {c.name: c for c in _arithmetic_cases() + _other_cases()}
+def _separable(
+    x_shape: Sequence[int], depthwise: Sequence[int], pointwise: Sequence[int]
+) -> Build:
+    """Builder of an input, a depthwise weight and a pointwise weight (``weight2``)."""
+
+    def build(rng: np.random.Generator) -> dict[str, Any]:
+        first = _conv(x_shape, depthwise)(rng)
+        return {**first, "weight2": rng.integers(-1, 2, size=tuple(pointwise))}
+
+    return build
+
+
+def _tensor_cases() -> list[Case]:
+    """Channels, groups, depthwise, pointwise, separable and pooling in the tensor view."""
+    tensor = {"view": "tensor"}
+    return [
+        Case(
+            "tensor_multi_channel",
+            "Tensor view: one filter spans all channels",
+            "A 3x4x4 input block and one 3x3x3 filter block: at each position the filter "
+            "covers all three channels, and the three per-channel sums add into one output "
+            "cell (3 -> 1 channels).",
+            "correlate",
+            _conv((3, 4, 4), (1, 3, 3, 3)),
+            params=tensor,
+            seed=500,
+            group="tensor view",
+        ),
+        Case(
+            "tensor_multi_kernel",
+            "Tensor view: one output channel per filter",
+            "Two 3x3x3 filter blocks over a 3x4x4 input: each filter makes one channel of the "
+            "2x2x2 output block (3 -> 2 channels).",
+            "correlate",
+            _conv((3, 4, 4), (2, 3, 3, 3)),
+            params=tensor,
+            seed=504,
+            group="tensor view",
+        ),
+        Case(
+            "tensor_groups",
+            "Tensor view: groups = 2",
+            "With groups=2 the 4 input channels split in two halves; each 2x3x3 filter sees "
+            "only its own group's channels (4 -> 2 channels).",
+            "correlate",
+            _conv((4, 4, 4), (2, 2, 3, 3)),
+            params={**tensor, "groups": 2},
+            seed=505,
+            group="tensor view",
+        ),
+        Case(
+            "tensor_depthwise",
+            "Tensor view: depthwise, channel multiplier 2",
+            "Depthwise convolution with groups = C_in = 2 and two filters per channel: each "
+            "1x3x3 filter reads one input channel, and channels never mix (2 -> 4 channels).",
+            "correlate",
+            _conv((2, 4, 4), (4, 1, 3, 3)),
+            params={**tensor, "groups": 2},
+            seed=506,
+            group="tensor view",
+        ),
+        Case(
+            "tensor_pointwise",
+            "Tensor view: 1x1 convolution",
+            "A 1x1 convolution is a matrix product across channels at each pixel: each "
+            "3x1x1 filter weighs the three values of one pixel column (3 -> 2 channels).",
+            "correlate",
+            _conv((3, 3, 3), (2, 3, 1, 1)),
+            params=tensor,
+            seed=502,
+            group="tensor view",
+        ),
+        Case(
+            "tensor_depthwise_separable",
+            "Tensor view: depthwise separable",
+            separable_words(3, 3, 3, 4),
+            "correlate",
+            _separable((3, 4, 4), (3, 1, 3, 3), (3, 3, 1, 1)),
+            params={**tensor, "groups": 3},
+            seed=507,
+            group="tensor view",
+            titles=("1. depthwise 3x3, groups=3", "2. pointwise 1x1"),
+            second=("correlate", tensor),
+        ),
+        Case(
+            "tensor_max_pool",
+            "Tensor view: max pooling, channel by channel",
+            "2x2 max pooling with stride 2 over a 3x4x4 block: the window never crosses "
+            "channels, so the output keeps 3 channels.",
+            "max-pool",
+            _ints((3, 4, 4), 10),
+            params={**tensor, "kernel_size": 2},
+            seed=508,
+            group="tensor view",
+        ),
+    ]
+
+
+CATALOG: dict[str, Case] = {
+    c.name: c for c in _arithmetic_cases() + _other_cases() + _tensor_cases()
+}
 
 #: Names of the fifteen conv_arithmetic animations.
 CONV_ARITHMETIC: tuple[str, ...] = tuple(

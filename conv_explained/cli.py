@@ -348,6 +348,12 @@ def _ops() -> dict[str, OpSpec]:
     return OPS
 
 
+def _views() -> list[str]:
+    from .render._views import VIEWS
+
+    return list(VIEWS)
+
+
 def _animate(args: argparse.Namespace) -> list[str]:
     from . import render
 
@@ -368,7 +374,13 @@ def _animate(args: argparse.Namespace) -> list[str]:
     )
     options = _op_options(args, spec, spatial)
     anim = render.animate(
-        args.op, x, weight, mac=not args.no_mac, verify=not args.no_verify, **options
+        args.op,
+        x,
+        weight,
+        mac=not args.no_mac,
+        verify=not args.no_verify,
+        view=args.view,
+        **options,
     )
     out = Path(args.out)
     if kind == "gif":
@@ -481,6 +493,12 @@ def _parser() -> _Parser:
         "--no-mac", action="store_true", help="leave out the multiply-accumulate sum"
     )
     anim.add_argument("--no-verify", action="store_true", help="skip the check against torch")
+    anim.add_argument(
+        "--view",
+        default="grid",
+        choices=_views(),
+        help="grid: flat numbered grids (default); tensor: 2-D ops as C×H×W blocks",
+    )
     anim.set_defaults(handler=_animate)
 
     cat = commands.add_parser("catalog", help="render the catalog and its manifest")

@@ -129,3 +129,84 @@ def test_render_catalog_is_byte_identical_across_runs(tmp_path):
         "padding_strides_strip.png",
     ):
         assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes()
+
+
+TENSOR_CASES = {
+    "tensor_multi_channel": (3, 1, 1),
+    "tensor_multi_kernel": (3, 2, 1),
+    "tensor_groups": (4, 2, 2),
+    "tensor_depthwise": (2, 4, 2),
+    "tensor_pointwise": (3, 2, 1),
+}
+
+
+@pytest.mark.parametrize(("name", "channels"), list(TENSOR_CASES.items()))
+def test_tensor_cases_draw_their_channels_in_the_tensor_view(name, channels):
+    torch = pytest.importorskip("torch")
+    c_in, c_out, groups = channels
+    case = catalog.get(name)
+    arrays = case.inputs()
+    assert arrays["x"].shape[0] == c_in
+    assert arrays["weight"].shape[:2] == (c_out, c_in // groups)
+    anim = case.animate()
+    assert anim.params["view"] == "tensor"
+    assert anim.params["groups"] == groups
+    want = torch.nn.functional.conv2d(
+        torch.tensor(arrays["x"][None], dtype=torch.float64),
+        torch.tensor(arrays["weight"], dtype=torch.float64),
+        groups=groups,
+    )[0].numpy()
+    np.testing.assert_array_equal(anim.values, want)
+    assert anim.alt_text.startswith("Tensor view of a 2-D convolution layer")
+    assert f"groups={groups}" in anim.alt_text
+
+
+def test_tensor_max_pool_pools_each_channel_alone():
+    torch = pytest.importorskip("torch")
+    case = catalog.get("tensor_max_pool")
+    x = case.inputs()["x"]
+    anim = case.animate()
+    want = torch.nn.functional.max_pool2d(torch.tensor(x[None], dtype=torch.float64), 2)
+    np.testing.assert_array_equal(anim.values, want[0].numpy())
+    assert all(len(s.terms) == 4 for s in anim.scenes if s.step is not None)
+
+
+def test_depthwise_separable_is_two_layers_whose_counts_are_stated_and_true():
+    torch = pytest.importorskip("torch")
+    case = catalog.get("tensor_depthwise_separable")
+    arrays = case.inputs()
+    anim = case.animate()
+    first, second = anim.parts
+    x = torch.tensor(arrays["x"][None], dtype=torch.float64)
+    dw = torch.nn.functional.conv2d(
+        x, torch.tensor(arrays["weight"], dtype=torch.float64), groups=3
+    )
+    pw = torch.nn.functional.conv2d(dw, torch.tensor(arrays["weight2"], dtype=torch.float64))
+    np.testing.assert_array_equal(first.values, dw[0].numpy())
+    np.testing.assert_array_equal(second.values, pw[0].numpy())
+    assert first.params["view"] == second.params["view"] == "tensor"
+
+    def torch_counts(c_in, c_out, k, size, groups):
+        conv = torch.nn.Conv2d(c_in, c_out, k, groups=groups, bias=False).double()
+        with torch.no_grad():
+            conv.weight.fill_(1.0)
+            taps = conv(torch.ones((1, c_in, size, size), dtype=torch.float64)).sum().item()
+        return conv.weight.numel(), round(taps)
+
+    dw_c, pw_c, full = (
+        torch_counts(3, 3, 3, 4, 3),
+        torch_counts(3, 3, 1, 2, 1),
+        torch_counts(3, 3, 3, 4, 1),
+    )
+    assert catalog.layer_counts(3, 3, 3, 4, groups=3) == dw_c
+    assert catalog.layer_counts(3, 3, 1, 2) == pw_c
+    assert catalog.layer_counts(3, 3, 3, 4) == full
+    words = case.description
+    assert (
+        f"Together {dw_c[0] + pw_c[0]} parameters and {dw_c[1] + pw_c[1]} multiply-adds" in words
+    )
+    assert f"against {full[0]} parameters and {full[1]} multiply-adds" in words
+
+
+def test_layer_counts_follow_shapes_with_padding():
+    assert catalog.layer_counts(64, 128, 3, 56, padding=1) == (73728, 73728 * 56 * 56)

@@ -369,3 +369,40 @@ def test_catalog_writes_manifest_with_hashes_and_a_progress_bar(capsys, tmp_path
 def test_help_exits_zero(capsys):
     assert main(["--help"]) == 0
     assert "shape" in capsys.readouterr().out
+
+
+def test_animate_view_tensor_writes_the_tensor_view(capsys, tmp_path):
+    out = tmp_path / "t.gif"
+    argv = ["animate", "correlate", "--input", "4x4", "--in-channels", "3", "--out-channels", "2"]
+    code, stdout, err = run(capsys, *argv, "--kernel", "3", "--view", "tensor", "--out", str(out))
+    assert (code, err) == (0, "")
+    assert stdout.startswith("Tensor view of a 2-D convolution layer in 9 frames")
+    rng = np.random.default_rng(0)  # the CLI's own recipe: input, then kernel, from --seed
+    x, w = rng.integers(0, 4, (3, 4, 4)), rng.integers(0, 3, (2, 3, 3, 3))
+    want = render.animate("correlate", x, w, view="tensor")
+    assert f"channel 0: {' '.join(map(str, want.values[0, 0]))} /" in stdout
+    with Image.open(out) as im:
+        assert im.n_frames == len(want.scenes)
+        assert im.size == want.size
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (
+            ["global-max-pool", "--input", "4x4"],
+            "view must be one of 'grid' for 'global-max-pool'",
+        ),
+        (["correlate", "--input", "4x4", "--kernel", "3"], None),
+    ],
+)
+def test_animate_bad_view_is_one_line_status_2_and_no_file(capsys, tmp_path, argv, words):
+    out = tmp_path / "t.gif"
+    view = "tensor" if words else "cube"
+    code, stdout, err = run(capsys, "animate", *argv, "--view", view, "--out", str(out))
+    assert code == 2
+    assert stdout == ""
+    assert err.count("\n") == 1
+    assert (words or "argument --view: invalid choice: 'cube'") in err
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []

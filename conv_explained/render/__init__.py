@@ -25,8 +25,11 @@ How an animation is made (one pipeline for every operation):
    cells, caption vocabulary), the panel labels, the alt text and the torch
    ``Reference``. Every number and mask comes from the package's operators and
    :mod:`conv_explained.shapes`; the specs only arrange them.
-3. A view (``_views``) turns the figure into :class:`Scene` records and a frame
-   layout; ``frames`` builds the scenes, ``_draw`` paints them.
+3. A view (``_views``, chosen with ``animate(..., view=...)``) turns the
+   figure into :class:`Scene` records and a frame layout; ``frames`` builds
+   the scenes, ``_draw`` paints them. ``view="tensor"`` draws 2-D sliding
+   kernels and pooling as C×H×W blocks instead (``_tensor``, ``_tensor_draw``,
+   ``_iso``); its scenes record every number drawn on a block face.
 4. ``animation.run`` checks against torch (float64) the result, every drawn
    grid, the drawn final texts and every step caption's terms (``_captions``),
    then returns the :class:`Animation`.
@@ -47,9 +50,18 @@ Modules:
     Every torch reference, as plain functions of ``(torch, F)``.
 ``_views``
     Views: ``GridView`` draws each figure kind (slide, pool, scatter, route)
-    as flat grids. A new view (a 3-D block view, say) is one more class with
-    ``build(figure, mac)`` and an entry in ``VIEWS``; the family specs, the
-    references and the checks stay as they are.
+    as flat grids; ``TensorView`` draws slide and pool figures of 2-D ops as
+    3-D blocks. A new view is one more class with ``build(figure, mac)`` and
+    an entry in ``VIEWS``; the family specs, the references and the checks
+    stay as they are (a spec lists the views it supports in ``views``).
+``_tensor``, ``_tensor_draw``, ``_iso``
+    The tensor view: frames from a figure (window, lit cell, per-channel
+    partial sums from ``ops.correlate``) and the torch checks of every drawn
+    number and caption term; their pixels; oblique blocks with
+    occlusion-correct numbers.
+``network``
+    :func:`network_diagram`: a module's layer shapes as a row of 3-D blocks,
+    checked against a forward pass.
 ``frames``, ``_model``
     The scene builders, and the data model (:class:`Cell`, :class:`Panel`,
     :class:`Scene`) that tests read instead of pixels.
@@ -73,6 +85,7 @@ from ._verify import VerificationError
 from .animation import OPS, Animation, animate, compare
 from .frames import MARKS, ROLES, Cell, Panel, Scene
 from .gif import take_written, written
+from .network import network_diagram
 
 __all__ = [
     "MARKS",
@@ -87,6 +100,7 @@ __all__ = [
     "compare",
     "format_array",
     "format_value",
+    "network_diagram",
     "take_written",
     "written",
 ]

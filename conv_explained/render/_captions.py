@@ -19,13 +19,13 @@ from ._format import MINUS
 from ._pipeline import Figure
 from .frames import Scene
 
-__all__ = ["caption_check", "evaluate_terms"]
+__all__ = ["caption_check", "evaluate_terms", "number"]
 
 #: Half a unit of the last decimal shown for non-integer cells (two decimals).
 ROUNDING = 0.005
 
 
-def _number(text: str) -> float:
+def number(text: str) -> float:
     text = text.replace(MINUS, "-").strip()
     if text.startswith("(") and text.endswith(")"):
         text = text[1:-1]
@@ -48,11 +48,11 @@ def evaluate_terms(terms: Sequence[str], reduce: str) -> tuple[float, float]:
     spread = 0.0
     for term in terms:
         if "·" in term:
-            a, b = (_number(t) for t in term.split("·"))
+            a, b = (number(t) for t in term.split("·"))
             values.append(a * b)
             spread += (abs(a) + abs(b) + ROUNDING) * ROUNDING
         else:
-            values.append(_number(term))
+            values.append(number(term))
             spread += ROUNDING
     if reduce == "sum":
         return float(sum(values)), spread

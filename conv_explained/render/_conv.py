@@ -159,6 +159,7 @@ class SlideSpec(pl.OpSpec):
     weight = "forward"
     options = frozenset({"groups", "padding_mode"})
     summary = "a kernel slides over the padded input"
+    views = frozenset({"grid", "tensor"})
 
     def figure(self, op: str, request: pl.Request, options: pl.Options) -> pl.Figure:
         xa, w, d = pl.conv_inputs(request)
@@ -233,7 +234,11 @@ class SlideSpec(pl.OpSpec):
             texts=pl.texts(xp, applied, values),
             alt=lambda frames: _alt(op, a, applied, values, xp),
             reference=pl.Reference(
-                reference.name, reference.compute, reference.expected_shape, extras
+                reference.name,
+                reference.compute,
+                reference.expected_shape,
+                extras,
+                panels=(("input", reference.extras[0][2]), ("kernel", reference.extras[1][2])),
             ),
             params={
                 "op": op,

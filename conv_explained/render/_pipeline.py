@@ -82,7 +82,10 @@ class Reference:
     output shape by :mod:`conv_explained.shapes`; ``extras`` are further
     drawn arrays (padded input, kernel as applied, partial sums, masks...)
     each with its torch computation; ``region`` selects the result's cells
-    in the output panel (the scatter view draws an uncropped output).
+    in the output panel (the scatter view draws an uncropped output);
+    ``panels`` are torch computations of drawn panels' whole arrays
+    (``"input"``: the grid as the operator reads it, ``"kernel"``: the
+    kernel as applied), for views that check each drawn number by its index.
     """
 
     name: str
@@ -90,6 +93,7 @@ class Reference:
     expected_shape: tuple[int, ...]
     extras: tuple[tuple[str, Any, Compute], ...] = ()
     region: tuple[slice, ...] | None = None
+    panels: tuple[tuple[str, Compute], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -144,10 +148,21 @@ class OpSpec:
     options: frozenset[str] = frozenset()
     #: One line for the CLI's help.
     summary: str = ""
+    #: Views (:data:`._views.VIEWS`) that can draw this op.
+    views: frozenset[str] = frozenset({"grid"})
 
     def figure(self, op: str, request: Request, options: Options) -> Figure:
         """Run the operator and collect what will be drawn."""
         raise NotImplementedError
+
+    def figure_for(self, view: str, op: str, request: Request, options: Options) -> Figure:
+        """The figure ``view`` draws (by default :meth:`figure`, for any view it supports)."""
+        if view not in self.views:
+            raise ValueError(
+                f"view must be one of {', '.join(map(repr, sorted(self.views)))} for {op!r}, "
+                f"got {view!r}"
+            )
+        return self.figure(op, request, options)
 
 
 # --------------------------------------------------------------------------

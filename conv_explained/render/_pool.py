@@ -80,6 +80,7 @@ class PoolSpec(pl.OpSpec):
     weight = "window"
     options = frozenset({"kernel_size", "ceil_mode", "count_include_pad", "spatial_dims"})
     summary = "a window slides over the padded input"
+    views = frozenset({"grid", "tensor"})
 
     def figure(self, op: str, request: pl.Request, options: pl.Options) -> pl.Figure:
         a, d = _resolve(op, request, options)
@@ -91,7 +92,7 @@ class PoolSpec(pl.OpSpec):
             values, indices = _max_pool(a)
             xp = _grid(a, -np.inf)
             _, chosen = _maxima(indices, a)
-            counted = None
+            counted = divisor = None
         else:
             if any(v != 1 for v in a.dilation):
                 raise ValueError(
@@ -147,7 +148,7 @@ class PoolSpec(pl.OpSpec):
                 ),
                 (
                     "counted cells per window",
-                    np.broadcast_to(divisor, values.shape),
+                    np.broadcast_to(np.asarray(divisor), values.shape),
                     functools.partial(
                         _window_counts, counted=grid_mask, kernel=a.kernel, stride=a.stride
                     ),
@@ -184,6 +185,7 @@ class PoolSpec(pl.OpSpec):
                 "dilation": a.dilation,
                 "chosen": chosen,
                 "counted": counted,
+                "divisor": divisor,
             },
             panels=(
                 Panel("input", "input", in_sub, xp.shape, accent="orange"),
@@ -204,6 +206,14 @@ class PoolSpec(pl.OpSpec):
                 ),
                 (c, *a.output_size()),
                 extras,
+                panels=(
+                    (
+                        "input",
+                        functools.partial(
+                            refs.pool_grid, x=xa, pads=a.pads, fill=-np.inf if is_max else 0.0
+                        ),
+                    ),
+                ),
             ),
             params=params,
             reduce="max" if is_max else "mean",

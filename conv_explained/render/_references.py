@@ -17,17 +17,22 @@ import numpy as np
 from ._verify import to_torch
 
 __all__ = [
+    "channel_partials",
     "conv",
     "conv_input_grad",
     "conv_transpose",
     "conv_transpose_stamps",
     "conv_transpose_uncropped",
     "flipped_kernel",
+    "gathered",
     "global_pool",
     "max_pool_grad",
     "max_pool_indices",
     "padded",
     "pool",
+    "pool_grid",
+    "transposed_kernel",
+    "zero_inserted",
 ]
 
 _TORCH_MODES = {"replicate": "replicate", "reflect": "reflect", "circular": "circular"}
@@ -272,3 +277,106 @@ def max_pool_grad(
     y = _pool_fn(F, "max", len(kernel))(xt, kernel, **window)
     (gx,) = torch.autograd.grad(y, xt, to_torch(torch, grad_output))
     return gx[0]
+
+
+# --------------------------------------------------------------------------
+# What the tensor view draws besides the result: grids, kernels, partial sums
+# --------------------------------------------------------------------------
+
+
+def zero_inserted(
+    torch: Any,
+    F: Any,
+    *,
+    x: np.ndarray,
+    kernel: Sequence[int],
+    stride: Sequence[int],
+    padding: Sequence[int],
+    output_padding: Sequence[int],
+    dilation: Sequence[int],
+) -> Any:
+    """The direct view's input of a transposed convolution, built with torch alone.
+
+    Zeros inserted by a 1×1 identity transposed convolution with the stride,
+    then ``F.pad`` by ``d(k-1) - p`` before and that plus ``output_padding``
+    after (a negative amount crops).
+    """
+    xt = to_torch(torch, x)
+    c = xt.shape[1]
+    eye = torch.ones((c, 1) + (1,) * len(kernel), dtype=torch.float64)
+    fn = getattr(F, f"conv_transpose{len(kernel)}d")
+    xz = fn(xt, eye, stride=tuple(stride), groups=c)
+    pads = []
+    for k, p, a, d in zip(kernel, padding, output_padding, dilation, strict=True):
+        before = d * (k - 1) - p
+        pads.append((before, before + a))
+    return F.pad(xz, torch_pads(pads))[0]
+
+
+def transposed_kernel(torch: Any, F: Any, *, weight: np.ndarray, groups: int) -> Any:
+    """A transposed convolution's weight as its direct correlation applies it.
+
+    ``(C_in, C_out/g, *k)`` → ``(C_out, C_in/g, *k)``: the channel axes
+    swapped within each group, every kernel axis flipped.
+    """
+    w = to_torch(torch, weight, batch=False)
+    c_in, per, *k = w.shape
+    cg = c_in // groups
+    swapped = w.reshape(groups, cg, per, *k).transpose(1, 2).reshape(groups * per, cg, *k)
+    return torch.flip(swapped, dims=tuple(range(2, swapped.dim())))
+
+
+def pool_grid(
+    torch: Any, F: Any, *, x: np.ndarray, pads: Sequence[tuple[int, int]], fill: float
+) -> Any:
+    """``x`` padded with ``fill`` (−∞ for max pooling, 0 for average pooling)."""
+    return F.pad(to_torch(torch, x), torch_pads(pads), value=fill)[0]
+
+
+def channel_partials(
+    torch: Any,
+    F: Any,
+    *,
+    grid: Any,
+    kernel: Any,
+    stride: Sequence[int],
+    dilation: Sequence[int],
+    groups: int,
+) -> Any:
+    """Per output channel and per filter channel, the correlation of one input channel.
+
+    ``grid`` and ``kernel`` are references (``(torch, F) -> tensor``) of the
+    drawn input ``(C_in, *sp)`` and filters ``(C_out, C_in/g, *k)``; the
+    result is ``(C_out, C_in/g, *out)``: the terms of each output cell's sum.
+    """
+    xt, wt = grid(torch, F), kernel(torch, F)
+    c_out, cg = wt.shape[:2]
+    per = c_out // groups
+    fn = getattr(F, f"conv{wt.dim() - 2}d")
+    rows = []
+    for o in range(c_out):
+        first = (o // per) * cg
+        channels = xt[first : first + cg][:, None]  # each input channel as a batch item
+        taps = wt[o][:, None][:, None]  # (cg, 1, 1, *k)
+        rows.append(
+            torch.stack(
+                [
+                    fn(
+                        channels[k : k + 1],
+                        taps[k],
+                        stride=tuple(stride),
+                        dilation=tuple(dilation),
+                    )[0, 0]
+                    for k in range(cg)
+                ]
+            )
+        )
+    return torch.stack(rows)
+
+
+def gathered(torch: Any, F: Any, *, compute: Any, indices: Sequence[tuple[int, ...]]) -> Any:
+    """The values of ``compute(torch, F)`` at ``indices`` (the cells a view drew)."""
+    full = compute(torch, F)
+    if not indices:
+        return torch.zeros(0, dtype=torch.float64)
+    return torch.stack([full[tuple(i)] for i in indices]).to(torch.float64)

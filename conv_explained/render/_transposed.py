@@ -7,6 +7,7 @@ flipped, slides at stride 1 over the zero-inserted, padded array).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Sequence
 from typing import Any
@@ -67,6 +68,8 @@ class DirectSpec(pl.OpSpec):
         self.weight = weight
         if weight == "forward":  # the input gradient: the forward correlation's options
             self.options = frozenset({"groups"})
+        else:
+            self.views = frozenset({"grid", "tensor"})
 
     def figure(self, op: str, request: pl.Request, options: pl.Options) -> pl.Figure:
         if op == "transpose-direct":
@@ -207,7 +210,11 @@ class DirectSpec(pl.OpSpec):
             texts=pl.texts(xd, wd, values),
             alt=lambda frames: _direct_alt(op, a, xa, source, xd, values, pad_words),
             reference=pl.Reference(
-                reference.name, reference.compute, reference.expected_shape, extras
+                reference.name,
+                reference.compute,
+                reference.expected_shape,
+                extras,
+                panels=() if grad_view else _direct_panels(a),
             ),
             params=params,
             reduce="sum",
@@ -300,12 +307,44 @@ def _direct_alt(
     )
 
 
+def _direct_panels(a: TransposedArgs) -> tuple[tuple[str, pl.Compute], ...]:
+    """Torch's zero-inserted, padded input and direct kernel, as the direct view draws them."""
+    return (
+        (
+            "input",
+            functools.partial(
+                refs.zero_inserted,
+                x=a.x[0],
+                kernel=a.kernel,
+                stride=a.stride,
+                padding=a.padding,
+                output_padding=a.output_padding,
+                dilation=a.dilation,
+            ),
+        ),
+        ("kernel", functools.partial(refs.transposed_kernel, weight=a.weight, groups=a.groups)),
+    )
+
+
 class ScatterSpec(pl.OpSpec):
-    """``transpose``: each input cell stamps the scaled kernel into the output."""
+    """``transpose``: each input cell stamps the scaled kernel into the output.
+
+    The tensor view draws it as its direct correlation (``transpose-direct``).
+    """
 
     weight = "transposed"
     options = frozenset({"groups", "output_padding"})
     summary = "each input cell stamps the kernel into the output"
+    views = frozenset({"grid", "tensor"})
+
+    def figure_for(
+        self, view: str, op: str, request: pl.Request, options: pl.Options
+    ) -> pl.Figure:
+        """The scatter figure, or for the tensor view the direct one (as ``op``)."""
+        if view == "tensor":
+            direct = DirectSpec("transposed").figure("transpose-direct", request, options)
+            return dataclasses.replace(direct, op=op, params={**direct.params, "op": op})
+        return super().figure_for(view, op, request, options)
 
     def figure(self, op: str, request: pl.Request, options: pl.Options) -> pl.Figure:
         _zeros_only(options, "a transposed convolution")

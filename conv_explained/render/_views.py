@@ -3,24 +3,28 @@
 A view is one object with :meth:`GridView.build`; it has a scene builder per
 figure ``kind`` it can draw. The grid view draws every kind as flat 2-D
 grids of numbered cells (:mod:`.frames` builds the scenes, :mod:`._draw`
-paints them). A new view (say, a 3-D block view of ``C×H×W`` tensors) is one
-more class with the same ``build`` and an entry in :data:`VIEWS`; the op
-specs and the checks stay as they are.
+paints them). The tensor view (:class:`TensorView`) draws 2-D sliding
+kernels and windowed pooling as 3-D ``C×H×W`` blocks (:mod:`._tensor`
+arranges the frames, :mod:`._tensor_draw` and :mod:`._iso` paint them); it
+draws while it builds, so that every number drawn on a block face is known
+and checked. The op specs and the checks are the same for every view.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
+from PIL import Image
 
 from . import _draw
 from ._pipeline import Figure
+from ._tensor import stage
 from .frames import Scene, conv_scenes, pool_scenes, route_scenes, scatter_scenes
 
-__all__ = ["VIEWS", "GridView", "Staged"]
+__all__ = ["VIEWS", "GridView", "Staged", "TensorView"]
 
 #: Frames widen up to this many pixels of caption to show a whole sum.
 MAX_CAPTION = 560
@@ -64,11 +68,19 @@ class Canvas:
 
 @dataclass(frozen=True)
 class Staged:
-    """A figure drawn by a view: scenes, layout and what the checks read back."""
+    """A figure drawn by a view: scenes, layout and what the checks read back.
+
+    A view that paints while it builds gives its ``images`` (and then no
+    ``layout``), the further torch ``checks`` of what it drew, and its own
+    ``alt`` text.
+    """
 
     scenes: list[Scene]
-    layout: _draw.Layout
-    drawn_output: np.ndarray  # texts of the result cells in the final frame
+    layout: _draw.Layout | None
+    drawn_output: np.ndarray  # texts of the result cells in the final frame (None: hidden)
+    images: list[Image.Image] | None = None
+    checks: tuple[tuple[Any, ...], ...] = ()
+    alt: str | None = None
 
 
 Fits = Callable[[Sequence[Sequence[str]]], bool]
@@ -137,5 +149,16 @@ class GridView:
         return Staged(scenes, canvas.final(), text)
 
 
+class TensorView:
+    """2-D convolutions and pooling as 3-D blocks: input ``C_in×H×W``, filters, output."""
+
+    name = "tensor"
+
+    def build(self, fig: Figure, mac: bool | int) -> Staged:
+        """Frames of ``fig`` drawn as blocks, with the checks of every drawn number."""
+        st = stage(fig, mac)
+        return Staged(st.scenes, None, st.drawn_output, st.images, tuple(st.checks), st.alt)
+
+
 #: The views :func:`~.animation.animate` can draw, by name.
-VIEWS = {"grid": GridView()}
+VIEWS: dict[str, GridView | TensorView] = {"grid": GridView(), "tensor": TensorView()}

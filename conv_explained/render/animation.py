@@ -97,6 +97,7 @@ class Animation:
         scenes: list[Scene],
         panels: list[Panel],
         layout: _draw.Layout | None,
+        images: list[Image.Image] | None = None,
     ) -> None:
         self.op = op
         self.params = params
@@ -106,6 +107,7 @@ class Animation:
         self.scenes = scenes
         self.panels = panels
         self._layout = layout
+        self._images = images
         self.durations = [STEP_MS] * (len(scenes) - 1) + [FINAL_MS]
 
     def __repr__(self) -> str:
@@ -116,6 +118,8 @@ class Animation:
     @property
     def size(self) -> tuple[int, int]:
         """Frame size in pixels, ``(width, height)``."""
+        if self._images is not None:
+            return self._images[0].size
         assert self._layout is not None
         return self._layout.size
 
@@ -149,6 +153,8 @@ class Animation:
     @functools.cached_property
     def frames(self) -> list[Image.Image]:
         """The frames as palette images, drawn on first access."""
+        if self._images is not None:  # a view that draws while it builds (tensor)
+            return self._images
         assert self._layout is not None
         slots = _draw.caption_slots([s.parts for s in self.scenes if s.step is not None])
         return [_draw.draw_scene(s, self.panels, self._layout, slots) for s in self.scenes]
@@ -373,6 +379,7 @@ def animate(
     spatial_dims: int | None = None,
     mac: bool | int = True,
     verify: bool = True,
+    view: str = "grid",
 ) -> Animation:
     """Animate one operation, cell by cell, with every number written in.
 
@@ -436,6 +443,15 @@ def animate(
         Check the values and shapes against torch (float64) and
         :mod:`conv_explained.shapes` before anything is drawn. Only
         ``verify=False`` skips it.
+    view : {"grid", "tensor"}, optional
+        ``"grid"`` draws flat grids of numbered cells, one per channel.
+        ``"tensor"`` draws a 2-D operation as 3-D blocks: the ``C_in×H×W``
+        input, the ``C_in/groups×k×k`` filters and the ``C_out×H′×W′``
+        output, with the numbers of every visible face and, for
+        convolutions, the per-channel partial sums of each output cell in
+        its caption (``correlate``, ``convolve``, ``transpose`` drawn as its
+        direct correlation, ``transpose-direct``, ``max-pool``, ``avg-pool``).
+        Either way every drawn number is checked against torch.
 
     Returns
     -------
@@ -444,9 +460,10 @@ def animate(
     Raises
     ------
     ValueError
-        For an unknown ``op``, arrays or options the operator refuses, or an
-        input too large to draw legibly (more than 12 cells along an axis,
-        more than 4 channels, more than 160 frames).
+        For an unknown ``op`` or ``view`` (or a view that cannot draw the
+        op), arrays or options the operator refuses, or an input too large
+        to draw legibly (more than 12 cells along an axis, more than 4
+        channels, more than 160 frames).
     TypeError
         For non-numeric arrays or non-integer options.
     VerificationError
@@ -487,8 +504,10 @@ def animate(
         mac=mac,
         verify=verify,
     )
+    if not isinstance(view, str) or view not in VIEWS:
+        raise ValueError(f"view must be one of {', '.join(map(repr, VIEWS))}, got {view!r}")
     request = Request(x, weight, bias, kernel_size, grad_output)
-    return run(OPS[op].figure(op, request, options), options)
+    return run(OPS[op].figure_for(view, op, request, options), options, view)
 
 
 def run(figure: Figure, options: Options, view: str = "grid") -> Animation:
@@ -502,17 +521,21 @@ def run(figure: Figure, options: Options, view: str = "grid") -> Animation:
             values=figure.values,
             drawn_text=staged.drawn_output,
             expected_shape=ref.expected_shape,
-            extras=[*ref.extras, *caption_check(figure, staged.scenes)],
+            extras=[*ref.extras, *caption_check(figure, staged.scenes), *staged.checks],
         )
     else:
         verification = {"passed": None, "skipped": True, "reference": ref.name}
     return Animation(
         op=figure.op,
-        params={k: jsonable(v) for k, v in figure.params.items()},
+        params={
+            **{k: jsonable(v) for k, v in figure.params.items()},
+            **({} if view == "grid" else {"view": view}),
+        },
         values=figure.values,
         verification=verification,
-        alt_text=figure.alt(len(staged.scenes)),
+        alt_text=staged.alt or figure.alt(len(staged.scenes)),
         scenes=staged.scenes,
         panels=list(figure.panels),
         layout=staged.layout,
+        images=staged.images,
     )
