@@ -548,3 +548,25 @@ def test_transposed_view_marks_inserted_zeros_and_verifies():
     assert ins.sum() == 2 * 5  # a 3×3 zero-inserted grid holds 4 values and 5 zeros
     assert "inserted" in {str(r) for r in np.where(ins, "inserted", "")[ins]}
     assert "x̃[c] ⋆ w̃[0, c]" in anim.scenes[0].caption
+
+
+def test_tensor_view_reports_its_panel_boxes_for_thumbnails():
+    """The gallery thumbnail crops the result panel: the tensor view says where it is."""
+    rng = np.random.default_rng(3)
+    x, w = rng.integers(0, 4, (3, 4, 4)), rng.integers(0, 3, (2, 3, 3, 3))
+    anim = render.animate("correlate", x, w, view="tensor")
+    boxes = anim.panel_boxes
+    assert list(boxes) == ["input", "kernel", "output"]
+    width, height = anim.size
+    for left, top, right, bottom in boxes.values():
+        assert 0 <= left < right <= width
+        assert 0 <= top < bottom <= height
+    rights = [b[2] for b in boxes.values()]
+    lefts = [b[0] for b in boxes.values()]
+    assert all(r <= nl for r, nl in zip(rights, lefts[1:], strict=False))  # side by side
+    first, last = (np.asarray(f.convert("RGB")) for f in (anim.frames[0], anim.frames[-1]))
+    changed = np.argwhere((first != last).any(axis=-1))
+    left, top, right, bottom = boxes["output"]
+    inside = (changed[:, 1] >= left) & (changed[:, 1] < right)
+    inside &= (changed[:, 0] >= top) & (changed[:, 0] < bottom)
+    assert inside.any()  # the output block is written between the first and last frame

@@ -304,6 +304,7 @@ class TensorStage:
     drawn_output: np.ndarray
     checks: list[tuple[Any, ...]]
     alt: str
+    boxes: dict[str, tuple[int, int, int, int]]
 
 
 def _panel_of(block: str) -> tuple[str, tuple[int, ...]]:
@@ -338,6 +339,7 @@ def stage(fig: Figure, mac: bool | int) -> TensorStage:
         drawn_output=out,
         checks=_checks(fig, frames, scenes),
         alt=tensor_alt(frames),
+        boxes=dict(lay.boxes),
     )
 
 

@@ -56,6 +56,8 @@ class TensorLayout:
     notes_y: int
     caption_xy: tuple[int, int]
     background: Image.Image
+    #: Panel name -> ``(left, top, right, bottom)`` of its block(s), left to right.
+    boxes: tuple[tuple[str, tuple[int, int, int, int]], ...] = ()
 
 
 _TITLES = {
@@ -193,15 +195,23 @@ def tensor_layout(frames: Sequence[TensorFrame]) -> TensorLayout:
             )
     _legend(im, legend_y, cell, width, first.inserted_mask is not None)
     c_in, c_out = centres[0] or 0, centres[2] or 0  # input and output panels always exist
+    input_xy = (c_in - in_w // 2, block_top + (grid_h - in_h) // 2)
+    output_xy = (c_out - out_w // 2, block_top + (grid_h - out_h) // 2)
+    boxes = [("input", (*input_xy, input_xy[0] + in_w, input_xy[1] + in_h))]
+    if filter_xy:
+        fx0, fy0 = filter_xy[0]
+        boxes.append(("kernel", (fx0, fy0, fx0 + filt_w, fy0 + filt_h)))
+    boxes.append(("output", (*output_xy, output_xy[0] + out_w, output_xy[1] + out_h)))
     return TensorLayout(
         size=im.size,
         style=style,
-        input_xy=(c_in - in_w // 2, block_top + (grid_h - in_h) // 2),
+        input_xy=input_xy,
         filter_xy=tuple(filter_xy),
-        output_xy=(c_out - out_w // 2, block_top + (grid_h - out_h) // 2),
+        output_xy=output_xy,
         notes_y=notes_y,
         caption_xy=(width // 2, caption_y),
         background=im,
+        boxes=tuple(boxes),
     )
 
 

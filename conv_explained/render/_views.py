@@ -81,6 +81,7 @@ class Staged:
     images: list[Image.Image] | None = None
     checks: tuple[tuple[Any, ...], ...] = ()
     alt: str | None = None
+    boxes: dict[str, tuple[int, int, int, int]] | None = None  # with images: panel boxes
 
 
 Fits = Callable[[Sequence[Sequence[str]]], bool]
@@ -157,7 +158,9 @@ class TensorView:
     def build(self, fig: Figure, mac: bool | int) -> Staged:
         """Frames of ``fig`` drawn as blocks, with the checks of every drawn number."""
         st = stage(fig, mac)
-        return Staged(st.scenes, None, st.drawn_output, st.images, tuple(st.checks), st.alt)
+        return Staged(
+            st.scenes, None, st.drawn_output, st.images, tuple(st.checks), st.alt, st.boxes
+        )
 
 
 #: The views :func:`~.animation.animate` can draw, by name.

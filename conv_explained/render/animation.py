@@ -98,6 +98,7 @@ class Animation:
         panels: list[Panel],
         layout: _draw.Layout | None,
         images: list[Image.Image] | None = None,
+        boxes: dict[str, tuple[int, int, int, int]] | None = None,
     ) -> None:
         self.op = op
         self.params = params
@@ -108,6 +109,7 @@ class Animation:
         self.panels = panels
         self._layout = layout
         self._images = images
+        self._boxes = boxes
         self.durations = [STEP_MS] * (len(scenes) - 1) + [FINAL_MS]
 
     def __repr__(self) -> str:
@@ -147,7 +149,8 @@ class Animation:
         >>> 0 <= left < right <= anim.size[0] and 0 <= top < bottom <= anim.size[1]
         True
         """
-        assert self._layout is not None
+        if self._layout is None:  # a view that paints its own frames (tensor)
+            return dict(self._boxes or {})
         return dict(self._layout.boxes)
 
     @functools.cached_property
@@ -538,4 +541,5 @@ def run(figure: Figure, options: Options, view: str = "grid") -> Animation:
         panels=list(figure.panels),
         layout=staged.layout,
         images=staged.images,
+        boxes=staged.boxes,
     )
