@@ -481,3 +481,14 @@ def test_an_average_listing_an_uncounted_padding_cell_fails_verification(monkeyp
     x = np.arange(16).reshape(4, 4) + 1
     with pytest.raises(VerificationError, match="caption terms"):
         render.animate("avg-pool", x, 3, stride=1, padding=1, count_include_pad=False)
+
+
+@pytest.mark.parametrize(
+    ("op", "view"), [("max-pool", "grid"), ("max-pool", "tensor"), ("max-pool-grad", "grid")]
+)
+def test_max_pool_window_of_padding_only_is_refused_in_one_line(op, view):
+    """kernel 2, dilation 2, padding 1 on a 1-row input: the taps of row 0 are both padding."""
+    x = np.arange(3).reshape(1, 1, 3)
+    with pytest.raises(ValueError, match=r"holds only padding with kernel_size \(2, 2\)") as info:
+        render.animate(op, x, kernel_size=2, stride=1, padding=1, dilation=2, view=view)
+    assert "\n" not in str(info.value)

@@ -275,6 +275,12 @@ def test_pooling_tensor_view_draws_torchs_numbers_and_captions(case):
         with pytest.raises(ValueError, match=r"\w"):
             tensor_view(kind, x, **kw)
         return
+    if kind == "max-pool" and np.isneginf(ref).any():
+        # A window of padding only: torch's index points outside it and the
+        # package's is -1, so the view refuses it in one line (both views do).
+        with pytest.raises(ValueError, match="holds only padding"):
+            tensor_view(kind, x, **kw)
+        return
     anim = tensor_view(kind, x, verify=False, **kw)
     np.testing.assert_allclose(anim.values, ref, rtol=0, atol=1e-9)
     fill = -np.inf if kind == "max-pool" else 0.0

@@ -62,7 +62,18 @@ def _grid(a: PoolArgs, fill: float, x: np.ndarray | None = None) -> np.ndarray:
 
 
 def _maxima(indices: np.ndarray, a: PoolArgs) -> tuple[np.ndarray, np.ndarray]:
-    """Each window's maximum in input and in padded coordinates, from the operator's indices."""
+    """Each window's maximum in input and in padded coordinates, from the operator's indices.
+
+    A window made only of padding has no maximum: the package gives it -inf
+    and index -1 where torch gives an index outside the window, so such a
+    layer cannot be drawn and verified; it is refused with a one-line error.
+    """
+    if (indices < 0).any():
+        raise ValueError(
+            f"a max-pooling window holds only padding with kernel_size {a.kernel}, padding "
+            f"{a.padding} and dilation {a.dilation} on an input of size {a.spatial}: it has no "
+            f"maximum to draw (torch and the package disagree there; see max_pool's Notes)"
+        )
     targets = np.stack(np.unravel_index(indices, a.spatial), axis=-1)
     return targets, targets + np.array([b for b, _ in a.pads])
 
