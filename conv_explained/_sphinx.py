@@ -145,6 +145,17 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
+def certificate_rst(certificate: Any) -> str:
+    """The reST that shows a certificate (see :mod:`conv_explained.verify`) under a figure.
+
+    '' for None (a figure whose check did not run shows no certificate).
+    """
+    if certificate is None:
+        return ""
+    body = str(certificate._repr_html_())
+    return "\n.. raw:: html\n\n   " + body + "\n\n"
+
+
 def picture_rst(gif: str | None, still: str, alt: str) -> str:
     """The reST that shows one picture: an ``animated-image`` or a plain image.
 
@@ -208,6 +219,7 @@ def gif_scraper(block: Any, block_vars: Mapping[str, Any], gallery_conf: Mapping
                 f"the renderer reported writing {str(source)!r} but there is no such file"
             )
         alt = main.get("alt") or (still or {}).get("alt") or ""
+        certificate = main.get("certificate") or (still or {}).get("certificate")
         panels = main.get("panels")  # a GIF's geometry holds for its last frame
         if main["kind"] == "gif":
             target_gif = target_png.with_suffix(".gif")
@@ -220,11 +232,13 @@ def gif_scraper(block: Any, block_vars: Mapping[str, Any], gallery_conf: Mapping
             rst.append(
                 picture_rst(_rst_path(target_gif, src_dir), _rst_path(target_png, src_dir), alt)
             )
+            rst.append(certificate_rst(certificate))
         else:
             if source.suffix.lower() != ".png":
                 raise ValueError(f"a {main['kind']} must be a PNG file, got {str(source)!r}")
             shutil.move(source, target_png)
             rst.append(picture_rst(None, _rst_path(target_png, src_dir), alt))
+            rst.append(certificate_rst(certificate))
         write_panel_boxes(target_png, panels)
     return "".join(rst)
 
@@ -276,17 +290,21 @@ class AnimatedPicture:
     module turns the three into one ``<picture>``; other builders pick the PNG.
     """
 
-    def __init__(self, gif: bytes, still: bytes, alt: str) -> None:
+    def __init__(self, gif: bytes, still: bytes, alt: str, certificate: Any = None) -> None:
         self.gif = bytes(gif)
         self.still = bytes(still)
         self.alt = _one_line(alt)
+        self.certificate = certificate
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        return {
+        bundle = {
             "image/gif": base64.b64encode(self.gif).decode("ascii"),
             "image/png": base64.b64encode(self.still).decode("ascii"),
             "text/plain": self.alt,
         }
+        if self.certificate is not None:  # shown under the picture (see NotebookPictures)
+            bundle["text/html"] = self.certificate._repr_html_()
+        return bundle
 
     def __repr__(self) -> str:
         return self.alt
@@ -313,7 +331,9 @@ def show(anim: Any, *, still: str = "still") -> AnimatedPicture:
         gif, png = Path(tmp, "anim.gif"), Path(tmp, "anim.png")
         anim.save_gif(gif)
         getattr(anim, f"save_{still}")(png)
-        picture = AnimatedPicture(gif.read_bytes(), png.read_bytes(), anim.alt_text)
+        picture = AnimatedPicture(
+            gif.read_bytes(), png.read_bytes(), anim.alt_text, getattr(anim, "certificate", None)
+        )
     _take_written()  # the files are gone; do not leave them for a scraper
     return picture
 
@@ -428,7 +448,14 @@ if nodes is not None:
                 node = make_picture(gif["uri"], still["uri"], alt)
                 node[0]["candidates"] = dict(still.get("candidates", {}))
                 node[1]["candidates"] = dict(gif.get("candidates", {}))
-                bundle.replace_self(node)
+                certificate = [
+                    raw
+                    for raw in (
+                        parts["text/html"].findall(nodes.raw) if "text/html" in parts else []
+                    )
+                    if "ce-certificate" in raw.astext()
+                ]
+                bundle.replace_self([node, *certificate])
 
     def check_api_coverage(app: Any, env: Any) -> None:
         """Warn for each name in ``__all__`` of ``ce_api_modules`` left undocumented."""

@@ -43,6 +43,7 @@ import math
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -100,18 +101,22 @@ def _cell() -> str | None:
 def _caller_line() -> str | None:
     """The line, in the page's cell or the script, that called the check."""
     frame = inspect.currentframe()
-    here = __file__
-    while frame is not None and frame.f_code.co_filename == here:
-        frame = frame.f_back
-    while frame is not None and "conv_explained" in frame.f_code.co_filename.replace("\\", "/"):
-        # a check made by the package for the page (an animation's own check)
+    package = str(Path(__file__).resolve().parent)
+    # Skip this module's frames and the package's own (an animation's check
+    # runs inside the renderer): the line is the page's or the script's.
+    while frame is not None and str(Path(frame.f_code.co_filename).resolve()).startswith(package):
         frame = frame.f_back
     return f"line {frame.f_lineno}" if frame is not None else None
 
 
 def current_context() -> str:
-    """Where the checks run now: ``'page NAME, cell N, line L'`` (parts that are known)."""
-    parts = [p for p in (_CONTEXT.get("where"), _cell(), _caller_line()) if p]
+    """Where the checks run now: ``'page NAME, cell N, line L'`` (parts that are known).
+
+    Empty outside a page or script named by :func:`set_context`.
+    """
+    if "where" not in _CONTEXT:
+        return ""
+    parts = [p for p in (_CONTEXT["where"], _cell(), _caller_line()) if p]
     return ", ".join(parts)
 
 
@@ -121,7 +126,7 @@ def _library(implementation: str) -> str:
     names = {"np": "numpy", "scipy": "scipy", "torch": "torch", "numpy": "numpy"}
     dist = names.get(top, top)
     try:
-        return f"{dist} {metadata.version(dist)}"
+        return f"{dist} {metadata.version(dist).split('+')[0]}"  # 2.13.0, not 2.13.0+cpu
     except (metadata.PackageNotFoundError, ValueError):
         return ""  # not a library ("a brute-force count"): the reference names itself
 
@@ -200,8 +205,7 @@ class Certificate:
         if self.unit == "cases":
             grid = f" ({self.grid})" if self.grid else ""
             return (
-                f"checked on {self.count:,} cases{grid} against {self.reference}: "
-                "no disagreement"
+                f"checked on {self.count:,} cases{grid} against {self.reference}: no disagreement"
             )
         if self.library and self.library.split()[0] != self.reference:
             against = f"{self.library} ({self.reference})"
@@ -251,7 +255,11 @@ def _dtype_of(value: Any) -> str:
 def _differences(got: np.ndarray, expected: np.ndarray) -> np.ndarray:
     """Elementwise |got - expected|, 0 where both are the same infinity or both NaN."""
     g = got.astype(np.complex128) if np.iscomplexobj(got) else got.astype(np.float64)
-    e = expected.astype(np.complex128) if np.iscomplexobj(expected) else expected.astype(np.float64)
+    e = (
+        expected.astype(np.complex128)
+        if np.iscomplexobj(expected)
+        else expected.astype(np.float64)
+    )
     both_nan = np.isnan(g) & np.isnan(e)
     same_inf = np.isinf(g) & np.isinf(e) & (g == e)
     with np.errstate(invalid="ignore", over="ignore"):

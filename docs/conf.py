@@ -50,6 +50,7 @@ extensions = [
     "conv_explained._sphinx",  # animated-image directive, <picture> output
     "conv_explained._explorer",  # the conv-explorer directive (interactive explorer)
     "page_notebooks",  # docs/_ext: every MyST-NB page as a downloadable .ipynb
+    "verification_ledger",  # docs/_ext: every certificate, listed on the ledger page
 ]
 templates_path = ["_templates"]
 exclude_patterns = [

@@ -64,7 +64,9 @@ def test_compare_fails_in_one_line_naming_both_values_and_implementations():
 
 
 def test_compare_reports_a_shape_mismatch():
-    with pytest.raises(VerificationError, match=r"ours gave shape \(2,\), numpy gave shape \(3,\)"):
+    with pytest.raises(
+        VerificationError, match=r"ours gave shape \(2,\), numpy gave shape \(3,\)"
+    ):
         verify.compare(np.zeros(2), np.zeros(3), what="x", got_by="ours", expected_by="numpy")
 
 
@@ -80,7 +82,7 @@ def test_compare_reports_a_shape_mismatch():
     ],
 )
 def test_compare_handles_non_finite_values(got, expected, ok):
-    call = lambda: verify.compare(  # noqa: E731
+    call = lambda: verify.compare(
         np.array(got), np.array(expected), what="x", got_by="a", expected_by="b"
     )
     if ok:
@@ -186,7 +188,11 @@ def test_check_rule_refuses_an_empty_grid():
 def test_combine_adds_counts_and_keeps_the_largest_difference():
     a = verify.compare(np.zeros(4), np.zeros(4), what="a", got_by="x", expected_by="numpy")
     b = verify.compare(
-        np.array([1.0]), np.array([1.0 + 1e-13]), what="b", got_by="x", expected_by="numpy",
+        np.array([1.0]),
+        np.array([1.0 + 1e-13]),
+        what="b",
+        got_by="x",
+        expected_by="numpy",
         atol=1e-12,
     )
     both = verify.combine("fig", [a, b])
@@ -203,3 +209,32 @@ def test_the_certificate_html_carries_its_fields():
     assert 'class="ce-certificate"' in html
     assert "a &lt;b&gt;" in html
     assert "data-ce-certificate=" in html
+
+
+def test_an_animation_carries_the_certificate_of_its_torch_check():
+    from conv_explained import render
+
+    image = np.arange(16).reshape(4, 4) % 5
+    anim = render.animate("correlate", image, np.eye(2, dtype=int))
+    cert = anim.certificate
+    assert isinstance(cert, Certificate)
+    assert cert.reference.startswith("torch.nn.functional.conv2d")
+    assert cert.count > anim.values.size  # the result and every drawn extra
+    assert cert.max_diff == 0.0
+    assert anim.verification["certificate"]["line"] == cert.line()
+    assert (
+        render.animate("correlate", image, np.eye(2, dtype=int), verify=False).certificate is None
+    )
+    both = render.compare(anim, render.animate("convolve", image, np.eye(2, dtype=int)))
+    assert both.certificate.count == 2 * cert.count
+
+
+def test_a_picture_shows_its_certificate_under_it():
+    from conv_explained import render
+    from conv_explained._sphinx import certificate_rst
+
+    anim = render.animate("correlate", np.arange(9).reshape(3, 3), np.ones((2, 2), dtype=int))
+    rst = certificate_rst(anim.certificate)
+    assert rst.strip().startswith(".. raw:: html")
+    assert 'class="ce-certificate"' in rst
+    assert certificate_rst(None) == ""

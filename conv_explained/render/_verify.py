@@ -191,8 +191,13 @@ def _certificate(
     for name, ours, theirs, allowed in extras:
         parts.append(
             verify.compare(
-                ours, theirs, what=name, got_by="conv_explained", expected_by=reference,
-                atol=allowed, dtype="float64",
+                ours,
+                theirs,
+                what=name,
+                got_by="conv_explained",
+                expected_by=reference,
+                atol=allowed,
+                dtype="float64",
             )
         )
     return verify.combine("the animation's numbers", parts)

@@ -17,13 +17,13 @@ from typing import Any
 from numpy.typing import ArrayLike
 from PIL import Image, ImageDraw
 
+from ..verify import Certificate, combine
 from . import _draw
 from ._captions import caption_check
 from ._conv import SlideSpec
 from ._pipeline import Figure, OpSpec, Options, Request, jsonable
 from ._pool import GlobalSpec, PoolSpec, RouteSpec
 from ._transposed import DirectSpec, ScatterSpec
-from ..verify import Certificate, combine
 from ._verify import VerificationError, run_checks
 from ._views import VIEWS
 from .frames import Panel, Scene
@@ -107,8 +107,10 @@ class Animation:
         self.op = op
         self.params = params
         self.values = values
-        self.verification = verification
         self.certificate: Certificate | None = _certificate_of(verification)
+        if isinstance(verification.get("certificate"), Certificate):  # JSON-friendly record
+            verification = {**verification, "certificate": verification["certificate"].as_dict()}
+        self.verification = verification
         self.alt_text = alt_text
         self.scenes = scenes
         self.panels = panels
@@ -187,7 +189,7 @@ class Animation:
         self._check_verified()
         frames = self.frames
         target = atomic_write(path, lambda f: write_gif(f, frames, self.durations))
-        record(target, "gif", self.alt_text, self.panel_boxes)
+        record(target, "gif", self.alt_text, self.panel_boxes, self.certificate)
         return target
 
     def save_still(self, path: str | Path, frame: int = -1) -> Path:
@@ -212,7 +214,7 @@ class Animation:
             raise ValueError(f"frame must be between {-n} and {n - 1}, got {frame}")
         image = self.frames[frame]
         target = atomic_write(path, lambda f: write_png(f, image))
-        record(target, "still", self.alt_text, self.panel_boxes)
+        record(target, "still", self.alt_text, self.panel_boxes, self.certificate)
         return target
 
     def save_strip(self, path: str | Path, columns: int | None = None) -> Path:
@@ -232,7 +234,12 @@ class Animation:
         self._check_verified()
         sheet = strip_image(self.frames, columns)
         target = atomic_write(path, lambda f: write_png(f, sheet, compress_level=6))
-        record(target, "strip", "All steps, row by row. " + self.alt_text)
+        record(
+            target,
+            "strip",
+            "All steps, row by row. " + self.alt_text,
+            certificate=self.certificate,
+        )
         return target
 
 
@@ -260,6 +267,10 @@ class Comparison(Animation):
             layout=None,
         )
         self.durations = list(left.durations)
+        if left.certificate is not None and right.certificate is not None:
+            self.certificate = combine(
+                "the animation's numbers", [left.certificate, right.certificate]
+            )
 
     @property
     def size(self) -> tuple[int, int]:
@@ -315,13 +326,7 @@ def _certificate_of(verification: dict[str, Any]) -> Certificate | None:
     if verification.get("passed") is not True:
         return None
     cert = verification.get("certificate")
-    if isinstance(cert, Certificate):
-        return cert
-    parts = [_certificate_of(verification.get(side, {})) for side in ("left", "right")]
-    found = [c for c in parts if c is not None]
-    if len(found) == 2:
-        return combine("the animation's numbers", found)
-    return None
+    return cert if isinstance(cert, Certificate) else None
 
 
 def _all_passed(*anims: Animation) -> bool | None:

@@ -62,12 +62,18 @@ def take_written() -> list[dict[str, Any]]:
 
 
 def record(
-    path: Path, kind: str, alt: str, panels: dict[str, tuple[int, int, int, int]] | None = None
+    path: Path,
+    kind: str,
+    alt: str,
+    panels: dict[str, tuple[int, int, int, int]] | None = None,
+    certificate: Any = None,
 ) -> None:
-    """Append one entry to :data:`written` (with ``panels`` when they are given)."""
+    """Append one entry to :data:`written` (with ``panels`` and ``certificate`` when given)."""
     entry: dict[str, Any] = {"path": os.fspath(Path(path).resolve()), "kind": kind, "alt": alt}
     if panels is not None:
         entry["panels"] = dict(panels)
+    if certificate is not None:
+        entry["certificate"] = certificate
     written.append(entry)
 
 
