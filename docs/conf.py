@@ -51,7 +51,10 @@ extensions = [
     "conv_explained._explorer",  # the conv-explorer directive (interactive explorer)
     "page_notebooks",  # docs/_ext: every MyST-NB page as a downloadable .ipynb
     "verification_ledger",  # docs/_ext: every certificate, listed on the ledger page
+    "prose_numbers",  # docs/_ext: no number typed into the prose (a build warning)
 ]
+# TEMPORARY while the pages are rewritten (issues 15/16): findings are listed, not failed.
+prose_numbers_strict = False
 templates_path = ["_templates"]
 exclude_patterns = [
     "_build",
@@ -99,6 +102,7 @@ sphinx_gallery_conf = {
     "within_subsection_order": "FileNameSortKey",
     "abort_on_example_error": True,
     "write_computation_times": False,  # the times page pulls scripts from CDNs
+    "min_reported_time": 10**9,  # no "Total running time" line: a typed, unreproducible number
     "show_signature": False,
     "show_memory": False,
     "matplotlib_animations": False,  # base64 frames and CDN CSS; GIFs come from the scraper
