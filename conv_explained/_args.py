@@ -64,7 +64,7 @@ POOL_RANK_RULE = (
     "``(N, C, D, H, W)``); ``x`` then has ``d`` axes (plain: one channel, plain "
     "result), ``d + 1`` (``(C, *spatial)``) or ``d + 2`` (``(N, C, *spatial)``), "
     "and an int ``kernel_size`` without ``ndim`` on an ``x`` of 2, 3 or 4 axes, "
-    "which fits two readings, is refused."
+    "which fits two or three readings, is refused."
 )
 
 
