@@ -191,7 +191,8 @@ def test_conv_matrix_drops_taps_that_land_in_the_padding():
         ((1, 5), np.ones((1, 1, 3)), {"padding": -1}, ValueError, "padding must be a non-negative integer, got -1"),
         ((1, 5), np.ones((1, 1, 3)), {"padding": "same", "stride": 2}, ValueError, "padding='same' is not supported for strided convolutions, got stride 2"),
         ((1, 2), np.ones((1, 1, 3)), {}, ValueError, "kernel_size 3 .* is larger than the padded input 2"),
-        ((1, 5), np.ones((1, 1)), {}, ValueError, r"weight must have 3, 4 or 5 dimensions .* got shape \(1, 1\)"),
+        ((1, 5), np.ones((1, 1)), {}, ValueError, r"input_shape must be the 2 spatial sizes of a plain input for the plain 2-D weight of shape \(1, 1\), got \(1, 5\)"),
+        ((5,), np.ones(()), {}, ValueError, r"weight must have 1 or 2 dimensions \(a plain kernel\) or 3, 4 or 5 .* got shape \(\)"),
         ((1, 5), np.ones((1, 1, 3), bool), {}, TypeError, "weight must be a numeric array, got dtype bool"),
     ],
 )  # fmt: skip
