@@ -91,9 +91,7 @@ def layout_of(name: str, x: object, d: int, *, context: str) -> tuple[np.ndarray
     array = as_array(name, x)
     if array.ndim == d:
         if 0 in array.shape:
-            raise ValueError(
-                f"{name} must not have an empty axis, got shape {tuple(array.shape)}"
-            )
+            raise ValueError(f"{name} must not have an empty axis, got shape {tuple(array.shape)}")
         return array[None, None], Layout(unbatched=True, plain=True)
     if array.ndim not in (d + 1, d + 2):
         raise ValueError(

@@ -415,20 +415,26 @@ POOL_REFUSALS = [
     (
         (4, 4),
         ["max-pool", "--kernel", "2"],
-        "--values-from shape (4, 4) could be (C, L) for 1-D pooling or a plain (H, W) image "
-        "for 2-D pooling: pass --kernel 2x2, or --ndim 1 / --ndim 2",
+        (
+            "--values-from shape (4, 4) could be (C, L) for 1-D pooling or a plain (H, W) image "
+            "for 2-D pooling: pass --kernel 2x2, or --ndim 1 / --ndim 2"
+        ),
     ),
     (
         (1, 3, 3),
         ["avg-pool", "--kernel", "2"],
-        "--values-from shape (1, 3, 3) could be (C, H, W) for 2-D pooling or a plain (D, H, W) "
-        "volume for 3-D pooling: pass --kernel 2x2 or 2x2x2, or --ndim 2 / --ndim 3",
+        (
+            "--values-from shape (1, 3, 3) could be (C, H, W) for 2-D pooling or a plain (D, H, W) "
+            "volume for 3-D pooling: pass --kernel 2x2 or 2x2x2, or --ndim 2 / --ndim 3"
+        ),
     ),
     (
         (1, 3, 3),
         ["global-max-pool"],
-        "--values-from shape (1, 3, 3) could be (C, H, W) for 2-D pooling or a plain (D, H, W) "
-        "volume for 3-D pooling: pass --ndim 2 / --ndim 3",
+        (
+            "--values-from shape (1, 3, 3) could be (C, H, W) for 2-D pooling or a plain (D, H, W) "
+            "volume for 3-D pooling: pass --ndim 2 / --ndim 3"
+        ),
     ),
 ]
 
@@ -447,9 +453,7 @@ def test_pooling_a_values_file_whose_rank_has_two_readings_is_refused_in_one_lin
     assert not out.exists()
 
 
-@pytest.mark.parametrize(
-    "choice", [["--kernel", "2x2"], ["--kernel", "2", "--ndim", "2"]]
-)
+@pytest.mark.parametrize("choice", [["--kernel", "2x2"], ["--kernel", "2", "--ndim", "2"]])
 def test_a_per_axis_kernel_or_ndim_pools_a_one_channel_image_like_max_pool2d(
     capsys, tmp_path, choice
 ):

@@ -403,7 +403,7 @@ def test_pool_grad_rejects_grad_out_of_wrong_shape(function, arguments):
     with pytest.raises(
         ValueError, match=r"grad_out must have .* \(1, 1, 2, 2\), got shape \(1, 1, 4, 4\)"
     ):
-        function(np.zeros((1, 1, 4, 4)), np.zeros((1, 1, 4, 4)), 2, **arguments)
+        function(np.zeros((1, 1, 4, 4)), np.zeros((1, 1, 4, 4)), (2, 2), **arguments)
 
 
 @pytest.mark.parametrize(
@@ -433,7 +433,11 @@ def test_correlate_grad_rejects_bad_option_naming_it(options, error, message):
         (np.zeros((2, 4, 4, 4, 4)), np.zeros((1, 2, 2, 2)), r"x must have 3 \(unbatched\) or 4"),
         (np.zeros((1, 3, 4, 4)), np.zeros((1, 2, 2, 2)), "weight expects 2 input channels"),
         (np.zeros((1, 2, 4, 4)), np.zeros((2, 2)), "x must have 2 dimensions, a plain image"),
-        (np.zeros((1, 2, 4, 4)), np.zeros(()), r"weight must have 1 or 2 dimensions \(a plain kernel\)"),
+        (
+            np.zeros((1, 2, 4, 4)),
+            np.zeros(()),
+            r"weight must have 1 or 2 dimensions \(a plain kernel\)",
+        ),
     ],
 )
 def test_correlate_grad_rejects_bad_arrays(x, w, message):
@@ -484,5 +488,15 @@ def test_gradients_of_an_empty_batch_are_empty_or_zero():
     assert gx.shape == (0, 2, 4, 4)
     np.testing.assert_array_equal(gw, np.zeros((2, 1, 2, 2)))
     np.testing.assert_array_equal(gb, [0.0, 0.0])
-    assert max_pool_grad(np.zeros((0, 2, 4, 4)), np.zeros((0, 2, 2, 2)), 2, ndim=2).shape == (0, 2, 4, 4)
-    assert avg_pool_grad(np.zeros((0, 2, 4, 4)), np.zeros((0, 2, 2, 2)), 2, ndim=2).shape == (0, 2, 4, 4)
+    assert max_pool_grad(np.zeros((0, 2, 4, 4)), np.zeros((0, 2, 2, 2)), 2, ndim=2).shape == (
+        0,
+        2,
+        4,
+        4,
+    )
+    assert avg_pool_grad(np.zeros((0, 2, 4, 4)), np.zeros((0, 2, 2, 2)), 2, ndim=2).shape == (
+        0,
+        2,
+        4,
+        4,
+    )

@@ -197,7 +197,8 @@ def test_flip_reverses_only_kernel_axes():
 @pytest.mark.parametrize("shape", [(), (1, 1, 1, 1, 1, 1)])
 def test_flip_rejects_weight_of_no_known_layout(shape):
     with pytest.raises(
-        ValueError, match=quoted("weight must have 1 or 2 dimensions (a plain kernel) or 3, 4 or 5")
+        ValueError,
+        match=quoted("weight must have 1 or 2 dimensions (a plain kernel) or 3, 4 or 5"),
     ):
         flip(np.ones(shape))
 
@@ -892,7 +893,8 @@ def test_conv_transpose_rejects_mismatched_channels():
 
 def test_conv_transpose_rejects_weight_of_wrong_rank():
     with pytest.raises(
-        ValueError, match=quoted("weight must have 1 or 2 dimensions") + ".*" + quoted("(1, 1, 1, 1, 1, 1)")
+        ValueError,
+        match=quoted("weight must have 1 or 2 dimensions") + ".*" + quoted("(1, 1, 1, 1, 1, 1)"),
     ):
         conv_transpose(X, np.zeros((1,) * 6))
     with pytest.raises(ValueError, match=quoted("x must have 2 dimensions, a plain image")):

@@ -27,8 +27,8 @@ from conv_explained._args import PLAIN_RULE, POOL_RANK_RULE
 from conv_explained.ops import conv_transpose_uncropped, pad_input, transposed_cell_kinds
 
 from .conftest import (
-    F,
     TOL,
+    F,
     conv_cases,
     conv_transpose_cases,
     seeds,
@@ -130,7 +130,10 @@ def test_plain_correlate_is_torch_with_batch_and_channel_squeezed(case, seed):
     b = float(rng.standard_normal()) if case["bias"] else None
     options = case["options"]
     expected = _torch_or_none(
-        torch_correlate, x[None, None], w[None, None], None if b is None else np.array([b]),
+        torch_correlate,
+        x[None, None],
+        w[None, None],
+        None if b is None else np.array([b]),
         **options,
     )
     if expected is None:  # torch refuses (reflect/circular padding too large)
@@ -159,7 +162,9 @@ def test_plain_correlate_is_torch_with_batch_and_channel_squeezed(case, seed):
     seed=seeds,
     integer=st.booleans(),
 )
-def test_plain_default_is_scipy_valid_and_full_padding_is_scipy_full(d, sizes, kernel, seed, integer):
+def test_plain_default_is_scipy_valid_and_full_padding_is_scipy_full(
+    d, sizes, kernel, seed, integer
+):
     rng = np.random.default_rng(seed)
     shape = tuple(max(s, k) for s, k in zip(sizes[:d], kernel[:d], strict=True))
     if integer:
@@ -191,7 +196,8 @@ def test_plain_image_example_of_the_readme():
     )
     kernel = np.arange(9).reshape(3, 3)
     np.testing.assert_array_equal(
-        ce.correlate(image, kernel), F.conv2d(tensor(image[None, None]), tensor(kernel[None, None]))[0, 0]
+        ce.correlate(image, kernel),
+        F.conv2d(tensor(image[None, None]), tensor(kernel[None, None]))[0, 0],
     )
 
 
@@ -240,7 +246,9 @@ def test_plain_conv_transpose_is_torch_with_batch_and_channel_squeezed(case, see
     np.testing.assert_array_equal(xd, xd4[0])
     np.testing.assert_array_equal(wd, wd4[0, 0])
     kinds = transposed_cell_kinds(x, w, **options)
-    np.testing.assert_array_equal(kinds, transposed_cell_kinds(x[None], w[None, None], **options)[0])
+    np.testing.assert_array_equal(
+        kinds, transposed_cell_kinds(x[None], w[None, None], **options)[0]
+    )
     uncropped = conv_transpose_uncropped(x, w, **options)
     np.testing.assert_array_equal(
         uncropped, conv_transpose_uncropped(x[None], w[None, None], **options)[0]
@@ -292,10 +300,7 @@ def test_plain_correlate_grad_is_torch_autograd_squeezed(case, seed):
     tb = torch.zeros(1, dtype=torch.float64, requires_grad=True)
     padding = options["padding"]
     if padding == "full":
-        padding = tuple(
-            dl * (k - 1)
-            for k, dl in zip(case.kernel, case.dilations(), strict=True)
-        )
+        padding = tuple(dl * (k - 1) for k, dl in zip(case.kernel, case.dilations(), strict=True))
     conv = (F.conv1d, F.conv2d)[case.d - 1]
     y = conv(tx, tw, tb, stride=options["stride"], padding=padding, dilation=options["dilation"])
     y.backward(tensor(g[None, None]))
@@ -307,7 +312,9 @@ def test_plain_correlate_grad_is_torch_autograd_squeezed(case, seed):
 
 
 def test_plain_correlate_grad_wants_a_plain_grad_out():
-    with pytest.raises(ValueError, match=r"grad_out must have the shape of the forward output, \(4,\)"):
+    with pytest.raises(
+        ValueError, match=r"grad_out must have the shape of the forward output, \(4,\)"
+    ):
         ce.correlate_grad(np.ones(5), np.ones(2), np.ones((1, 4)))
 
 
@@ -352,7 +359,11 @@ def test_a_plain_3d_volume_is_refused_with_the_way_to_pass_it():
     [
         ((1, 5), (3,), r"x must have 1 dimension, a plain signal .* got shape \(1, 5\)"),
         ((5,), (3, 3), r"x must have 2 dimensions, a plain image .* got shape \(5,\)"),
-        ((1, 5, 5), (3, 3), r"x must have 2 dimensions, a plain image .*\(C_out, C_in / groups, kH, kW\)"),
+        (
+            (1, 5, 5),
+            (3, 3),
+            r"x must have 2 dimensions, a plain image .*\(C_out, C_in / groups, kH, kW\)",
+        ),
         ((5, 5), (), r"weight must have 1 or 2 dimensions \(a plain kernel\) or 3, 4 or 5"),
         ((5, 5), (1,) * 6, r"weight must have 1 or 2 dimensions \(a plain kernel\) or 3, 4 or 5"),
         ((5,), (0,), r"weight must not have an empty axis"),

@@ -27,7 +27,9 @@ def test_readme_python_example_gives_the_numbers_it_shows():
     ):
         assert ours.shape == want.shape
         np.testing.assert_array_equal(ours, want)
-    np.testing.assert_array_equal(ce.correlate(image[None, None], kernel[None, None])[0, 0], expected[0])
+    np.testing.assert_array_equal(
+        ce.correlate(image[None, None], kernel[None, None])[0, 0], expected[0]
+    )
 
 
 def test_readme_gives_the_two_setup_commands():
