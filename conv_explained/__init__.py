@@ -5,6 +5,7 @@ numpy arrays out), the shape arithmetic, the matrix and FFT views, gradients,
 and a renderer for numerically annotated figures and animations.
 """
 
+from . import verify
 from .grad import avg_pool_grad, correlate_grad, max_pool_grad
 from .matrix import col2im, conv_matrix, im2col
 from .ops import conv_transpose, convolve, correlate, flip, transposed_as_correlation

@@ -132,6 +132,7 @@ ce_api_modules = [
     "conv_explained.render",
     "conv_explained.catalog",
     "conv_explained.cli",
+    "conv_explained.verify",
 ]
 
 # -- HTML -----------------------------------------------------------------------

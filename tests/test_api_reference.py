@@ -19,6 +19,7 @@ MODULES = [
     "conv_explained.render",
     "conv_explained.catalog",
     "conv_explained.cli",
+    "conv_explained.verify",
 ]
 
 

@@ -10,13 +10,11 @@ from typing import Any
 
 import numpy as np
 
+from .. import verify
+from ..verify import VerificationError
 from ._format import format_array
 
 __all__ = ["VerificationError", "run_checks", "to_torch"]
-
-
-class VerificationError(RuntimeError):
-    """The values an animation would draw disagree with torch (nothing was written)."""
 
 
 Compute = Callable[[Any, Any], Any]  # (torch, torch.nn.functional) -> tensor or array
@@ -132,6 +130,7 @@ def run_checks(
                 f"cell {idx} shows {drawn_text[idx]!r} but {reference} gives {wanted[idx]!r}"
             )
     checks = {}
+    extras_checked: list[tuple[str, np.ndarray, np.ndarray, float]] = []
     for name, ours, fn, *slack in extras:
         theirs = _numpy(fn(torch, F))
         ours = np.asarray(ours)
@@ -141,12 +140,18 @@ def run_checks(
             continue
         d = _diff(ours, theirs)
         checks[name] = d
-        if not d <= _tolerance(ours, theirs) + (slack[0] if slack else 0.0):
+        allowed = _tolerance(ours, theirs) + (slack[0] if slack else 0.0)
+        if not d <= allowed:
             problems.append(f"{name} differs from torch by up to {d:g}")
+        extras_checked.append((name, ours, theirs, allowed))
     if problems:
+        where = verify.current_context()
         raise VerificationError(
-            "the animation's numbers do not match torch, nothing was drawn: " + "; ".join(problems)
+            (f"{where}: " if where else "")
+            + "the animation's numbers do not match torch, nothing was drawn: "
+            + "; ".join(problems)
         )
+    certificate = _certificate(reference, values, ref, extras_checked)
     return {
         "reference": reference,
         "max_abs_diff": diff,
@@ -156,7 +161,41 @@ def run_checks(
         "text_ok": text_ok,
         "checks": checks,
         "passed": True,
+        "certificate": certificate,
     }
+
+
+def _certificate(
+    reference: str,
+    values: np.ndarray,
+    ref: np.ndarray,
+    extras: Sequence[tuple[str, np.ndarray, np.ndarray, float]],
+) -> verify.Certificate:
+    """One certificate for everything an animation draws, issued by the checks themselves.
+
+    The result and every extra (padded input, kernel as applied, caption
+    terms...) are compared with torch again through :func:`verify.compare`,
+    so the certificate's counts are the numbers really compared.
+    """
+    parts = [
+        verify.compare(
+            values,
+            ref,
+            what="the result",
+            got_by="conv_explained",
+            expected_by=reference,
+            atol=_tolerance(values, ref),
+            dtype="float64",
+        )
+    ]
+    for name, ours, theirs, allowed in extras:
+        parts.append(
+            verify.compare(
+                ours, theirs, what=name, got_by="conv_explained", expected_by=reference,
+                atol=allowed, dtype="float64",
+            )
+        )
+    return verify.combine("the animation's numbers", parts)
 
 
 def _same_number(text: str, value: float) -> bool:

@@ -23,6 +23,7 @@ from ._conv import SlideSpec
 from ._pipeline import Figure, OpSpec, Options, Request, jsonable
 from ._pool import GlobalSpec, PoolSpec, RouteSpec
 from ._transposed import DirectSpec, ScatterSpec
+from ..verify import Certificate, combine
 from ._verify import VerificationError, run_checks
 from ._views import VIEWS
 from .frames import Panel, Scene
@@ -74,6 +75,9 @@ class Animation:
     verification : dict
         The torch check (see :func:`~conv_explained.render._verify.run_checks`),
         or ``{"passed": None, "skipped": True}`` with ``verify=False``.
+    certificate : conv_explained.verify.Certificate or None
+        The evidence of that check (what was compared with what, how many
+        numbers, the largest difference), or None if it did not run.
     alt_text : str
         A description of the animation for screen readers.
     scenes : list of Scene
@@ -104,6 +108,7 @@ class Animation:
         self.params = params
         self.values = values
         self.verification = verification
+        self.certificate: Certificate | None = _certificate_of(verification)
         self.alt_text = alt_text
         self.scenes = scenes
         self.panels = panels
@@ -303,6 +308,20 @@ class Comparison(Animation):
             im.paste(fb, (xs[1], _TITLE_BAND))
             out.append(im)
         return out
+
+
+def _certificate_of(verification: dict[str, Any]) -> Certificate | None:
+    """The certificate the checks issued (both parts' for a comparison), or None."""
+    if verification.get("passed") is not True:
+        return None
+    cert = verification.get("certificate")
+    if isinstance(cert, Certificate):
+        return cert
+    parts = [_certificate_of(verification.get(side, {})) for side in ("left", "right")]
+    found = [c for c in parts if c is not None]
+    if len(found) == 2:
+        return combine("the animation's numbers", found)
+    return None
 
 
 def _all_passed(*anims: Animation) -> bool | None:
