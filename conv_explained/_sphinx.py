@@ -41,8 +41,8 @@ __all__ = [
     "picture_rst",
     "reset_matplotlib",
     "setup",
-    "verify_context",
     "show",
+    "verify_context",
 ]
 
 #: Media query under which the still replaces the animation.
@@ -285,7 +285,9 @@ def verify_context(gallery_conf: Mapping[str, Any], fname: str) -> None:
     folders = gallery_conf.get("examples_dirs") or []
     folders = [folders] if isinstance(folders, str) else list(folders)
     found = sorted(
-        path for folder in folders for path in (src / str(folder)).resolve().rglob(Path(fname).name)
+        path
+        for folder in folders
+        for path in (src / str(folder)).resolve().rglob(Path(fname).name)
     )
     if len(found) == 1:  # the repository's relative path, as a maintainer looks for it
         root = src.resolve().parent

@@ -8,6 +8,7 @@ changes the digest, and that a file the code does not reach does not.
 
 from __future__ import annotations
 
+import runpy
 import shutil
 import sys
 from pathlib import Path
@@ -182,7 +183,9 @@ def test_the_probe_pages_depend_on_the_recorded_results_and_other_pages_do_not(s
     results = {
         p.relative_to(ROOT).as_posix() for p in (ROOT / "probes" / "results").glob("*.json")
     }
-    frameworks = _relative(site.code_files(cd.page_code((ROOT / "docs/frameworks.md").read_text())))
+    frameworks = _relative(
+        site.code_files(cd.page_code((ROOT / "docs/frameworks.md").read_text()))
+    )
     assert {"probes/compare.py", "probes/cases.py", "probes/fw_tensorflow.py"} <= frameworks
     assert results <= frameworks
     pooling = _relative(site.code_files(cd.page_code((ROOT / "docs/pooling.md").read_text())))
@@ -228,10 +231,10 @@ def test_a_bare_assertion_on_a_page_is_named_by_page_cell_and_line():
     )
 
 
-def test_a_script_failure_names_the_script_and_its_line():
-    code = compile("x = 1\nassert x == 2, 'x is\\n 1'\n", "/g/plot_x.py", "exec")
+def test_a_script_failure_names_the_script_and_its_line(tmp_path):
+    script = write(tmp_path / "plot_x.py", "x = 1\nassert x == 2, 'x is\\n 1'\n")
     with pytest.raises(AssertionError) as info:
-        exec(code, {})
+        runpy.run_path(str(script))
     assert cd.script_failure("gallery/a/plot_x.py", info.value) == (
         "script gallery/a/plot_x.py, line 2: AssertionError: x is 1"
     )

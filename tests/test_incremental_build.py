@@ -39,7 +39,7 @@ BUILD = [
 ]
 OUT = "docs/_build/html"
 
-PAGE = '''\
+PAGE = """\
 ---
 jupytext:
   text_representation:
@@ -74,7 +74,7 @@ seen = int((x.grad != 0).sum())
 field = ce.receptive_field([(3, 1)] * 3)[-1][0]
 verify.compare(field, seen, what="the receptive field of three 3-wide layers", got_by="conv_explained.receptive_field", expected_by="torch autograd (cells with a gradient)")
 ```
-'''
+"""
 
 SCRIPT = '''\
 """
@@ -156,7 +156,7 @@ def build(copy: Path, *, tree_first: bool = True) -> subprocess.CompletedProcess
     else:
         env.pop("PYTHONPATH", None)
     return subprocess.run(
-        [*BUILD, OUT], cwd=copy, env=env, capture_output=True, text=True, timeout=600
+        [*BUILD, OUT], cwd=copy, env=env, capture_output=True, text=True, timeout=600, check=False
     )
 
 

@@ -229,9 +229,7 @@ class Dependencies:
                 and not d.startswith(".")
                 and not (Path(here) / d / "__init__.py").is_file()
             )
-            files.update(
-                Path(here) / n for n in names if not n.endswith((".py", ".pyc", ".pyo"))
-            )
+            files.update(Path(here) / n for n in names if not n.endswith((".py", ".pyc", ".pyo")))
         return files
 
     def _with_prefix(self, prefix: str) -> set[str]:
@@ -432,7 +430,9 @@ def page_failure(docname: str, error: BaseException) -> str:
     cell = re.search(r"Cell In\[(\d+)\], line (\d+)", _ANSI.sub("", str(error)))
     if cell:
         where += f", cell {cell.group(1)}, line {cell.group(2)}"
-    what = f"{ename}: {evalue}" if evalue else f"{ename} (a check that does not say what disagreed)"
+    what = (
+        f"{ename}: {evalue}" if evalue else f"{ename} (a check that does not say what disagreed)"
+    )
     return f"{where}: {what}"
 
 
@@ -451,7 +451,9 @@ def script_failure(script: str, error: BaseException) -> str:
     if line is not None:
         where += f", line {line}"
     name = type(error).__name__
-    what = f"{name}: {message}" if message else f"{name} (a check that does not say what disagreed)"
+    what = (
+        f"{name}: {message}" if message else f"{name} (a check that does not say what disagreed)"
+    )
     return f"{where}: {what}"
 
 
@@ -510,7 +512,9 @@ def _galleries(app: Any) -> list[tuple[Path, Path]]:
     examples = [examples] if isinstance(examples, str) else examples
     outputs = [outputs] if isinstance(outputs, str) else outputs
     src = Path(app.srcdir)
-    return [((src / e).resolve(), (src / g).resolve()) for e, g in zip(examples, outputs)]
+    return [
+        ((src / e).resolve(), (src / g).resolve()) for e, g in zip(examples, outputs, strict=True)
+    ]
 
 
 def _script_of(app: Any, docname: str) -> Path | None:
@@ -647,7 +651,7 @@ def _wrap_gallery(app: Any, config: Any) -> None:
     def run_gallery(app: Any) -> None:
         try:
             generate_gallery_rst(app)
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001  # any failure of a script ends the build
             script = "?"
             tb = error.__traceback__
             galleries = [e for e, _ in _galleries(app)]
