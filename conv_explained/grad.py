@@ -193,7 +193,7 @@ def correlate_grad(
 def _pool_grad_docs(forward: str) -> dict[str, str]:
     """Docstring text the two pooling gradients share, for the pooling ``forward``."""
     return {
-        "inputs": """
+        "inputs": f"""
             x : array_like
                 Forward input, ``(N, C, *spatial)``, unbatched ``(C, *spatial)``
                 or plain ``spatial``, read as :func:`~conv_explained.{forward}` reads it.
