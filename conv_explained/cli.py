@@ -215,6 +215,13 @@ EXACT = 2**53
 
 
 def _load(name: str, path: str) -> np.ndarray:
+    """:func:`_read`, then every value's drawn width checked (naming where it is in the file)."""
+    array = _read(name, path)
+    _check_widths(name, path, array)
+    return array
+
+
+def _read(name: str, path: str) -> np.ndarray:
     """The array in a ``.npy`` or ``.csv`` file, exactly as given, or a one-line UsageError.
 
     Nothing is converted that would change: a CSV becomes int64 only when
@@ -241,7 +248,6 @@ def _load(name: str, path: str) -> np.ndarray:
         raise UsageError(f"cannot read {name} file {path!r}: {exc}") from None
     if array.size == 0:
         raise UsageError(f"{name} file {path!r} must hold a non-empty numeric array")
-    _check_widths(name, path, array)
     return array
 
 
@@ -260,7 +266,7 @@ def _check_widths(name: str, path: str, array: np.ndarray) -> None:
                 else f"index {index if array.ndim > 1 else index[0]}"
             )
             raise UsageError(
-                f"{name} file {path!r}: {where} holds {array[index]!r:.24}, drawn {len(text)} "
+                f"{name} file {path!r}: {where} holds {array[index].item()!r:.24}, drawn {len(text)} "
                 f"characters wide: too large to draw (at most {MAX_TEXT})"
             )
 
@@ -348,10 +354,10 @@ def _load_csv(name: str, path: str, file: Path) -> np.ndarray:
         for row, number in zip(values, lines, strict=True):
             for column, v in enumerate(row, 1):
                 if isinstance(v, int) and not _exact_float(v):
+                    digits = str(v) if len(str(v)) <= 24 else f"{str(v)[:20]}... ({len(str(v))} digits)"
                     raise UsageError(
                         f"{name} file {path!r}: row {number}, column {column} holds the integer "
-                        f"{v}, which float64 cannot hold exactly (beyond ±2**53) beside the "
-                        f"file's non-integer values"
+                        f"{digits}, beyond ±2**53: float64 cannot hold it exactly"
                     )
         array = np.array([[float(v) for v in row] for row in values], dtype=np.float64)
     if array.shape[0] == 1 or array.shape[1] == 1:

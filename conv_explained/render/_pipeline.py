@@ -216,11 +216,15 @@ def _largest(value: object, depth: int = 0) -> int:
 
 
 def check_weight(w: np.ndarray) -> None:
-    """Refuse a weight too large to draw, from its shape alone (before any work)."""
-    if any(k > MAX_PADDED for k in w.shape[2:]) or max(w.shape[:2]) > MAX_CHANNELS:
+    """Refuse a kernel too large to draw, from its shape alone (before any work).
+
+    Its channels are checked by each spec (against ``x``, and the output
+    channels with :func:`check_out_channels`), also before any work.
+    """
+    if any(k > MAX_PADDED for k in w.shape[2:]):
         raise ValueError(
-            f"weight of shape {tuple(w.shape)} is too large to draw: at most {MAX_CHANNELS} "
-            f"channels and {MAX_PADDED} cells along a kernel axis"
+            f"weight of shape {tuple(w.shape)} is too large to draw: at most {MAX_PADDED} "
+            f"cells along a kernel axis"
         )
 
 
