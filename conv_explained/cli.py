@@ -260,11 +260,12 @@ def _check_widths(name: str, path: str, array: np.ndarray) -> None:
     for index in np.ndindex(*array.shape):
         text = texts[index]
         if len(text) > MAX_TEXT:
-            where = (
-                f"row {index[0] + 1}, column {index[1] + 1}"
-                if array.ndim == 2
-                else f"index {index if array.ndim > 1 else index[0]}"
-            )
+            if array.ndim == 2:
+                where = f"row {index[0] + 1}, column {index[1] + 1}"
+            elif array.ndim == 1:
+                where = f"index {index[0]}"
+            else:
+                where = f"index {index}"
             raise UsageError(
                 f"{name} file {path!r}: {where} holds {array[index].item()!r:.24}, drawn {len(text)} "
                 f"characters wide: too large to draw (at most {MAX_TEXT})"
