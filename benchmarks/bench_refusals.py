@@ -195,10 +195,22 @@ def cli_cases() -> list[Case]:
         ),
         Case(
             "avg-pool --stride 10**20",
-            (*anim, "avg-pool", "--input", "4x4", "--kernel", "2", "--stride", "1" + "0" * 20, *out),
+            (
+                *anim,
+                "avg-pool",
+                "--input",
+                "4x4",
+                "--kernel",
+                "2",
+                "--stride",
+                "1" + "0" * 20,
+                *out,
+            ),
         ),
-        Case("--padding-mode replicate --padding 4000", (*corr, "--padding", "4000",
-             "--padding-mode", "replicate", *out)),
+        Case(
+            "--padding-mode replicate --padding 4000",
+            (*corr, "--padding", "4000", "--padding-mode", "replicate", *out),
+        ),
         Case("--out a FIFO", (*corr, "--out", "{D}/fifo.gif")),
         Case("--out a directory named .gif", (*corr, "--out", "{D}/adir.gif")),
         Case("--out a symlink to a FIFO", (*corr, "--out", "{D}/link.gif")),
@@ -293,7 +305,8 @@ def api_cases() -> list[Case]:
         ),
         Case("save_gif to a FIFO", snippet=save + "refused(lambda: a.save_gif(D + '/fifo.gif'))"),
         Case(
-            "save_still to a FIFO", snippet=save + "refused(lambda: a.save_still(D + '/fifo.png'))",
+            "save_still to a FIFO",
+            snippet=save + "refused(lambda: a.save_still(D + '/fifo.png'))",
         ),
         Case(
             "save_gif to a symlink to a FIFO",
@@ -327,6 +340,8 @@ def api_cases() -> list[Case]:
 
 @dataclass
 class Result:
+    """One case's outcome: clean or not, its times and peak memory, and what it printed."""
+
     case: Case
     clean: bool
     seconds: float
@@ -350,13 +365,19 @@ def report():
     open(sys.argv[1], "w").write(f"{time.perf_counter() - start} {peak[0]}")
 atexit.register(report)
 """
-_CLI_RUNNER = _REPORT + """
+_CLI_RUNNER = (
+    _REPORT
+    + """
 from conv_explained.cli import main
 sys.exit(main(sys.argv[2:]))
 """
-_API_RUNNER = _REPORT + """
+)
+_API_RUNNER = (
+    _REPORT
+    + """
 exec(compile(sys.argv[2], "<case>", "exec"))
 """
+)
 
 
 def _limit(gigabytes: float) -> None:
@@ -383,7 +404,8 @@ def run_case(case: Case, limit_gb: float, timeout: float = 120.0) -> Result:
                 stdout=out_file,
                 stderr=err_file,
                 text=True,
-                preexec_fn=lambda: _limit(limit_gb),
+                # Only setrlimit runs there; the timer thread starts after the fork.
+                preexec_fn=lambda: _limit(limit_gb),  # noqa: PLW1509
             )
             timer = threading.Timer(timeout, proc.kill)
             timer.start()

@@ -277,7 +277,7 @@ def _load_npy(name: str, path: str, file: Path) -> np.ndarray:
     fmt = np.lib.format
     with open(file, "rb") as handle:
         try:
-            version = fmt.read_magic(handle)  # type: ignore[no-untyped-call]
+            version = fmt.read_magic(handle)
         except ValueError:
             raise UsageError(
                 f"{name} file {path!r} is not a .npy file (no NumPy array header; "
@@ -288,7 +288,7 @@ def _load_npy(name: str, path: str, file: Path) -> np.ndarray:
         )
         if reader is None:
             raise UsageError(f"{name} file {path!r} has .npy format version {version}, not 1 or 2")
-        shape, fortran_order, dtype = reader(handle)  # type: ignore[operator]
+        shape, fortran_order, dtype = reader(handle)
         count = math.prod(shape)
         if dtype.names is not None or dtype.kind not in "iuf" or dtype.itemsize > 8:
             raise UsageError(
@@ -346,6 +346,16 @@ def _load_csv(name: str, path: str, file: Path) -> np.ndarray:
         [_cell(name, path, text, number, column) for column, text in enumerate(row, 1)]
         for row, number in zip(rows, lines, strict=True)
     ]
+    array = _exact_array(name, path, values, lines)
+    if array.shape[0] == 1 or array.shape[1] == 1:
+        array = array.reshape(-1)  # as numpy.loadtxt(..., ndmin=1) gives it
+    return array
+
+
+def _exact_array(
+    name: str, path: str, values: list[list[int | float]], lines: list[int]
+) -> np.ndarray:
+    """int64 if every value is a whole number within ±2**53, else float64 if that is exact."""
     flat = [v for row in values for v in row]
     if all(isinstance(v, int) or (math.isfinite(v) and v.is_integer()) for v in flat) and all(
         abs(v) <= EXACT for v in flat
@@ -355,14 +365,14 @@ def _load_csv(name: str, path: str, file: Path) -> np.ndarray:
         for row, number in zip(values, lines, strict=True):
             for column, v in enumerate(row, 1):
                 if isinstance(v, int) and not _exact_float(v):
-                    digits = str(v) if len(str(v)) <= 24 else f"{str(v)[:20]}... ({len(str(v))} digits)"
+                    digits = (
+                        str(v) if len(str(v)) <= 24 else f"{str(v)[:20]}... ({len(str(v))} digits)"
+                    )
                     raise UsageError(
                         f"{name} file {path!r}: row {number}, column {column} holds the integer "
                         f"{digits}, beyond ±2**53: float64 cannot hold it exactly"
                     )
         array = np.array([[float(v) for v in row] for row in values], dtype=np.float64)
-    if array.shape[0] == 1 or array.shape[1] == 1:
-        array = array.reshape(-1)  # as numpy.loadtxt(..., ndmin=1) gives it
     return array
 
 

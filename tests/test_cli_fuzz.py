@@ -28,7 +28,6 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -504,7 +503,9 @@ def test_csv_contents_are_drawn_as_given_or_refused_in_one_line(text: str, op: s
         check_outcome(argv, code, out, err, before, after)
         assert "9223372036854775808" not in out
         if code == 0:  # drawn: from exactly the values written
-            np.testing.assert_array_equal(_read("--values-from", str(folder / "v.csv")), _given(text))
+            np.testing.assert_array_equal(
+                _read("--values-from", str(folder / "v.csv")), _given(text)
+            )
         else:
             assert "v.csv" in err or "too large to draw" in err or "must" in err, err
 

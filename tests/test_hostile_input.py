@@ -131,7 +131,9 @@ def test_csv_loader_makes_int64_only_of_exact_integers_within_2_to_53(tmp_path: 
 
 def test_csv_loader_refuses_an_integer_float64_cannot_hold_beside_floats(tmp_path: Path) -> None:
     (tmp_path / "v.csv").write_text(f"1.5,{2**53 + 1}\n")
-    with pytest.raises(UsageError, match=r"v\.csv.*row 1, column 2 holds the integer 9007199254740993, beyond"):
+    with pytest.raises(
+        UsageError, match=r"v\.csv.*row 1, column 2 holds the integer 9007199254740993, beyond"
+    ):
         _read("--values-from", str(tmp_path / "v.csv"))
 
 
@@ -162,7 +164,7 @@ def test_a_number_too_wide_to_draw_is_refused_naming_file_row_and_column(
     (tmp_path / "w.csv").write_text("1,1\n1,1\n")
     argv = ["animate", "correlate", "--values-from", str(tmp_path / "x.csv")]
     argv += ["--kernel-from", str(tmp_path / "w.csv"), "--out", str(tmp_path / "c.gif")]
-    code, out, err = run_cli(argv)
+    code, _, err = run_cli(argv)
     assert code == 2
     line = one_line(err)
     assert "x.csv" in line
@@ -301,8 +303,10 @@ def test_file_refusals_stay_in_bounded_memory(tmp_path: Path) -> None:
     _hostile_files(tmp_path)
     for name in ("forged.npy", "e308.npy", "renamed.npy"):
         code, err, peak_mb = run_child(
-            ["animate", "correlate", "--values-from", str(tmp_path / name), "--kernel", "1"]
-            + ["--out", str(tmp_path / "a.gif")],
+            [
+                *("animate", "correlate", "--values-from", str(tmp_path / name)),
+                *("--kernel", "1", "--out", str(tmp_path / "a.gif")),
+            ],
             tmp_path,
         )
         assert code == 2
@@ -319,7 +323,7 @@ def test_memory_and_overflow_errors_become_the_one_line_refusal(
             raise error
 
         monkeypatch.setattr(render, "animate", boom)
-        code, out, err = run_cli([*CORR, "--out", str(tmp_path / "a.gif")])
+        code, _, err = run_cli([*CORR, "--out", str(tmp_path / "a.gif")])
         assert code == 2
         assert "too large to draw" in one_line(err)
 
@@ -374,7 +378,7 @@ def test_api_refuses_sizes_with_a_value_error_before_allocating(
 ) -> None:
     tracemalloc.start()
     try:
-        with pytest.raises(ValueError, match="too large to draw|can be drawn") as info:
+        with pytest.raises(ValueError, match=r"too large to draw|can be drawn") as info:
             render.animate(op, x, **kwargs)  # type: ignore[arg-type]
         peak = tracemalloc.get_traced_memory()[1]
     finally:

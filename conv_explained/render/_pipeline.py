@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -209,7 +209,7 @@ def check_options(options: Mapping[str, object]) -> None:
 
 def _largest(value: object, depth: int = 0) -> int:
     if is_int(value):
-        return int(value)  # type: ignore[call-overload]  # is_int: an Integral
+        return int(cast("int", value))  # is_int: an Integral
     if depth < 2 and isinstance(value, Sequence) and not isinstance(value, str):
         return max((_largest(v, depth + 1) for v in value), default=0)
     return 0  # not an integer option: the spec's own checks name it

@@ -56,9 +56,7 @@ def _check_direct(a: TransposedArgs, source: np.ndarray, options: pl.Options) ->
     The direct correlation reads ``out + d(k-1)`` cells along each axis
     (its output is the transposed convolution's, ``out``, by shapes).
     """
-    extent = tuple(
-        o + dd * (k - 1) for o, dd, k in zip(a.out, a.dilation, a.kernel, strict=True)
-    )
+    extent = tuple(o + dd * (k - 1) for o, dd, k in zip(a.out, a.dilation, a.kernel, strict=True))
     pl.check_drawable(
         source,
         extent=extent,
