@@ -87,9 +87,11 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Time the operators and renderer against torch, and a no-change docs rebuild."""
+    """Time the operators and renderer against torch, hostile-input refusals, a docs rebuild."""
     _install(session, "bench,docs")
     session.run("python", "benchmarks/bench.py", *session.posargs)
+    # Each hostile input of issue 19 in a child: wall time, peak memory, slowest refusal.
+    session.run("python", "benchmarks/bench_refusals.py")
     # A no-change rebuild of the site (builds it first if docs/_build/html is missing).
     session.run("python", "benchmarks/bench_docs.py")
     # The explorer in Debian's Chromium (needs the built site: nox -s docs).

@@ -205,27 +205,199 @@ def _shape_pool(args: argparse.Namespace) -> list[str]:
 # --------------------------------------------------------------------------
 
 
+#: Most numbers a values file may hold (as many as ``--input`` may ask for),
+#: and its largest size in bytes: both checked before any value is read.
+MAX_VALUES = 4096
+MAX_FILE_BYTES = 1 << 20
+#: Integers are kept as integers up to this magnitude (float64 holds every one
+#: of them exactly, so the torch check sees the same numbers).
+EXACT = 2**53
+
+
 def _load(name: str, path: str) -> np.ndarray:
+    """:func:`_read`, then every value's drawn width checked (naming where it is in the file)."""
+    array = _read(name, path)
+    _check_widths(name, path, array)
+    return array
+
+
+def _read(name: str, path: str) -> np.ndarray:
+    """The array in a ``.npy`` or ``.csv`` file, exactly as given, or a one-line UsageError.
+
+    Nothing is converted that would change: a CSV becomes int64 only when
+    every cell is a whole number within ±2**53 (``-inf``, ``nan``, ``1e30``
+    and ``9.3e18`` stay float64); a ``.npy`` keeps its own dtype. Sizes are
+    checked from the file size and the ``.npy`` header before data is read.
+    """
     file = Path(path)
     if not file.is_file():
         raise UsageError(f"{name} file {path!r} does not exist")
     suffix = file.suffix.lower()
+    if suffix not in (".npy", ".csv"):
+        raise UsageError(f"{name} must be a .npy or .csv file, got {path!r}")
+    size = file.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise UsageError(
+            f"{name} file {path!r} is {size:,} bytes, too large to draw (at most {MAX_FILE_BYTES:,})"
+        )
     try:
-        if suffix == ".npy":
-            array = np.load(file, allow_pickle=False)
-        elif suffix == ".csv":
-            array = np.loadtxt(file, delimiter=",", ndmin=1)
-            if np.all(array == np.round(array)):
-                array = array.astype(np.int64)
-        else:
-            raise UsageError(f"{name} must be a .npy or .csv file, got {path!r}")
+        array = _load_npy(name, path, file) if suffix == ".npy" else _load_csv(name, path, file)
     except UsageError:
         raise
-    except (ValueError, OSError, EOFError) as exc:
+    except (ValueError, OSError, EOFError, UnicodeError) as exc:
         raise UsageError(f"cannot read {name} file {path!r}: {exc}") from None
-    if array.dtype == object or array.size == 0:
+    if array.size == 0:
         raise UsageError(f"{name} file {path!r} must hold a non-empty numeric array")
-    return np.asarray(array)
+    return array
+
+
+def _check_widths(name: str, path: str, array: np.ndarray) -> None:
+    """Refuse a value whose drawn text is wider than a cell, naming where it is in the file."""
+    from .render import format_array
+    from .render._pipeline import MAX_TEXT
+
+    texts = format_array(array)
+    for index in np.ndindex(*array.shape):
+        text = texts[index]
+        if len(text) > MAX_TEXT:
+            if array.ndim == 2:
+                where = f"row {index[0] + 1}, column {index[1] + 1}"
+            elif array.ndim == 1:
+                where = f"index {index[0]}"
+            else:
+                where = f"index {index}"
+            raise UsageError(
+                f"{name} file {path!r}: {where} holds {array[index].item()!r:.24}, drawn {len(text)} "
+                f"characters wide: too large to draw (at most {MAX_TEXT})"
+            )
+
+
+def _load_npy(name: str, path: str, file: Path) -> np.ndarray:
+    """A ``.npy`` file's array; its header (shape, dtype) is checked before the data is read."""
+    fmt = np.lib.format
+    with open(file, "rb") as handle:
+        try:
+            version = fmt.read_magic(handle)
+        except ValueError:
+            raise UsageError(
+                f"{name} file {path!r} is not a .npy file (no NumPy array header; "
+                f"a .npz archive or another format renamed?)"
+            ) from None
+        reader = {(1, 0): fmt.read_array_header_1_0, (2, 0): fmt.read_array_header_2_0}.get(
+            version
+        )
+        if reader is None:
+            raise UsageError(f"{name} file {path!r} has .npy format version {version}, not 1 or 2")
+        shape, fortran_order, dtype = reader(handle)
+        count = math.prod(shape)
+        if dtype.names is not None or dtype.kind not in "iuf" or dtype.itemsize > 8:
+            raise UsageError(
+                f"{name} file {path!r} holds dtype {dtype}; only integer or float arrays "
+                f"(up to 64 bits) can be drawn"
+            )
+        if count > MAX_VALUES:
+            raise UsageError(
+                f"{name} file {path!r} has shape {tuple(shape)} ({count:,} values), too large "
+                f"to draw (at most {MAX_VALUES})"
+            )
+        data = handle.tell()
+    stored = file.stat().st_size - data
+    if stored != count * dtype.itemsize:
+        raise UsageError(
+            f"{name} file {path!r} has {stored} bytes of data where its header (shape "
+            f"{tuple(shape)} of {dtype}) needs {count * dtype.itemsize}"
+        )
+    array: np.ndarray = np.load(file, allow_pickle=False)
+    if fortran_order:
+        array = np.ascontiguousarray(array)
+    return array
+
+
+def _load_csv(name: str, path: str, file: Path) -> np.ndarray:
+    """A CSV file's numbers: one row a line, cells separated by commas, ``#`` comments.
+
+    As :func:`numpy.loadtxt` reads it (blank lines skipped; one row or one
+    column gives a 1-D array), but every cell is checked and named by its
+    row and column, and no value is converted that would change.
+    """
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
+        text = line.split("#", 1)[0].strip()
+        if text:
+            rows.append([cell.strip() for cell in text.split(",")])
+            lines.append(number)
+    if not rows:
+        raise UsageError(f"{name} file {path!r} holds no numbers")
+    width = len(rows[0])
+    count = 0
+    for row, number in zip(rows, lines, strict=True):
+        if len(row) != width:
+            raise UsageError(
+                f"{name} file {path!r}: row {number} has {len(row)} values, but row "
+                f"{lines[0]} has {width} (every row must have as many)"
+            )
+        count += len(row)
+        if count > MAX_VALUES:
+            raise UsageError(
+                f"{name} file {path!r} holds more than {MAX_VALUES} values, too large to draw"
+            )
+    values = [
+        [_cell(name, path, text, number, column) for column, text in enumerate(row, 1)]
+        for row, number in zip(rows, lines, strict=True)
+    ]
+    array = _exact_array(name, path, values, lines)
+    if array.shape[0] == 1 or array.shape[1] == 1:
+        array = array.reshape(-1)  # as numpy.loadtxt(..., ndmin=1) gives it
+    return array
+
+
+def _exact_array(
+    name: str, path: str, values: list[list[int | float]], lines: list[int]
+) -> np.ndarray:
+    """int64 if every value is a whole number within ±2**53, else float64 if that is exact."""
+    flat = [v for row in values for v in row]
+    if all(isinstance(v, int) or (math.isfinite(v) and v.is_integer()) for v in flat) and all(
+        abs(v) <= EXACT for v in flat
+    ):
+        array = np.array([[int(v) for v in row] for row in values], dtype=np.int64)
+    else:
+        for row, number in zip(values, lines, strict=True):
+            for column, v in enumerate(row, 1):
+                if isinstance(v, int) and not _exact_float(v):
+                    digits = (
+                        str(v) if len(str(v)) <= 24 else f"{str(v)[:20]}... ({len(str(v))} digits)"
+                    )
+                    raise UsageError(
+                        f"{name} file {path!r}: row {number}, column {column} holds the integer "
+                        f"{digits}, beyond ±2**53: float64 cannot hold it exactly"
+                    )
+        array = np.array([[float(v) for v in row] for row in values], dtype=np.float64)
+    return array
+
+
+def _exact_float(value: int) -> bool:
+    try:
+        return float(value) == value
+    except OverflowError:
+        return False
+
+
+def _cell(name: str, path: str, text: str, row: int, column: int) -> int | float:
+    """One CSV cell as a Python int (whole-number text) or float; named when it is neither."""
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    shown = text if len(text) <= 20 else text[:20] + "..."
+    where = f"{name} file {path!r}: row {row}, column {column} holds {shown!r}"
+    try:
+        value = float(text)
+    except ValueError:
+        raise UsageError(f"{where}, not a number") from None
+    if math.isinf(value) and "inf" not in text.lower():
+        raise UsageError(f"{where}, beyond the range of float64")
+    return value
 
 
 def _output_kind(args: argparse.Namespace) -> str:
@@ -241,6 +413,12 @@ def _output_kind(args: argparse.Namespace) -> str:
         raise UsageError(
             f"cannot write {args.out!r}: directory {str(out.parent)!r} does not exist"
         )
+    from .render.gif import check_target
+
+    try:  # a FIFO, device or directory is refused before any work (the save checks again)
+        check_target(out)
+    except ValueError as exc:
+        raise UsageError(f"--out {exc}") from None
     return kind
 
 
@@ -578,6 +756,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except (ValueError, TypeError, OSError, RuntimeError) as exc:
         _report(exc)
+        return 2
+    except (MemoryError, OverflowError) as exc:  # a size no check foresaw: still one line
+        kind = "memory ran out" if isinstance(exc, MemoryError) else "a number overflowed"
+        _report(RuntimeError(f"too large to draw ({kind}: {exc})"))
         return 2
     for line in lines:
         print(line)

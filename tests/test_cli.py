@@ -233,7 +233,7 @@ def test_animate_still_strip_and_values_from_files(capsys, tmp_path):
                 "--out",
                 "OUT/x.gif",
             ],
-            "cannot read --values-from",
+            "row 2, column 1 holds 'three', not a number",
         ),
         (
             [

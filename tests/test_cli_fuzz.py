@@ -19,12 +19,15 @@ from __future__ import annotations
 import contextlib
 import io
 import itertools
+import math
 import os
 import subprocess
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -386,3 +389,133 @@ def test_catalog_names_used_here_exist() -> None:
     """The fuzzer's valid case names are real catalog cases (else it tests less than it says)."""
     for name in ("max_pool", "avg_pool", "dilation", "signal_1d"):
         assert name in catalog.CATALOG
+
+
+# --------------------------------------------------------------------------
+# File contents (issue 19): CSV and .npy with inf, NaN, huge, ragged and
+# wrong-type values, and forged headers
+# --------------------------------------------------------------------------
+
+cells = st.one_of(
+    st.integers(-9, 9).map(str),
+    st.sampled_from(
+        ["inf", "-inf", "nan", "1e30", "9.3e18", str(2**53), str(2**53 + 1), "1e308", "0.5"]
+    ),
+    st.sampled_from(["", "three", "1,5", "0x10", "1e", "--1", " 2 ", "\u0663", "1" * 400]),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+)
+
+
+@st.composite
+def csv_texts(draw: st.DrawFn) -> str:
+    width = draw(st.integers(1, 4))
+    rows = draw(
+        st.lists(
+            st.lists(cells, min_size=1, max_size=4).map(
+                lambda r: r if draw(st.integers(0, 5)) == 0 else (r * 4)[:width]
+            ),
+            min_size=0,
+            max_size=4,
+        )
+    )
+    return "".join(",".join(r) + "\n" for r in rows)
+
+
+DTYPES = ["<i8", "<i4", "<u2", "<f8", "<f4", "<f2", "<c16", "<U3", "|b1", "|O", "<M8[s]"]
+
+
+@st.composite
+def npy_bytes(draw: st.DrawFn) -> bytes:
+    """A .npy file: real arrays of many dtypes and values, or a forged/truncated header."""
+    kind = draw(st.sampled_from(["array", "forged", "truncated", "npz", "junk"]))
+    buffer = io.BytesIO()
+    if kind == "junk":
+        return draw(st.binary(max_size=64))
+    if kind == "npz":
+        np.savez(buffer, x=np.ones((2, 2)))
+        return buffer.getvalue()
+    shape = tuple(draw(st.lists(st.integers(0, 5), min_size=0, max_size=3)))
+    if kind == "forged":
+        shape = draw(st.sampled_from([(100000, 100000), (2**40,), (3, 3), (-1, 2)]))
+        descr = draw(st.sampled_from(DTYPES))
+        try:
+            np.lib.format.write_array_header_1_0(
+                buffer, {"descr": descr, "fortran_order": False, "shape": shape}
+            )
+        except ValueError:
+            return b"\x93NUMPY\x01\x00"
+        buffer.write(draw(st.binary(max_size=72)))
+        return buffer.getvalue()
+    dtype = draw(st.sampled_from(["<i8", "<f8", "<f4", "<c16", "<U3", "|b1"]))
+    values = draw(
+        st.lists(
+            st.one_of(
+                st.floats(allow_nan=True, allow_infinity=True),
+                st.integers(-(2**62), 2**62),
+                st.sampled_from([0.0, 1.0, 1e308, -1e30]),
+            ),
+            min_size=math.prod(shape),
+            max_size=math.prod(shape),
+        )
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # casting inf/nan to int warns: the file is hostile
+        try:
+            array = np.array(values, dtype=object).astype(dtype).reshape(shape)
+        except (OverflowError, ValueError):  # 1e308 as an integer: keep the float values
+            array = np.array(values, dtype=np.float64).reshape(shape)
+    np.save(buffer, array)
+    data = buffer.getvalue()
+    return data[: draw(st.integers(0, len(data)))] if kind == "truncated" else data
+
+
+def _given(text: str) -> np.ndarray:
+    """The CSV's values exactly as written (Python's float of each cell)."""
+    rows = [line.split(",") for line in text.splitlines() if line.strip()]
+    array = np.array([[float(c) for c in row] for row in rows], dtype=np.float64)
+    return array.reshape(-1) if array.shape[0] == 1 or array.shape[1] == 1 else array
+
+
+FILE_SETTINGS = settings(
+    max_examples=int(os.environ.get("CLI_FUZZ_FILE_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+def _run_file(folder: Path, name: str, op: str) -> tuple[list[str], int, str, str, dict, dict]:
+    argv = ["animate", op, "--values-from", f"{OUT}/{name}", "--kernel", "1"]
+    argv += ["--out", f"{OUT}/out.gif"]
+    before = _tree(folder)
+    code, out, err = run_in_process(argv, folder)
+    return argv, code, out, err, before, _tree(folder)
+
+
+@FILE_SETTINGS
+@given(text=csv_texts(), op=st.sampled_from(["correlate", "max-pool", "avg-pool"]))
+def test_csv_contents_are_drawn_as_given_or_refused_in_one_line(text: str, op: str) -> None:
+    from conv_explained.cli import _read
+
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        (folder / "v.csv").write_text(text)
+        argv, code, out, err, before, after = _run_file(folder, "v.csv", op)
+        check_outcome(argv, code, out, err, before, after)
+        assert "9223372036854775808" not in out
+        if code == 0:  # drawn: from exactly the values written
+            np.testing.assert_array_equal(
+                _read("--values-from", str(folder / "v.csv")), _given(text)
+            )
+        else:
+            assert "v.csv" in err or "too large to draw" in err or "must" in err, err
+
+
+@FILE_SETTINGS
+@given(data=npy_bytes(), op=st.sampled_from(["correlate", "max-pool"]))
+def test_npy_contents_are_drawn_as_given_or_refused_in_one_line(data: bytes, op: str) -> None:
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        (folder / "v.npy").write_bytes(data)
+        argv, code, out, err, before, after = _run_file(folder, "v.npy", op)
+        check_outcome(argv, code, out, err, before, after)
+        assert "9223372036854775808" not in out

@@ -391,7 +391,7 @@ def test_too_large_or_wrong_rank_inputs_get_one_line_value_errors(x, w, words):
 
 
 def test_padding_beyond_the_drawable_extent_is_refused():
-    with pytest.raises(ValueError, match="padding makes the drawn input"):
+    with pytest.raises(ValueError, match="padding 3 makes the drawn input 18×18"):
         tensor_view("correlate", np.zeros((1, 12, 12)), np.zeros((1, 1, 12, 12)), padding=3)
 
 

@@ -10,6 +10,7 @@ count, a wrong weight) changes the result and fails the check.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -34,6 +35,10 @@ def number(text: str) -> float:
     return float(text)
 
 
+def _finite(value: float) -> float:
+    return abs(value) if math.isfinite(value) else 0.0
+
+
 def evaluate_terms(terms: Sequence[str], reduce: str) -> tuple[float, float]:
     """The value of a caption's terms and how far rounding of their texts may move it.
 
@@ -47,10 +52,12 @@ def evaluate_terms(terms: Sequence[str], reduce: str) -> tuple[float, float]:
     values: list[float] = []
     spread = 0.0
     for term in terms:
+        # ∞, −∞ and nan are exact texts: they add no rounding (and an
+        # infinite spread would let any value pass).
         if "·" in term:
             a, b = (number(t) for t in term.split("·"))
             values.append(a * b)
-            spread += (abs(a) + abs(b) + ROUNDING) * ROUNDING
+            spread += (_finite(a) + _finite(b) + ROUNDING) * ROUNDING
         else:
             values.append(number(term))
             spread += ROUNDING
@@ -58,8 +65,8 @@ def evaluate_terms(terms: Sequence[str], reduce: str) -> tuple[float, float]:
         return float(sum(values)), spread
     if reduce == "mean":
         return float(np.mean(values)), ROUNDING
-    if reduce == "max":
-        return float(max(values)), ROUNDING
+    if reduce == "max":  # numpy's max, like torch's, propagates nan (Python's max does not)
+        return float(np.max(values)), ROUNDING
     raise ValueError(f"reduce must be 'sum', 'mean' or 'max', got {reduce!r}")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 from typing import Any
 
 import numpy as np
@@ -182,11 +183,13 @@ class SlideSpec(pl.OpSpec):
             "groups": a.groups,
             "padding_mode": a.padding_mode,
         }
+        # Every size from shapes (a.pads, a.out), checked before any array is made.
+        extent = tuple(s + b + e for s, (b, e) in zip(xa.shape[1:], a.pads, strict=True))
+        pl.check_drawable(xa, extent=extent, cause=f"padding {options.padding!r}")
+        pl.check_out_channels(w, "weight has")
+        pl.check_steps(int(w.shape[0]) * math.prod(a.out))
         values = fn(xa, w, bias, **opts)
         xp = ops.pad_input(xa, w, **opts)
-        pl.check_drawable(xa, extent=xp.shape[1:])
-        pl.check_out_channels(values, "weight has")
-        pl.check_steps(values.size)
         applied = w if op == "correlate" else ops.flip(w)
         mode = a.padding_mode
         legend = [("input", "input", "", "input")]

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .._validate import as_array, check_int
+from .._validate import as_array, check_int, is_int
 from ._format import format_array
 from .alt import dims
 from .frames import Cell, Panel
@@ -31,6 +31,8 @@ MAX_PADDED = 16
 MAX_CHANNELS = 4
 MAX_DEPTH = 4
 MAX_STEPS = 160
+#: Widest text of one number in a cell (characters of ``format_value``'s text).
+MAX_TEXT = 12
 
 Compute = Callable[[Any, Any], Any]  # (torch, torch.nn.functional) -> tensor
 
@@ -189,6 +191,60 @@ def unbatch(name: str, a: np.ndarray, d: int) -> np.ndarray:
     )
 
 
+def check_options(options: Mapping[str, object]) -> None:
+    """Refuse an integer option larger than any drawable extent, before any array is made.
+
+    No drawable input is wider than :data:`MAX_PADDED` cells along an axis,
+    so a stride, padding, dilation, output padding or window beyond it cannot
+    give a picture (a larger stride or dilation only repeats the one-output
+    case); refusing here also keeps huge integers away from numpy.
+    """
+    for name, value in options.items():
+        if _largest(value) > MAX_PADDED:
+            raise ValueError(
+                f"{name} {value!r} is too large to draw: at most {MAX_PADDED} cells fit along an "
+                f"axis"
+            )
+
+
+def _largest(value: object, depth: int = 0) -> int:
+    if is_int(value):
+        return int(cast("int", value))  # is_int: an Integral
+    if depth < 2 and isinstance(value, Sequence) and not isinstance(value, str):
+        return max((_largest(v, depth + 1) for v in value), default=0)
+    return 0  # not an integer option: the spec's own checks name it
+
+
+def check_weight(w: np.ndarray) -> None:
+    """Refuse a kernel too large to draw, from its shape alone (before any work).
+
+    Its channels are checked by each spec (against ``x``, and the output
+    channels with :func:`check_out_channels`), also before any work.
+    """
+    if any(k > MAX_PADDED for k in w.shape[2:]):
+        raise ValueError(
+            f"weight of shape {tuple(w.shape)} is too large to draw: at most {MAX_PADDED} "
+            f"cells along a kernel axis"
+        )
+
+
+def check_texts(texts: frozenset[str]) -> None:
+    """Refuse numbers whose text is wider than a cell (:data:`MAX_TEXT` characters).
+
+    A number is drawn as the exact text of its value (``format_value``),
+    never abbreviated: a 309-digit ``1e308`` would need a cell thousands of
+    pixels wide, and an exponent form would hide the digits the captions add.
+    """
+    wide = max(texts, key=len, default="")
+    if len(wide) > MAX_TEXT:
+        shown = wide if len(wide) <= 24 else f"{wide[:10]}…{wide[-4:]}"
+        raise ValueError(
+            f"a number to draw, {shown}, is {len(wide)} characters wide: too large to draw "
+            f"(at most {MAX_TEXT} characters fit in a cell; x, weight and the result must stay "
+            f"within about ±10**{MAX_TEXT - 1})"
+        )
+
+
 def conv_inputs(request: Request) -> tuple[np.ndarray, np.ndarray, int]:
     """``x`` as ``(C, *sp)``, the weight with its two channel axes, and the rank."""
     if request.weight is None:
@@ -205,6 +261,8 @@ def conv_inputs(request: Request) -> tuple[np.ndarray, np.ndarray, int]:
             f"with 1-3 kernel axes, got shape {tuple(w.shape)}"
         )
     xa = unbatch("x", as_array("x", request.x), d)
+    check_drawable(xa)  # shapes only: a huge (even broadcast) array is refused here
+    check_weight(w)
     return xa, w, d
 
 
@@ -223,16 +281,28 @@ def pool_input(
         d = {1: 1, 2: 2, 3: 2, 4: 2, 5: 3}.get(a.ndim, 0)
         if not d:
             raise ValueError(f"x must have 1 to 5 dimensions, got shape {tuple(a.shape)}")
-    return unbatch("x", a, d), d
+    xa = unbatch("x", a, d)
+    check_drawable(xa)  # shapes only: a huge (even broadcast) array is refused here
+    return xa, d
 
 
-def check_drawable(x: np.ndarray, *, channels_name: str = "x", extent: Sequence[int] = ()) -> None:
-    """Refuse an input too large to draw legibly."""
+def check_drawable(
+    x: np.ndarray,
+    *,
+    channels_name: str = "x",
+    extent: Sequence[int] = (),
+    cause: str = "padding",
+) -> None:
+    """Refuse an input too large to draw legibly (from shapes: call it before any work).
+
+    ``extent`` is the drawn input's size along each axis after ``cause``
+    (padding, zero insertion), computed by :mod:`conv_explained.shapes`.
+    """
     sp = x.shape[1:]
     if any(s > MAX_CELLS for s in sp):
         raise ValueError(
-            f"x is too large to draw legibly: spatial size {dims(sp)} has more than "
-            f"{MAX_CELLS} cells along an axis"
+            f"{channels_name} is too large to draw legibly: spatial size {dims(sp)} has more "
+            f"than {MAX_CELLS} cells along an axis"
         )
     if len(sp) == 3 and sp[0] > MAX_DEPTH:
         raise ValueError(
@@ -244,8 +314,8 @@ def check_drawable(x: np.ndarray, *, channels_name: str = "x", extent: Sequence[
         )
     if any(e > MAX_PADDED for e in extent):
         raise ValueError(
-            f"padding makes the drawn input {dims(extent)}, more than {MAX_PADDED} cells "
-            f"along an axis"
+            f"{cause} makes the drawn input {dims(extent)}, more than {MAX_PADDED} cells "
+            f"along an axis: too large to draw"
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 from typing import Any
 
 import numpy as np
@@ -99,6 +100,10 @@ class PoolSpec(pl.OpSpec):
             raise ValueError(f"padding_mode is not used by pooling; got {options.padding_mode!r}")
         xa, is_max = a.x[0], op == "max-pool"
         keep = options.count_include_pad
+        # Every size from shapes (a.pads, a.out), checked before any array is made.
+        extent = tuple(s + b + e for s, (b, e) in zip(a.spatial, a.pads, strict=True))
+        pl.check_drawable(xa, extent=extent, cause=f"padding {options.padding!r}")
+        pl.check_steps(int(xa.shape[0]) * math.prod(a.out))
         if is_max:
             values, indices = _max_pool(a)
             xp = _grid(a, -np.inf)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -49,6 +50,26 @@ def _transposed(
     )
 
 
+def _check_direct(a: TransposedArgs, source: np.ndarray, options: pl.Options) -> None:
+    """The zero-inserted, padded input's size from shapes, checked before it is made.
+
+    The direct correlation reads ``out + d(k-1)`` cells along each axis
+    (its output is the transposed convolution's, ``out``, by shapes).
+    """
+    extent = tuple(o + dd * (k - 1) for o, dd, k in zip(a.out, a.dilation, a.kernel, strict=True))
+    pl.check_drawable(
+        source,
+        extent=extent,
+        cause=f"stride {options.stride_or(1)!r} (zero insertion) and dilation "
+        f"{options.dilation!r}",
+    )
+    if a.c_out > pl.MAX_CHANNELS:
+        raise ValueError(
+            f"weight gives {a.c_out} output channels; at most {pl.MAX_CHANNELS} can be drawn"
+        )
+    pl.check_steps(a.c_out * math.prod(a.out))
+
+
 def _geometry(a: TransposedArgs) -> dict[str, Any]:
     return a.options()
 
@@ -76,9 +97,9 @@ class DirectSpec(pl.OpSpec):
             _zeros_only(options, "a transposed convolution")
             a = _transposed(request, options)
             source, xa, w = a.x[0], a.x[0], a.weight
+            _check_direct(a, source, options)
             values = ops.conv_transpose(source, w, a.bias, **_geometry(a))
             expected: tuple[int, ...] = (a.c_out, *a.size(shapes.conv_transpose_output_size))
-            pl.check_drawable(xa)
             reference = pl.Reference(
                 f"torch.nn.functional.conv_transpose{a.d}d",
                 functools.partial(
@@ -240,11 +261,25 @@ class DirectSpec(pl.OpSpec):
             )
         padding = tuple(b for b, _ in forward.pads)
         pl.check_drawable(xa)
+        pl.check_steps(xa.size)  # one step per input cell, the gradient's cells
         g = request.grad_output
         if g is None:
             n = w.shape[0] * int(np.prod(forward.out))
             g = np.arange(1, n + 1).reshape(w.shape[0], *forward.out)
         source = pl.unbatch("grad_output", as_array("grad_output", g), d)
+        pl.check_drawable(source, channels_name="grad_output")
+        extent = tuple(
+            s * (o - 1) + 1 + 2 * (dd * (k - 1) - p)
+            for s, o, dd, k, p in zip(
+                forward.stride, forward.out, forward.dilation, forward.kernel, padding, strict=True
+            )
+        )
+        pl.check_drawable(
+            source,
+            channels_name="grad_output",
+            extent=extent,
+            cause=f"stride {options.stride_or(1)!r} (zero insertion) and padding",
+        )
         values, _, _ = grad.correlate_grad(
             xa,
             w,
@@ -351,16 +386,21 @@ class ScatterSpec(pl.OpSpec):
         a = _transposed(request, options)
         xa, w = a.x[0], a.weight
         geometry = _geometry(a)
-        values = ops.conv_transpose(xa, w, a.bias, **geometry)
+        # Every size from shapes (the uncropped output), checked before any array is made.
         pl.check_drawable(xa)
         ext = a.uncropped
         if any(e > pl.MAX_PADDED for e in ext):
             raise ValueError(
-                f"the transposed convolution's uncropped output {dims(ext)} has more than "
-                f"{pl.MAX_PADDED} cells along an axis"
+                f"stride {options.stride_or(1)!r} and dilation {options.dilation!r} make the "
+                f"transposed convolution's uncropped output {dims(ext)}, more than "
+                f"{pl.MAX_PADDED} cells along an axis: too large to draw"
             )
-        pl.check_out_channels(values)
+        if a.c_out > pl.MAX_CHANNELS:
+            raise ValueError(
+                f"weight gives {a.c_out} output channels; at most {pl.MAX_CHANNELS} can be drawn"
+            )
         pl.check_steps(xa.size)
+        values = ops.conv_transpose(xa, w, a.bias, **geometry)
         order = list(np.ndindex(*xa.shape))
         partial = np.zeros((len(order), a.c_out, *ext), dtype=values.dtype)
         stamps = np.zeros_like(partial)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from numpy.typing import ArrayLike
 from PIL import Image, ImageDraw
 
@@ -21,13 +22,13 @@ from ..verify import Certificate, combine
 from . import _draw
 from ._captions import caption_check
 from ._conv import SlideSpec
-from ._pipeline import Figure, OpSpec, Options, Request, jsonable
+from ._pipeline import Figure, OpSpec, Options, Request, check_options, check_texts, jsonable
 from ._pool import GlobalSpec, PoolSpec, RouteSpec
 from ._transposed import DirectSpec, ScatterSpec
 from ._verify import VerificationError, run_checks
 from ._views import VIEWS
 from .frames import Panel, Scene
-from .gif import atomic_write, record, strip_image, write_gif, write_png
+from .gif import atomic_write, check_suffix, record, strip_image, write_gif, write_png
 
 __all__ = ["OPS", "Animation", "animate", "compare"]
 
@@ -179,14 +180,22 @@ class Animation:
         Parameters
         ----------
         path : str or pathlib.Path
-            Destination; its directory must exist.
+            Destination ending in ``.gif``; its directory must exist. An
+            existing regular file there is replaced; anything else (a FIFO,
+            a device, a directory, or a symlink to one) is refused.
 
         Returns
         -------
         pathlib.Path
             ``path``.
+
+        Raises
+        ------
+        ValueError
+            If ``path`` does not end in ``.gif`` or names a special file.
         """
         self._check_verified()
+        check_suffix(path, ".gif")
         frames = self.frames
         target = atomic_write(path, lambda f: write_gif(f, frames, self.durations))
         record(target, "gif", self.alt_text, self.panel_boxes, self.certificate)
@@ -198,7 +207,7 @@ class Animation:
         Parameters
         ----------
         path : str or pathlib.Path
-            Destination.
+            Destination ending in ``.png`` (a regular file or nothing yet).
         frame : int, optional
             Index into :attr:`frames`; negative counts from the end.
 
@@ -207,6 +216,7 @@ class Animation:
         pathlib.Path
         """
         self._check_verified()
+        check_suffix(path, ".png")
         if isinstance(frame, bool) or not isinstance(frame, int):
             raise TypeError(f"frame must be an integer, got {frame!r}")
         n = len(self.scenes)
@@ -223,7 +233,7 @@ class Animation:
         Parameters
         ----------
         path : str or pathlib.Path
-            Destination.
+            Destination ending in ``.png`` (a regular file or nothing yet).
         columns : int, optional
             Frames per row; by default about the square root of the count.
 
@@ -232,6 +242,7 @@ class Animation:
         pathlib.Path
         """
         self._check_verified()
+        check_suffix(path, ".png")
         sheet = strip_image(self.frames, columns)
         target = atomic_write(path, lambda f: write_png(f, sheet, compress_level=6))
         record(
@@ -533,12 +544,31 @@ def animate(
     )
     if not isinstance(view, str) or view not in VIEWS:
         raise ValueError(f"view must be one of {', '.join(map(repr, VIEWS))}, got {view!r}")
+    # Integer options beyond any drawable extent are refused before any array is made.
+    check_options(
+        {
+            "stride": stride,
+            "padding": padding,
+            "dilation": dilation,
+            "output_padding": output_padding,
+            "kernel_size": kernel_size,
+            **({"weight": weight} if op in _WINDOW_OPS else {}),
+        }
+    )
     request = Request(x, weight, bias, kernel_size, grad_output)
-    return run(OPS[op].figure_for(view, op, request, options), options, view)
+    # Infinities and NaN are drawn as they are (torch agrees on them): 0·∞ is
+    # nan and 1e200·1e200 is ∞ by IEEE rules, not a reason to warn.
+    with np.errstate(invalid="ignore", over="ignore"):
+        return run(OPS[op].figure_for(view, op, request, options), options, view)
+
+
+#: Ops whose ``weight`` may be the pooling window's size (an option, not an array).
+_WINDOW_OPS = frozenset({"max-pool", "avg-pool", "max-pool-grad"})
 
 
 def run(figure: Figure, options: Options, view: str = "grid") -> Animation:
     """Draw ``figure`` with ``view``, check every drawn grid and caption, and wrap it up."""
+    check_texts(figure.texts)
     staged = VIEWS[view].build(figure, options.mac)
     ref = figure.reference
     if options.verify:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import stat
 import struct
 import tempfile
 from collections.abc import Callable, Sequence
@@ -32,6 +33,8 @@ from ._draw import PALETTE, new_image
 
 __all__ = [
     "atomic_write",
+    "check_suffix",
+    "check_target",
     "record",
     "strip_image",
     "take_written",
@@ -77,6 +80,41 @@ def record(
     written.append(entry)
 
 
+_KINDS = {
+    stat.S_IFDIR: "a directory",
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+def check_target(target: Path) -> None:
+    """Refuse a target that exists and is not a regular file (following symlinks).
+
+    The write replaces only what it owns: a regular file (or a symlink to
+    one, which is replaced by the new file). A FIFO, a device node, a socket
+    or a directory, or a symlink to one, is left alone.
+    """
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:  # nothing there yet (or a dangling link, replaced alone)
+        return
+    if not stat.S_ISREG(mode):
+        kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+        linked = " (through a symlink)" if target.is_symlink() else ""
+        raise ValueError(
+            f"path {os.fspath(target)!r} is {kind}{linked}, not a regular file: refusing to "
+            f"replace it"
+        )
+
+
+def check_suffix(path: str | os.PathLike[str], suffix: str) -> None:
+    """Raise ValueError unless ``path`` ends in ``suffix`` (any case)."""
+    if Path(path).suffix.lower() != suffix:
+        raise ValueError(f"path must end in {suffix}, got {os.fspath(path)!r}")
+
+
 def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], None]) -> Path:
     """Write a file through ``write(fileobj)`` into a temporary file, then rename it.
 
@@ -94,6 +132,9 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], None]
 
     Raises
     ------
+    ValueError
+        If ``path`` exists and is not a regular file (a FIFO, a device, a
+        directory, or a symlink to one): it is never opened or replaced.
     FileNotFoundError
         If the directory does not exist.
     OSError
@@ -101,6 +142,7 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[BinaryIO], None]
     """
     target = Path(path)
     directory = target.parent
+    check_target(target)
     if not directory.is_dir():
         raise FileNotFoundError(
             f"cannot write {os.fspath(target)!r}: no directory {os.fspath(directory)!r}"
