@@ -18,8 +18,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # no oneDNN / CPU-feature ba
 import numpy as np
 import tensorflow as tf
 
-from .cases import SAME_GRID_DILATIONS, SAME_GRID_STRIDES
 from ._record import channels_last, ntuple, record, spatial, torch_pads, weight_spatial_first
+from .cases import SAME_GRID_DILATIONS, SAME_GRID_STRIDES
 
 PREPARE = (
     "x = np.moveaxis(case.x, 1, -1)  # NCHW -> NHWC; "
