@@ -346,6 +346,49 @@ CASES: list[dict[str, Any]] = [
 ]
 
 
+#: The 'same' grid: 1-D and 2-D inputs (2-D ones a column wider than tall, so
+#: the two axes are two sizes), every kernel size up to 5 that fits, padding
+#: 'same'. The pages check where each function puts an even kernel's extra
+#: cell, and TensorFlow's 'SAME' amounts (its probe adds strides 2 and 3 and
+#: dilations 2 and 3 on these), against the recorded outputs.
+SAME_GRID_SIZES = range(2, 8)
+SAME_GRID_KERNELS = range(1, 6)
+SAME_GRID_STRIDES = (2, 3)
+SAME_GRID_DILATIONS = (2, 3)
+for _n in (1, 2):
+    for _k in SAME_GRID_KERNELS:
+        for _i in SAME_GRID_SIZES:
+            if _k > _i:
+                continue
+            _shape = (_i,) if _n == 1 else (_i, _i + 1)
+            _seed = 400 + 100 * _n + 10 * _k + _i
+            CASES.append(
+                _conv(
+                    f"same_grid_{_n}d_i{_i}_k{_k}",
+                    f"'same' grid: {_n}-D input {_shape}, kernel {_k}",
+                    _ints(_seed, (1, 1, *_shape)),
+                    _ints(_seed + 50, (1, 1, *(_k,) * _n)),
+                    padding="same",
+                    same_grid=True,
+                )
+            )
+
+# MXNet's pooling_convention='full' keeps a last window that starts in the right
+# padding; PyTorch's ceil_mode drops it (5 cells, window 2, stride 2, padding 1).
+CASES.append(
+    _pool(
+        "avg_ceil_last_in_padding",
+        "average, 2x2, stride 2, padding 1, ceil_mode: the last window starts in the padding",
+        "avg_pool",
+        _ints(306, (1, 1, 5, 5), -9, 9),
+        kernel_size=2,
+        stride=2,
+        padding=1,
+        ceil_mode=True,
+    )
+)
+
+
 def by_id(case_id: str) -> dict[str, Any]:
     """The case with this id (``KeyError`` naming the known ids if there is none)."""
     for case in CASES:

@@ -89,6 +89,7 @@ class Semantics:
     kernel: tuple[int, ...] = ()  # pooling window
     ceil_mode: bool = False
     pool: str = "max"  # "max" or "avg"
+    counted: Pads | None = None  # pooling: the padding a counted divisor counts, if not `pads`
 
 
 @dataclass(frozen=True)
@@ -513,6 +514,7 @@ def _pool(
     stride: tuple[int, ...],
     pads: Pads,
     ceil_mode: bool = False,
+    counted: Pads | None = None,
 ) -> Semantics:
     return Semantics(
         "pool",
@@ -524,6 +526,7 @@ def _pool(
         stride=stride,
         ceil_mode=ceil_mode,
         pool="max" if claim == "max" else "avg",
+        counted=counted,
     )
 
 
@@ -564,14 +567,27 @@ def _mxnet_pool(opts: dict[str, Any], case: dict[str, Any], entry: dict[str, Any
     else:
         claim = AVG_COUNTED if opts.get("count_include_pad", True) else AVG_NOT_COUNTED
     convention = opts.get("pooling_convention", "valid")
+    label = f"pad, pooling_convention={convention!r}"
+    if convention != "full":
+        return _pool(
+            case, claim, label=label, kernel=kernel, stride=stride, pads=[(p, p) for p in pad]
+        )
+    # 'full': ceil((i + 2p - k) / s) + 1 windows, every one kept, even a last window
+    # that starts in the right padding (PyTorch's ceil_mode drops that one). The
+    # overhang past the padded input is extra padding that a divisor never counts.
+    size = np.asarray(case["x"]).shape[2:]
+    pads = []
+    for i, k, s, p in zip(size, kernel, stride, pad, strict=True):
+        windows = -(-(i + 2 * p - k) // s) + 1
+        pads.append((p, (windows - 1) * s + k - i - p))
     return _pool(
         case,
         claim,
-        label=f"pad, pooling_convention={convention!r}",
+        label=label,
         kernel=kernel,
         stride=stride,
-        pads=[(p, p) for p in pad],
-        ceil_mode=convention == "full",
+        pads=pads,
+        counted=[(p, p) for p in pad],
     )
 
 
@@ -750,6 +766,13 @@ def _pool_reading(sem: Semantics, reading: str) -> np.ndarray:
     sums = avg_pool(_pad(x, sem.pads), sem.kernel, divisor_override=1, **opts)
     if reading == AVG_NOT_COUNTED:
         counts = avg_pool(_pad(np.ones_like(x), sem.pads), sem.kernel, divisor_override=1, **opts)
+        with np.errstate(invalid="ignore", divide="ignore"):  # a window of padding only: 0/0
+            return sums / counts
+    if reading == AVG_COUNTED and sem.counted is not None:
+        # the cells of the input and of its counted padding, then the uncounted overhang
+        ones = _pad(np.ones_like(x), sem.counted, value=1.0)
+        rest = [(b - cb, a - ca) for (b, a), (cb, ca) in zip(sem.pads, sem.counted, strict=True)]
+        counts = avg_pool(_pad(ones, rest), sem.kernel, divisor_override=1, **opts)
         return sums / counts
     return sums / math.prod(sem.kernel)
 

@@ -72,7 +72,7 @@ def run(case: dict[str, Any]) -> Iterator[dict[str, Any]]:
         variants.append({})  # the defaults: mode='reflect', origin=0
     if case["id"] in NDIMAGE_MODES:
         variants.append({"mode": NDIMAGE_MODES[case["id"]]})
-    if case["id"] in ("torch_seed_sobel", "signal_same_even"):
+    if case["id"] in ("torch_seed_sobel", "signal_same_even") or case.get("same_grid"):
         variants.append({"mode": "constant"})
     if case["id"] == "same_even_kernel":
         variants += [{"mode": "constant"}, {"mode": "constant", "origin": -1}]

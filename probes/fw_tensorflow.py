@@ -19,6 +19,7 @@ import numpy as np
 import tensorflow as tf
 
 from ._record import channels_last, ntuple, record, spatial, torch_pads, weight_spatial_first
+from .cases import SAME_GRID_DILATIONS, SAME_GRID_STRIDES
 
 PREPARE = (
     "x = np.moveaxis(case.x, 1, -1)  # NCHW -> NHWC; "
@@ -79,17 +80,21 @@ def _conv(case: dict[str, Any]) -> Iterator[dict[str, Any]]:
     args = [("x", channels_last(x)), ("w", weight_spatial_first(w))]
     stride = list(ntuple(case["stride"], n))
     dilation = list(ntuple(case["dilation"], n))
-    variants = [padding]
+    variants = [(padding, stride, dilation)]
     if case["id"] in ("stride2_same_even_input", "stride2_pad1"):
-        variants.append("SAME")  # TensorFlow's own rule where torch would say padding=1
-    for pad in variants:
+        variants.append(("SAME", stride, dilation))  # TF's own rule where torch says padding=1
+    if case.get("same_grid"):
+        # 'SAME' with a stride or a dilation (TensorFlow takes one or the other above 1).
+        variants += [("SAME", [s] * n, dilation) for s in SAME_GRID_STRIDES]
+        variants += [("SAME", stride, [d] * n) for d in SAME_GRID_DILATIONS]
+    for pad, strides, dilations in variants:
         if n == 1 and not isinstance(pad, str):
             continue  # tf.nn.conv1d takes only "SAME" or "VALID"
         yield record(
             name,
             fn,
             args,
-            {"stride" if n == 1 else "strides": stride, "padding": pad, "dilations": dilation},
+            {"stride" if n == 1 else "strides": strides, "padding": pad, "dilations": dilations},
             layout=_layout(n),
             prepare=PREPARE,
             to_numpy=_np,

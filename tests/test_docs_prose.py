@@ -179,9 +179,25 @@ WRONG = {
     "arithmetic_reference.md": [
         "that is, when the convolution used every input cell",  # 7/3/4 and 6/3/2/1 (issue 15)
     ],
-    "pooling.md": ["pooling chiefly in one place"],  # ResNet also max-pools in its stem
+    "pooling.md": [
+        "pooling chiefly in one place",  # ResNet also max-pools in its stem
+        "is $k^2$ unless padding cells are left out",  # ceil_mode's overhang is never counted
+    ],
+    "transposed_convolution.md": [
+        "pad each side with $k - 1 - p$ zeros",  # d(k - 1) - p, and the channel swap
+        "and $k-1-p$ zeros of\n  padding",
+    ],
+    "gotchas.md": [
+        "to undo a PyTorch",  # a transposed convolution restores the shape only
+        '`ceil_mode=True` (MXNet: `pooling_convention="full"`)',  # MXNet keeps one more window
+    ],
     "nd_tensors.md": [r"(with $C_\text{out} = C_\text{in}$) is a *depthwise*"],
-    "frameworks.md": ["SciPy's four", "is *stale* and refused"],  # count; build machinery
+    "frameworks.md": [
+        "SciPy's four",  # a count
+        "is *stale* and refused",  # build machinery
+        "to the last bit on integer",  # the FFT functions round
+        "exact in every float format",  # not in float16 or bfloat16
+    ],
 }
 
 

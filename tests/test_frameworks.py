@@ -61,6 +61,10 @@ def test_only_the_named_cases_have_symmetric_kernels():
             c["weight"], np.flip(c["weight"], axis=tuple(range(2, c["weight"].ndim)))
         )
     }
+    # The 'same' grid checks where padding goes, not the flip: its single taps (and a
+    # 2-tap kernel the seed made symmetric) are fine there; every function is decided
+    # by the other cases.
+    symmetric = {case for case in symmetric if not by_id(case).get("same_grid")}
     assert symmetric == {"torch_seed_symmetric", "tconv_stamp"}
 
 
@@ -276,3 +280,28 @@ def test_fresh_results_load(tmp_path, numpy_result):
 )
 def test_tf_same_pads(size, kernel, stride, pads):
     assert compare.tf_same_pads([size], [kernel], [stride], [1]) == pads
+
+
+def test_mxnet_full_convention_keeps_a_last_window_that_starts_in_the_padding():
+    import torch
+    import torch.nn.functional as F
+
+    case = by_id("avg_ceil_last_in_padding")
+    options = {
+        "kernel": [2, 2],
+        "stride": [2, 2],
+        "pad": [1, 1],
+        "pool_type": "avg",
+        "pooling_convention": "full",
+        "count_include_pad": True,
+    }
+    sem = compare.SPECS["mx.nd.Pooling"].translate(options, case, {})
+    full = compare.readings(sem)[compare.AVG_COUNTED]
+    ceil = F.avg_pool2d(
+        torch.from_numpy(case["x"]), 2, stride=2, padding=1, ceil_mode=True
+    ).numpy()
+    assert full.shape[-2:] == (4, 4)
+    assert ceil.shape[-2:] == (3, 3)
+    np.testing.assert_allclose(full[..., :3, :3], ceil, rtol=0, atol=1e-12)
+    assert not full[..., 3, :].any()  # windows of padding only
+    assert not full[..., :, 3].any()

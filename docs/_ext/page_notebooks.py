@@ -50,9 +50,18 @@ def add_download(app: Any, doctree: Any, docname: str) -> None:
     source = Path(app.env.doc2path(docname))
     if source.suffix != ".md":
         return
-    notebook = page_notebook(source.read_text(encoding="utf-8"))
+    text = source.read_text(encoding="utf-8")
+    notebook = page_notebook(text)
     if notebook is None:
         return
+    # A page that reads the recorded framework outputs also needs them made.
+    needs_probes = re.search(r"^\s*from probes\b|^\s*import probes\b", text, re.MULTILINE)
+    probes_note = (
+        " and <code>nox -s frameworks</code> (it reads the framework outputs recorded in "
+        "<code>probes/results</code>)"
+        if needs_probes
+        else ""
+    )
     write_notebook(notebook, Path(app.outdir) / FOLDER / f"{docname}.ipynb")
     href = "../" * docname.count("/") + f"{FOLDER}/{docname}.ipynb"
     name = f"{Path(docname).name}.ipynb"
@@ -61,7 +70,7 @@ def add_download(app: Any, doctree: Any, docname: str) -> None:
         f'<p class="ce-notebook-download"><a class="reference download internal" '
         f'download="{name}" href="{href}">Download this page as a notebook '
         f"(<code>{name}</code>)</a>. It runs top to bottom in a clone of the repository "
-        "after <code>pip install -e '.[docs]'</code>.</p>",
+        f"after <code>pip install -e '.[docs]'</code>{probes_note}.</p>",
         format="html",
     )
     section = doctree.next_node(nodes.section)
