@@ -158,9 +158,15 @@ WRONG = {
         "Both runs report a perfect score",
     ],
     "signal_processing.md": [
-        r"\overline{f(t)}\, g(t + \tau)",  # template first: the other pages put the signal first
+        # template first, unlabelled: the site's star puts the signal first (the lecture's
+        # form is shown only as "star_lecture", and checked equal to the swapped star)
+        r"(f \star g)(\tau) = \int_{-\infty}^{\infty} \overline{f(t)}\, g(t + \tau)",
         r"\overline{f[t]}\; g[(t + \tau)",
         "the layer is linear, not circular",  # both are linear maps
+        # issue 15: PyTorch's complex conv1d conjugates nothing
+        "Cross-correlation is the product with the complex conjugate, and it is what a",
+        "Their weights are real, so the conjugate\ndoes nothing there",
+        "`padding=(1, 2)`-style",  # a layer's padding tuple is per axis, not before/after
     ],
     "efficient_computation.md": ["For one input channel the layer computes", r"\sum_{c=1}"],
     "receptive_fields.md": [
@@ -209,6 +215,9 @@ def test_one_star_convention_signal_first():
     assert "verify.compare(full, by_hand" in conv  # ... is what np.correlate computes
     sp = (DOCS / "signal_processing.md").read_text()
     assert r"f[(t + \tau) \bmod N]\; \overline{g[t]}" in sp
+    # the lecture's conjugate-first form is labelled and checked equal to the swapped star
+    assert r"(f \star_\text{lecture} g)(\tau)" in sp
+    assert '"the lecture\'s f ⋆ g is the site\'s g ⋆ f"' in sp
     assert r"(x \star g)[u]" in (DOCS / "backprop.md").read_text()  # input x is the signal
     assert r"V_l \star K_{i,l}" in (DOCS / "nd_tensors.md").read_text()
 
