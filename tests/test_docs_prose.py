@@ -169,6 +169,14 @@ WRONG = {
         "`padding=(1, 2)`-style",  # a layer's padding tuple is per axis, not before/after
     ],
     "efficient_computation.md": ["For one input channel the layer computes", r"\sum_{c=1}"],
+    # issue 15: cuDNN mostly runs implicit GEMM, Winograd and FFT, oneDNN direct kernels;
+    # explicit im2col is the classic method and a fallback
+    "matrix_multiplication.md": [
+        "How libraries actually compute a convolution",
+        "im2col + GEMM: how libraries compute it",
+        "Frameworks compute correlations as im2col + GEMM",
+        "Why frameworks do it this way",
+    ],
     "receptive_fields.md": [
         "Why dilation makes the receptive field grow exponentially",
         "each of those is $j_{l-1}$ input cells wide",  # a step, not a width (issue 15)
