@@ -12,10 +12,10 @@ one: copy every kernel window of the input into a column, and the correlation
 becomes one matrix product (GEMM) of the flattened weight with the columns.
 :func:`col2im` adds columns back into an image and is its transpose. This
 package's :func:`~conv_explained.correlate` works this way. Explicit im2col is
-how Caffe computed convolutions and remains a general fallback (PyTorch's CPU
-``slow_conv2d``); cuDNN mostly runs implicit GEMM (the columns formed on the
-fly, never written out), Winograd and FFT algorithms, and oneDNN direct
-convolution kernels.
+how Caffe's own convolution layer works and remains a general fallback
+(PyTorch's CPU ``slow_conv2d``); cuDNN mostly runs implicit GEMM (the columns
+formed on the fly, never written out), Winograd and FFT algorithms, and oneDNN
+direct convolution kernels.
 """
 
 from __future__ import annotations
