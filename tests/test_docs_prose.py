@@ -231,7 +231,7 @@ def test_one_star_convention_signal_first():
     assert r"f[(t + \tau) \bmod N]\; \overline{g[t]}" in sp
     # the lecture's conjugate-first form is labelled and checked equal to the swapped star
     assert r"(f \star_\text{lecture} g)(\tau)" in sp
-    assert '"the lecture\'s f ⋆ g is the site\'s g ⋆ f"' in sp
+    assert "\"the lecture's f ⋆ g is the site's g ⋆ f\"" in sp
     assert r"(x \star g)[u]" in (DOCS / "backprop.md").read_text()  # input x is the signal
     assert r"V_l \star K_{i,l}" in (DOCS / "nd_tensors.md").read_text()
 
