@@ -4,6 +4,12 @@ Every entry point (``ops``, ``grad``, ``matrix``, ``spectral`` and the
 renderer) checks its arrays and options here and gets back one frozen record
 with the batched input, the weight, the per-axis options, the padding as
 ``(before, after)`` pairs and the output size from :mod:`.shapes`.
+
+The layout rules live here too, once: :data:`PLAIN_RULE` (a plain signal or
+image with a plain kernel, or PyTorch's layouts) for the operators with a
+weight, and :data:`POOL_RANK_RULE` (how many spatial axes a pooling call has,
+refused where the shape of ``x`` fits two readings) for pooling. The records
+remember the caller's layout, and ``restore`` gives results back in it.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from . import _core, shapes
-from ._validate import as_array, check_int, is_int, is_pairs, ntuple
+from ._validate import as_array, check_int, drop_batch, is_int, is_pairs, ntuple
 from .shapes import (
     conv_output_size,
     conv_transpose_output_size,
@@ -25,26 +31,108 @@ from .shapes import (
 )
 
 __all__ = [
+    "PLAIN_RULE",
+    "POOL_RANK_RULE",
     "ConvArgs",
     "PoolArgs",
     "TransposedArgs",
     "check_bias",
     "check_divisor_override",
     "check_groups",
+    "check_weight",
+    "layout_of",
     "resolve_conv",
     "resolve_pool",
     "resolve_transposed",
 ]
 
 
-def check_bias(bias: object, channels: int) -> np.ndarray | None:
-    """``bias`` as a ``(channels,)`` array, or None."""
+#: The layout rule of every operator with a weight, in the words of the docstrings.
+PLAIN_RULE = (
+    "A weight with 1 or 2 axes is a plain kernel and then ``x`` must be a plain "
+    "signal or image with the same number of axes (no batch or channel axis), giving "
+    "a plain result; a weight with 3, 4 or 5 axes is always PyTorch's ``(C_out, "
+    "C_in / groups, *kernel_size)`` (``(C_in, C_out / groups, *kernel_size)`` for "
+    "the transposed convolution), with ``x`` as ``(N, C_in, *spatial)`` or "
+    "``(C_in, *spatial)``."
+)
+
+#: The rank rule of every pooling function, in the words of the docstrings.
+POOL_RANK_RULE = (
+    "The number of spatial axes ``d`` is the length of a tuple ``kernel_size``, "
+    "else ``ndim``, else the only reading of ``x.ndim`` (1: a plain signal, 5: "
+    "``(N, C, D, H, W)``); ``x`` then has ``d`` axes (plain: one channel, plain "
+    "result), ``d + 1`` (``(C, *spatial)``) or ``d + 2`` (``(N, C, *spatial)``), "
+    "and an int ``kernel_size`` without ``ndim`` on an ``x`` of 2, 3 or 4 axes, "
+    "which fits two or three readings, is refused."
+)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How the caller laid out ``x``: batched, unbatched ``(C, *spatial)`` or plain."""
+
+    unbatched: bool  # no batch axis (true for a plain array too)
+    plain: bool  # no batch and no channel axis
+
+    def restore(self, y: np.ndarray) -> np.ndarray:
+        """``y``, computed as ``(N, C, *spatial)``, in the caller's layout."""
+        if self.plain:
+            return np.asarray(y[0, 0])
+        return drop_batch(y, self.unbatched)
+
+
+def layout_of(name: str, x: object, d: int, *, context: str) -> tuple[np.ndarray, Layout]:
+    """``x`` batched as ``(N, C, *spatial)``, read by its number of axes for ``d`` spatial axes.
+
+    ``d`` axes is a plain array (one sample, one channel), ``d + 1`` is
+    ``(C, *spatial)`` and ``d + 2`` is ``(N, C, *spatial)``.
+    """
+    array = as_array(name, x)
+    if array.ndim == d:
+        if 0 in array.shape:
+            raise ValueError(f"{name} must not have an empty axis, got shape {tuple(array.shape)}")
+        return array[None, None], Layout(unbatched=True, plain=True)
+    if array.ndim not in (d + 1, d + 2):
+        raise ValueError(
+            f"{name} must have {d} (plain), {d + 1} (unbatched) or {d + 2} (batched) "
+            f"dimensions {context}, got shape {tuple(array.shape)}"
+        )
+    xb, unbatched = _core.batched(name, array, d, context=context)
+    return xb, Layout(unbatched=unbatched, plain=False)
+
+
+def check_weight(weight: object) -> tuple[np.ndarray, bool]:
+    """The weight with its two channel axes, and whether it was a plain kernel.
+
+    By :data:`PLAIN_RULE`: 1 or 2 axes is a plain kernel (returned as
+    ``weight[None, None]``), 3, 4 or 5 axes is PyTorch's layout.
+    """
+    w = as_array("weight", weight)
+    if w.ndim in (1, 2):
+        if 0 in w.shape:
+            raise ValueError(f"weight must not have an empty axis, got shape {tuple(w.shape)}")
+        return w[None, None], True
+    if w.ndim not in (3, 4, 5):
+        raise ValueError(
+            "weight must have 1 or 2 dimensions (a plain kernel) or 3, 4 or 5 "
+            "(two channel axes and 1-3 kernel axes), got shape "
+            f"{tuple(w.shape)}"
+        )
+    return _core.spatial_weight("weight", w), False
+
+
+def check_bias(bias: object, channels: int, *, plain: bool = False) -> np.ndarray | None:
+    """``bias`` as a ``(channels,)`` array, or None; a plain kernel's bias may be one number."""
     if bias is None:
         return None
     b = as_array("bias", bias)
+    if plain and b.shape == ():
+        return b.reshape(1)
     if b.shape != (channels,):
+        words = " (or one number, for a plain kernel)" if plain else ""
         raise ValueError(
-            f"bias must have shape ({channels},), one value per output channel, "
+            f"bias must have shape ({channels},), one value per output channel{words}, "
             f"got shape {tuple(b.shape)}"
         )
     return b
@@ -72,13 +160,20 @@ def check_divisor_override(divisor_override: object) -> None:
 
 
 @dataclass(frozen=True)
-class _Weighted:
-    """Arrays of a checked call with a weight: the batched input, the weight, the bias."""
+class _Weighted(Layout):
+    """Arrays of a checked call with a weight: the batched input, the weight, the bias.
+
+    ``plain`` (from :class:`Layout`) says the caller gave a plain kernel and
+    input (:data:`PLAIN_RULE`); ``weight`` then has its two channel axes added.
+    """
 
     x: np.ndarray  # (N, C_in, *spatial)
     weight: np.ndarray  # (C_out, C_in / groups, *kernel), transposed: (C_in, C_out / groups, ...)
     bias: np.ndarray | None
-    unbatched: bool
+
+    def restore_weight(self, w: np.ndarray) -> np.ndarray:
+        """A weight-shaped ``w`` in the caller's layout (a plain kernel has no channel axes)."""
+        return np.asarray(w[0, 0]) if self.plain else w
 
     @property
     def d(self) -> int:
@@ -121,13 +216,40 @@ class ConvArgs(_Weighted):
         return all(a == b for a, b in self.pads)
 
 
-def _checked_weight_and_input(x: object, weight: object) -> tuple[np.ndarray, np.ndarray, bool]:
-    w = _core.spatial_weight("weight", weight)
+_KERNEL_NAMES = {1: "signal", 2: "image"}
+
+
+def _checked_weight_and_input(x: object, weight: object) -> tuple[np.ndarray, np.ndarray, Layout]:
+    """The batched input, the weight with its channel axes, and the caller's layout."""
+    w, plain = check_weight(weight)
     d = w.ndim - 2
+    if plain:
+        xa = as_array("x", x)
+        if xa.ndim != d:
+            kernel = "kH, kW" if d == 2 else "k"
+            raise ValueError(
+                f"x must have {d} dimension{'s' * (d > 1)}, a plain {_KERNEL_NAMES[d]} like "
+                f"the plain {d}-D weight of shape {tuple(w.shape[2:])}, got shape "
+                f"{tuple(xa.shape)} (with channel axes, give the weight as "
+                f"(C_out, C_in / groups, {kernel}))"
+            )
+        if 0 in xa.shape:
+            raise ValueError(f"x must not have an empty axis, got shape {tuple(xa.shape)}")
+        return xa[None, None], w, Layout(unbatched=True, plain=True)
     xb, unbatched = _core.batched(
         "x", x, d, context=f"for a {d}-D weight of shape {tuple(w.shape)}"
     )
-    return xb, w, unbatched
+    return xb, w, Layout(unbatched=unbatched, plain=False)
+
+
+def _volume_hint(x: np.ndarray, layout: Layout) -> str:
+    """A hint for a 3-D ``x`` with a 3-D weight: that is PyTorch's 1-D layout, never a volume."""
+    if not layout.unbatched and x.ndim == 3:
+        return (
+            "; a 3-D weight is PyTorch's 1-D layout (two channel axes, then L), so for a "
+            "plain 3-D volume pass x[None] and weight[None, None]"
+        )
+    return ""
 
 
 def conv_geometry(
@@ -156,11 +278,18 @@ def conv_geometry(
 
 
 def check_channels(
-    c_in: int, weight_shape: Sequence[int], groups: object, *, source: str, shown: str
+    c_in: int,
+    weight_shape: Sequence[int],
+    groups: object,
+    *,
+    source: str,
+    shown: str,
+    hint: str = "",
 ) -> int:
     """``groups``, checked against the input channels and a correlation weight's shape.
 
-    ``source`` names the input (``"x"``) and ``shown`` quotes its shape.
+    ``source`` names the input (``"x"``), ``shown`` quotes its shape and
+    ``hint`` ends the message about mismatched channels.
     """
     c_out, c_per_group = weight_shape[:2]
     g = check_groups(groups, c_in, c_out)
@@ -168,7 +297,7 @@ def check_channels(
         raise ValueError(
             f"weight expects {c_per_group * g} input channels ({c_per_group} per group x "
             f"{g} groups) but {source} has {c_in} ({shown}, weight shape "
-            f"{tuple(weight_shape)})"
+            f"{tuple(weight_shape)}){hint}"
         )
     return g
 
@@ -184,12 +313,17 @@ def resolve_conv(
     padding_mode: object = "zeros",
 ) -> ConvArgs:
     """Check a correlation's arguments (torch's ``conv1d/2d/3d`` rules)."""
-    xb, w, unbatched = _checked_weight_and_input(x, weight)
+    xb, w, layout = _checked_weight_and_input(x, weight)
     c_in = xb.shape[1]
     g = check_channels(
-        c_in, w.shape, groups, source="x", shown=f"x shape {tuple(xb.shape[unbatched:])}"
+        c_in,
+        w.shape,
+        groups,
+        source="x",
+        shown=f"x shape {tuple(xb.shape[layout.unbatched :])}",
+        hint=_volume_hint(xb, layout),
     )
-    b = check_bias(bias, w.shape[0])
+    b = check_bias(bias, w.shape[0], plain=layout.plain)
     mode = _core.check_padding_mode(padding_mode)
     kernel = tuple(w.shape[2:])
     strides, dilations, pads, out = conv_geometry(
@@ -202,7 +336,9 @@ def resolve_conv(
         spec = pads
     else:
         spec = tuple(p for p, _ in pads)
-    return ConvArgs(xb, w, b, unbatched, strides, dilations, pads, spec, g, mode, out)
+    return ConvArgs(
+        layout.unbatched, layout.plain, xb, w, b, strides, dilations, pads, spec, g, mode, out
+    )
 
 
 @dataclass(frozen=True)
@@ -254,13 +390,14 @@ def resolve_transposed(
     dilation: object = 1,
 ) -> TransposedArgs:
     """Check a transposed convolution's arguments (torch's ``conv_transpose`` rules)."""
-    xb, w, unbatched = _checked_weight_and_input(x, weight)
+    xb, w, layout = _checked_weight_and_input(x, weight)
     d = w.ndim - 2
     c_in = xb.shape[1]
     if w.shape[0] != c_in:
         raise ValueError(
             f"weight expects {w.shape[0]} input channels (its first axis) but x has "
-            f"{c_in} (weight shape {tuple(w.shape)}, x shape {tuple(xb.shape[unbatched:])})"
+            f"{c_in} (weight shape {tuple(w.shape)}, x shape "
+            f"{tuple(xb.shape[layout.unbatched :])}){_volume_hint(xb, layout)}"
         )
     g = check_groups(groups, c_in)
     strides = ntuple("stride", stride, d)
@@ -277,12 +414,13 @@ def resolve_transposed(
         output_padding=output_padding,
         dilation=dilation,
     )
-    b = check_bias(bias, w.shape[1] * g)
+    b = check_bias(bias, w.shape[1] * g, plain=layout.plain)
     return TransposedArgs(
+        layout.unbatched,
+        layout.plain,
         xb,
         w,
         b,
-        unbatched,
         strides,
         pads,
         extra,
@@ -308,8 +446,49 @@ def check_ndim(ndim: object) -> int:
     return int(ndim)
 
 
+_SPATIAL = {1: "L", 2: "H, W", 3: "D, H, W"}
+
+
+def _readings(rank: int) -> list[tuple[int, str]]:
+    """Every ``(d, layout)`` an array of ``rank`` axes fits for 1-3-D pooling."""
+    found = []
+    plain = {1: "signal", 2: "image", 3: "volume"}
+    for extra, form in ((1, "(C, {sp})"), (2, "(N, C, {sp})"), (0, "a plain ({sp}) {what}")):
+        d = rank - extra
+        if d in _SPATIAL:
+            found.append((d, form.format(sp=_SPATIAL[d], what=plain[d])))
+    return found
+
+
+def _words(items: list[str], last: str) -> str:
+    """``a``, ``a or b``, ``a, b or c`` (with ``last`` for "or")."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {last} " + items[-1]
+
+
+def _rank_from_x(array: np.ndarray, *, kernel_words: bool) -> int:
+    """The number of spatial axes of an ``x`` by its rank alone, or a one-line refusal.
+
+    An ``x`` of 1 axis can only be a plain signal and one of 5 only
+    ``(N, C, D, H, W)``; 2, 3 and 4 axes fit two or three readings.
+    """
+    shape = tuple(array.shape)
+    readings = _readings(array.ndim)
+    if len(readings) == 1:
+        return readings[0][0]
+    if not readings:
+        raise ValueError(f"x must have 1 to 5 dimensions for pooling, got shape {shape}")
+    ds = [str(d) for d, _ in readings]
+    could = _words([f"{form} for {d}-D pooling" for d, form in readings], "or")
+    how = " / ".join(f"ndim={d}" for d in ds)
+    if kernel_words:
+        how = f"pass kernel_size as a tuple of {_words(ds, 'or')} ints, or {how}"
+    else:
+        how = f"pass {how}"
+    raise ValueError(f"x.shape {shape} could be {could}: {how}")
+
+
 def _spatial_rank(array: np.ndarray, kernel_size: object, ndim: object) -> int:
-    """Number of spatial axes, by the rule in the pooling module's docstring."""
+    """Number of spatial axes, by :data:`POOL_RANK_RULE`."""
     rank = None if ndim is None else check_ndim(ndim)
     if isinstance(kernel_size, Sequence) and not isinstance(kernel_size, str):
         length = len(kernel_size)
@@ -324,20 +503,16 @@ def _spatial_rank(array: np.ndarray, kernel_size: object, ndim: object) -> int:
         return length
     if rank is not None:
         return rank
-    if array.ndim in (3, 4, 5):
-        return array.ndim - 2
-    raise ValueError(
-        "x must have 3, 4 or 5 dimensions (N, C, *spatial) when kernel_size is an int "
-        f"and ndim is not given, got shape {tuple(array.shape)}"
-    )
+    return _rank_from_x(array, kernel_words=True)
 
 
 @dataclass(frozen=True)
-class PoolArgs:
+class PoolArgs(Layout):
     """A checked pooling call."""
 
-    x: np.ndarray  # (N, C, *spatial)
     unbatched: bool
+    plain: bool
+    x: np.ndarray  # (N, C, *spatial)
     kernel: tuple[int, ...]
     stride: tuple[int, ...]
     padding: tuple[int, ...]
@@ -377,7 +552,7 @@ def resolve_pool(
     """Check a pooling call; sizes and padding pairs come from :mod:`.shapes`."""
     array = _real_array(x)
     d = _spatial_rank(array, kernel_size, ndim)
-    xb, unbatched = _core.batched("x", array, d, context=f"for {d}-D pooling")
+    xb, layout = layout_of("x", array, d, context=f"for {d}-D pooling")
     ks = ntuple("kernel_size", kernel_size, d)
     ss = ks if stride is None else ntuple("stride", stride, d)
     ps = ntuple("padding", padding, d, minimum=0)
@@ -387,20 +562,17 @@ def resolve_pool(
         raise TypeError(f"ceil_mode must be True or False, got {ceil_mode!r}")
     out = pool_output_size(spatial, ks, stride=ss, padding=ps, dilation=ds, ceil_mode=ceil_mode)
     pads = pool_padding(spatial, ks, stride=ss, padding=ps, dilation=ds, ceil_mode=ceil_mode)
-    return PoolArgs(xb, unbatched, ks, ss, ps, ds, bool(ceil_mode), tuple(out), pads)
+    return PoolArgs(
+        layout.unbatched, layout.plain, xb, ks, ss, ps, ds, bool(ceil_mode), tuple(out), pads
+    )
 
 
-def resolve_global(x: object, ndim: object) -> tuple[np.ndarray, bool, tuple[int, ...]]:
-    """Check a global pooling call: the batched input, whether unbatched, the spatial axes."""
+def resolve_global(x: object, ndim: object) -> tuple[np.ndarray, Layout, tuple[int, ...]]:
+    """Check a global pooling call: the batched input, the caller's layout, the spatial axes.
+
+    The rank comes from ``ndim``, else from ``x`` alone as in :data:`POOL_RANK_RULE`.
+    """
     array = _real_array(x)
-    if ndim is None:
-        if array.ndim not in (3, 4, 5):
-            raise ValueError(
-                "x must have 3, 4 or 5 dimensions (N, C, *spatial) when ndim is not given, "
-                f"got shape {tuple(array.shape)}"
-            )
-        d = array.ndim - 2
-    else:
-        d = check_ndim(ndim)
-    xb, unbatched = _core.batched("x", array, d, context=f"for {d}-D pooling")
-    return xb, unbatched, tuple(range(2, 2 + d))
+    d = _rank_from_x(array, kernel_words=False) if ndim is None else check_ndim(ndim)
+    xb, layout = layout_of("x", array, d, context=f"for {d}-D pooling")
+    return xb, layout, tuple(range(2, 2 + d))

@@ -2,7 +2,8 @@
 
 Nothing here is needed to use the package; ``docs/conf.py`` loads it as a Sphinx
 extension (``"conv_explained._sphinx"``) and names :func:`gif_scraper` and
-:func:`reset_matplotlib` by dotted string in ``sphinx_gallery_conf``.
+:func:`reset_matplotlib` and :func:`verify_context` by dotted string in
+``sphinx_gallery_conf``.
 
 An animation is shown as an HTML ``<picture>``: the GIF for most readers, and a
 still PNG for readers who asked their system for reduced motion
@@ -41,6 +42,7 @@ __all__ = [
     "reset_matplotlib",
     "setup",
     "show",
+    "verify_context",
 ]
 
 #: Media query under which the still replaces the animation.
@@ -275,6 +277,39 @@ def reset_matplotlib(gallery_conf: Mapping[str, Any], fname: str) -> None:
     import matplotlib
 
     matplotlib.rcParams.update(REPRODUCIBLE_RC)  # type: ignore[arg-type]  # valid rc keys
+
+
+def verify_context(gallery_conf: Mapping[str, Any], fname: str) -> None:
+    """sphinx-gallery reset hook: name the script about to run in failed checks' messages.
+
+    A :class:`conv_explained.verify.VerificationError` raised by the script
+    then starts with ``script gallery/<topic>/<fname>, line N``.
+
+    Parameters
+    ----------
+    gallery_conf : mapping
+        sphinx-gallery's configuration (``examples_dirs`` and ``src_dir`` locate
+        the script; ``fname`` is its bare file name).
+    fname : str
+        The file name of the script.
+    """
+    from conv_explained import verify
+
+    src = Path(str(gallery_conf.get("src_dir", ".")))
+    folders = gallery_conf.get("examples_dirs") or []
+    folders = [folders] if isinstance(folders, str) else list(folders)
+    found = sorted(
+        path
+        for folder in folders
+        for path in (src / str(folder)).resolve().rglob(Path(fname).name)
+    )
+    if len(found) == 1:  # the repository's relative path, as a maintainer looks for it
+        root = src.resolve().parent
+        script = found[0]
+        name = script.relative_to(root).as_posix() if root in script.parents else str(script)
+    else:
+        name = fname
+    verify.set_context(script=name)
 
 
 # --------------------------------------------------------------------------

@@ -297,6 +297,52 @@ def _kernel_array(
     return rng.integers(0, 3, size=shape)
 
 
+_SPATIAL = {1: "L", 2: "H, W", 3: "D, H, W"}
+_PLAIN = {1: "signal", 2: "image", 3: "volume"}
+
+
+def _pool_rank(args: argparse.Namespace, spec: OpSpec, x: np.ndarray, spatial: int) -> int:
+    """The pooling input's number of spatial axes: ``--ndim``, a per-axis ``--kernel``, or x.
+
+    The package's rank rule (``conv_explained.max_pool``): a ``--values-from``
+    array (with ``--in-channels`` 1) of 2 or 3 axes is a plain image or volume,
+    or ``(C, *spatial)`` with one axis fewer; with a single ``--kernel`` size
+    and no ``--ndim`` that is refused in one line, never guessed.
+    """
+    if "spatial_dims" not in spec.options:
+        if args.ndim is not None:
+            raise UsageError(f"--ndim applies to the pooling ops only, not {args.op}")
+        return spatial
+    if args.ndim is not None:
+        if args.ndim not in (1, 2, 3):
+            raise UsageError(f"--ndim must be 1, 2 or 3, got {args.ndim}")
+        plain_file = bool(args.values_from) and args.in_channels == 1
+        fits = sorted({x.ndim - 1, x.ndim} & {1, 2, 3}) if plain_file else [spatial]
+        if args.ndim not in fits:
+            raise UsageError(
+                f"--ndim {args.ndim} does not fit the input of shape {x.shape}: it has "
+                f"{' or '.join(map(str, fits))} spatial axes"
+            )
+        return int(args.ndim)
+    if not args.values_from or args.in_channels > 1:
+        return spatial
+    kernel = _option("--kernel", args.kernel) if "kernel_size" in spec.options else None
+    if isinstance(kernel, tuple) and x.ndim - len(kernel) in (0, 1):
+        return len(kernel)
+    if x.ndim not in (2, 3) or isinstance(kernel, tuple):
+        return spatial
+    d = x.ndim
+    could = (
+        f"(C, {_SPATIAL[d - 1]}) for {d - 1}-D pooling or a plain ({_SPATIAL[d]}) "
+        f"{_PLAIN[d]} for {d}-D pooling"
+    )
+    how = f"--ndim {d - 1} / --ndim {d}"
+    if kernel is not None:  # a per-axis --kernel fixes the rank (a single size cannot say 1-D)
+        per_axis = [f"{kernel}x" * (n - 1) + str(kernel) for n in (d - 1, d) if n > 1]
+        how = f"--kernel {' or '.join(per_axis)}, or {how}"
+    raise UsageError(f"--values-from shape {x.shape} could be {could}: pass {how}")
+
+
 def _op_options(args: argparse.Namespace, spec: OpSpec, spatial: int) -> dict[str, Any]:
     """The keyword options of ``render.animate`` that this op reads (from the OPS table)."""
     options: dict[str, Any] = {}
@@ -368,6 +414,7 @@ def _animate(args: argparse.Namespace) -> list[str]:
             raise UsageError(f"{name} must be a positive integer, got {value}")
     rng = np.random.default_rng(args.seed)
     x, spatial = _input_array(args, rng)
+    spatial = _pool_rank(args, spec, x, spatial)
     layout = spec.weight
     weight = (
         _kernel_array(args, layout, spatial, rng) if layout in ("forward", "transposed") else None
@@ -479,6 +526,9 @@ def _parser() -> _Parser:
     anim.add_argument("--dilation", help="spacing between kernel taps")
     anim.add_argument("--output-padding", help="transposed ops: extra size at the end")
     anim.add_argument("--ceil-mode", action="store_true", help="pooling: round the size up")
+    anim.add_argument(
+        "--ndim", type=int, help="pooling: number of spatial axes of the input (1, 2 or 3)"
+    )
     anim.add_argument("--seed", type=int, default=0, help="seed of the random values (default 0)")
     anim.add_argument(
         "--values-from", metavar="FILE", help="input values from a .npy or .csv file"

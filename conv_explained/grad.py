@@ -14,15 +14,16 @@ Every function here equals :func:`torch.autograd.grad` of the matching
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _core
-from ._args import resolve_conv, resolve_pool
+from ._args import PLAIN_RULE, Layout, resolve_conv, resolve_pool
 from ._docstrings import docfiller
-from ._validate import as_array, drop_batch, trailing
+from ._validate import as_array, trailing
 from .ops import conv_transpose, convolve, correlate
 from .pooling import avg_pool_divisor, max_pool
 from .shapes import zero_insertion_size
@@ -33,18 +34,20 @@ IntOrTuple = int | Sequence[int]
 Padding = int | Sequence[int] | str
 
 
-def _check_grad_out(grad_out: object, expected: tuple[int, ...], unbatched: bool) -> np.ndarray:
+def _check_grad_out(grad_out: object, expected: tuple[int, ...], layout: Layout) -> np.ndarray:
     """``grad_out`` as an array of the forward output's shape (batched)."""
     g = as_array("grad_out", grad_out)
-    shown = expected[1:] if unbatched else expected
+    drop = 2 if layout.plain else int(layout.unbatched)
+    shown = expected[drop:]
     if tuple(g.shape) != tuple(shown):
         raise ValueError(
             f"grad_out must have the shape of the forward output, {tuple(shown)}, "
             f"got shape {tuple(g.shape)}"
         )
-    return g[None] if unbatched else g
+    return np.asarray(g.reshape(expected))
 
 
+@docfiller(plain_rule=textwrap.fill(PLAIN_RULE, 72))
 def correlate_grad(
     x: ArrayLike,
     weight: ArrayLike,
@@ -62,12 +65,16 @@ def correlate_grad(
     groups=...)``, return the gradients with respect to ``x``, ``weight`` and
     ``bias``.
 
+    {plain_rule}
+
     Parameters
     ----------
     x : array_like
-        Forward input, ``(N, C_in, *spatial)`` or unbatched ``(C_in, *spatial)``.
+        Forward input, ``(N, C_in, *spatial)``, unbatched ``(C_in, *spatial)``
+        or plain.
     weight : array_like
-        Forward weight, ``(C_out, C_in / groups, *kernel_size)``.
+        Forward weight, ``(C_out, C_in / groups, *kernel_size)`` or a plain
+        kernel.
     grad_out : array_like
         :math:`\partial L / \partial y`, the shape of the forward output.
     stride, padding, dilation, groups
@@ -81,7 +88,8 @@ def correlate_grad(
     grad_weight : numpy.ndarray
         Same shape as ``weight``.
     grad_bias : numpy.ndarray
-        ``(C_out,)``: ``grad_out`` summed over batch and spatial axes.
+        ``(C_out,)``: ``grad_out`` summed over batch and spatial axes (a 0-d
+        array for a plain kernel, whose bias is one number).
 
     Raises
     ------
@@ -143,12 +151,12 @@ def correlate_grad(
     array([1])
     """
     args = resolve_conv(x, weight, None, stride, padding, dilation, groups)
-    xb, w, unbatched, g, d = args.x, args.weight, args.unbatched, args.groups, args.d
+    xb, w, g, d = args.x, args.weight, args.groups, args.d
     n, c_in = xb.shape[:2]
     c_out, cg = w.shape[:2]
     kernel, spatial, pads, out = args.kernel, tuple(xb.shape[2:]), args.pads, args.out
     strides, dilations = args.stride, args.dilation
-    gb = _check_grad_out(grad_out, (n, c_out, *out), unbatched)
+    gb = _check_grad_out(grad_out, (n, c_out, *out), args)
     dtype = _core.result_dtype(xb, w, gb)
     og = c_out // g
     padded = tuple(i + b + a for i, (b, a) in zip(spatial, pads, strict=True))
@@ -177,7 +185,9 @@ def correlate_grad(
         grad_w[index * og : (index + 1) * og] = part[trailing(first)].swapaxes(0, 1)
 
     grad_b = gb.sum(axis=(0, *range(2, 2 + d)), dtype=dtype)
-    return (grad_x[0] if unbatched else grad_x), grad_w, grad_b
+    if args.plain:
+        grad_b = grad_b.reshape(())
+    return args.restore(grad_x), args.restore_weight(grad_w), grad_b
 
 
 def _pool_grad_docs(forward: str) -> dict[str, str]:
@@ -185,7 +195,8 @@ def _pool_grad_docs(forward: str) -> dict[str, str]:
     return {
         "inputs": """
             x : array_like
-                Forward input, ``(N, C, *spatial)`` or unbatched ``(C, *spatial)``.
+                Forward input, ``(N, C, *spatial)``, unbatched ``(C, *spatial)``
+                or plain ``spatial``, read as :func:`~conv_explained.{forward}` reads it.
             grad_out : array_like
                 Gradient with respect to the pooled output, its shape.
             """,
@@ -261,9 +272,9 @@ def max_pool_grad(
             [0, 0, 0, 1]]])
     """
     a = resolve_pool(x, kernel_size, stride, padding, dilation, ceil_mode, ndim)
-    xb, unbatched, out = a.x, a.unbatched, a.out
+    xb, out = a.x, a.out
     n, c = xb.shape[:2]
-    gb = _check_grad_out(grad_out, (n, c, *out), unbatched)
+    gb = _check_grad_out(grad_out, (n, c, *out), a)
     _, indices = max_pool(
         xb,
         kernel_size,
@@ -281,7 +292,7 @@ def max_pool_grad(
     chosen = cols >= 0  # windows with an input cell
     np.add.at(grad, (rows[chosen], cols[chosen]), gb.reshape(cols.shape)[chosen])
     grad = grad.reshape(xb.shape)
-    return drop_batch(grad, unbatched)
+    return a.restore(grad)
 
 
 @docfiller(**_pool_grad_docs("avg_pool"))
@@ -338,10 +349,10 @@ def avg_pool_grad(
     array([[0.66666667, 1.        , 1.        , 0.66666667]])
     """
     a = resolve_pool(x, kernel_size, stride, padding, 1, ceil_mode, ndim)
-    xb, unbatched, out, ks, ss, pads = a.x, a.unbatched, a.out, a.kernel, a.stride, a.pads
+    xb, out, ks, ss, pads = a.x, a.out, a.kernel, a.stride, a.pads
     n, c = xb.shape[:2]
     spatial = xb.shape[2:]
-    gb = _check_grad_out(grad_out, (n, c, *out), unbatched)
+    gb = _check_grad_out(grad_out, (n, c, *out), a)
     divisor = avg_pool_divisor(
         xb,
         ks,
@@ -366,4 +377,4 @@ def avg_pool_grad(
     )
     crop = tuple(slice(b, b + i) for (b, _), i in zip(pads, spatial, strict=True))
     grad = spread[trailing(crop)].reshape(xb.shape).astype(dtype, copy=False)
-    return drop_batch(grad, unbatched)
+    return a.restore(grad)

@@ -21,13 +21,15 @@ direct convolution kernels.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _core
-from ._args import check_channels, conv_geometry
+from ._args import PLAIN_RULE, check_channels, check_weight, conv_geometry, layout_of
+from ._docstrings import docfiller
 from ._validate import as_array, drop_batch, is_int, ntuple, trailing
 
 __all__ = ["col2im", "conv_matrix", "im2col"]
@@ -36,6 +38,7 @@ IntOrTuple = int | Sequence[int]
 Padding = int | Sequence[int] | str
 
 
+@docfiller(plain_rule=textwrap.fill(PLAIN_RULE, 72))
 def conv_matrix(
     input_shape: Sequence[int],
     weight: ArrayLike,
@@ -59,14 +62,20 @@ def conv_matrix(
     and zero where no tap lands (including taps that land in the zero padding,
     which are simply dropped).
 
+    {plain_rule}
+
+    For a plain kernel ``input_shape`` is the plain input's shape and the
+    matrix has one row per output cell and one column per input cell.
+
     Parameters
     ----------
     input_shape : sequence of int
         ``(C_in, *spatial)`` of an unbatched input, with as many spatial axes
-        as the weight has kernel axes (1-3).
+        as the weight has kernel axes (1-3); just ``spatial`` for a plain
+        kernel.
     weight : array_like
-        ``(C_out, C_in / groups, *kernel_size)``, as in
-        :func:`~conv_explained.correlate`.
+        ``(C_out, C_in / groups, *kernel_size)`` or a plain 1-D or 2-D
+        kernel, as in :func:`~conv_explained.correlate`.
     stride : int or tuple of int, optional
         Step between kernel positions.
     padding : int, tuple of int, or {"valid", "same", "full"}, optional
@@ -185,9 +194,12 @@ def conv_matrix(
     >>> conv_transpose(y, w, stride=2, padding=1, output_padding=a)
     array([[ 2,  3,  0, -1, -2, -3]])
     """
-    w = _core.spatial_weight("weight", weight)
+    w, plain = check_weight(weight)
     d = w.ndim - 2
-    shape = _check_input_shape(input_shape, d, w.shape)
+    if plain:
+        shape = (1, *_check_input_shape(input_shape, d, w.shape, plain=True))
+    else:
+        shape = _check_input_shape(input_shape, d, w.shape)
     c_in, spatial = shape[0], shape[1:]
     c_out, c_per_group = w.shape[:2]
     g = check_channels(c_in, w.shape, groups, source="input_shape", shown=f"input_shape {shape}")
@@ -229,15 +241,21 @@ def conv_matrix(
 
 
 def _check_input_shape(
-    input_shape: object, d: int, weight_shape: tuple[int, ...]
+    input_shape: object, d: int, weight_shape: tuple[int, ...], *, plain: bool = False
 ) -> tuple[int, ...]:
-    words = (
-        f"input_shape must be (C_in, *spatial) with {d} spatial axes for a {d}-D weight "
-        f"of shape {tuple(weight_shape)}"
-    )
+    if plain:
+        words = (
+            f"input_shape must be the {d} spatial sizes of a plain input for the plain "
+            f"{d}-D weight of shape {tuple(weight_shape[2:])}"
+        )
+    else:
+        words = (
+            f"input_shape must be (C_in, *spatial) with {d} spatial axes for a {d}-D "
+            f"weight of shape {tuple(weight_shape)}"
+        )
     if not isinstance(input_shape, Sequence) or isinstance(input_shape, str):
         raise TypeError(f"{words}, got {input_shape!r}")
-    if len(input_shape) != d + 1 or not all(is_int(v) for v in input_shape):
+    if len(input_shape) != d + (not plain) or not all(is_int(v) for v in input_shape):
         raise ValueError(f"{words}, got {input_shape!r}")
     if any(v < 1 for v in input_shape):
         raise ValueError(f"input_shape must contain positive integers, got {input_shape!r}")
@@ -276,7 +294,8 @@ def im2col(
     Parameters
     ----------
     x : array_like
-        ``(N, C, *spatial)`` or unbatched ``(C, *spatial)``.
+        ``(N, C, *spatial)``, unbatched ``(C, *spatial)`` or a plain
+        ``spatial`` array (one channel), by its number of axes.
     kernel_size : int or tuple of int
         Window size. An int (with only int options) means two spatial axes,
         as in PyTorch; give a 1- or 3-tuple for 1-D or 3-D input.
@@ -293,7 +312,8 @@ def im2col(
     -------
     numpy.ndarray
         ``(N, C * prod(kernel_size), L)`` or, for unbatched input,
-        ``(C * prod(kernel_size), L)``, where ``L = prod(out)`` and ``out``
+        ``(C * prod(kernel_size), L)`` (``(prod(kernel_size), L)`` for a
+        plain one), where ``L = prod(out)`` and ``out``
         comes from :func:`~conv_explained.conv_output_size`. The dtype of
         ``x`` is kept.
 
@@ -343,7 +363,7 @@ def im2col(
     """
     d = _rank(2, kernel_size, stride, dilation, padding)
     kernel = ntuple("kernel_size", kernel_size, d)
-    xb, unbatched = _core.batched(
+    xb, layout = layout_of(
         "x", x, d, context=f"for kernel_size {kernel_size!r} ({d} spatial axes)"
     )
     mode = _core.check_padding_mode(padding_mode)
@@ -353,7 +373,7 @@ def im2col(
     order = (0, 1, *range(2 + d, 2 + 2 * d), *range(2, 2 + d))
     n, c = xb.shape[:2]
     cols = view.transpose(order).reshape(n, c * math.prod(kernel), math.prod(out))
-    return drop_batch(cols, unbatched)
+    return drop_batch(cols, layout.unbatched)  # a plain x has one channel: its rows stay
 
 
 def col2im(

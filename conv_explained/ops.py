@@ -7,6 +7,9 @@ inputs are ``(N, C_in, *spatial)`` or unbatched ``(C_in, *spatial)``; the
 weight of :func:`correlate` and :func:`convolve` is ``(C_out, C_in / groups,
 *kernel_size)`` and that of :func:`conv_transpose` is ``(C_in, C_out / groups,
 *kernel_size)``. Options are an int (used on every axis) or one int per axis.
+A plain signal or image with a plain kernel goes in as it is and comes out
+plain (the rule is in :func:`correlate`); a 3-D weight keeps PyTorch's
+meaning.
 
 Integer inputs give exact ``int64`` results; otherwise the result has numpy's
 common dtype of the inputs.
@@ -14,14 +17,19 @@ common dtype of the inputs.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _core
-from ._args import TransposedArgs, resolve_conv, resolve_transposed
-from ._validate import as_array, drop_batch, trailing
+from ._args import PLAIN_RULE, TransposedArgs, check_weight, resolve_conv, resolve_transposed
+from ._docstrings import docfiller
+from ._validate import trailing
+
+_LAYOUT_DOCS = {"plain_rule": textwrap.fill(PLAIN_RULE, 72)}
+"""The layout rule, shared by the docstrings of every operator with a weight."""
 from .shapes import (
     conv_transpose_direct_padding,
     zero_insertion_size,
@@ -46,7 +54,8 @@ Padding = int | Sequence[int] | Sequence[tuple[int, int]] | str
 def flip(weight: ArrayLike) -> np.ndarray:
     """Reverse a weight along every spatial (kernel) axis.
 
-    The first two axes (the channel axes) are left alone.
+    The two channel axes of a PyTorch-layout weight (3-5 axes) are left
+    alone; a plain 1-D or 2-D kernel is reversed along every axis.
 
     Examples
     --------
@@ -54,16 +63,15 @@ def flip(weight: ArrayLike) -> np.ndarray:
     array([[8, 7, 6],
            [5, 4, 3],
            [2, 1, 0]])
+    >>> flip([1, 2, 3])
+    array([3, 2, 1])
     """
-    w = as_array("weight", weight)
-    if w.ndim < 3:
-        raise ValueError(
-            f"weight must have at least 3 dimensions (two channel axes and the kernel), "
-            f"got shape {tuple(w.shape)}"
-        )
-    return np.flip(w, axis=tuple(range(2, w.ndim))).copy()
+    w, plain = check_weight(weight)
+    flipped = np.flip(w, axis=tuple(range(2, w.ndim))).copy()
+    return flipped[0, 0] if plain else flipped
 
 
+@docfiller(**_LAYOUT_DOCS)
 def correlate(
     x: ArrayLike,
     weight: ArrayLike,
@@ -89,14 +97,19 @@ def correlate(
     ``torch.nn.functional.conv1d/conv2d/conv3d`` (and ``torch.nn.Conv*d``
     with its ``padding_mode``).
 
+    {plain_rule}
+
     Parameters
     ----------
     x : array_like
-        Input, ``(N, C_in, *spatial)`` or unbatched ``(C_in, *spatial)``.
+        Input, ``(N, C_in, *spatial)``, unbatched ``(C_in, *spatial)``, or a
+        plain signal or image when ``weight`` is a plain kernel.
     weight : array_like
-        Kernels, ``(C_out, C_in / groups, *kernel_size)``; 1-3 kernel axes.
+        Kernels, ``(C_out, C_in / groups, *kernel_size)`` with 1-3 kernel
+        axes, or a plain 1-D or 2-D kernel.
     bias : array_like, optional
-        ``(C_out,)``, added to every output position of its channel.
+        ``(C_out,)``, added to every output position of its channel (one
+        number for a plain kernel).
     stride : int or tuple of int, optional
         Step between kernel positions.
     padding : int, tuple of int, or {"valid", "same", "full"}, optional
@@ -115,8 +128,9 @@ def correlate(
     Returns
     -------
     numpy.ndarray
-        ``(N, C_out, *out)`` (or ``(C_out, *out)`` for an unbatched input)
-        with ``out`` from :func:`~conv_explained.conv_output_size`.
+        ``(N, C_out, *out)`` (``(C_out, *out)`` for an unbatched input,
+        ``out`` for a plain one) with ``out`` from
+        :func:`~conv_explained.conv_output_size`.
 
     Raises
     ------
@@ -147,10 +161,15 @@ def correlate(
     ...                   [0, 3, 0, 3, 3],
     ...                   [2, 2, 2, 3, 2]])
     >>> kernel = np.arange(9).reshape(3, 3)
-    >>> correlate(image[None], kernel[None, None])[0]
+    >>> correlate(image, kernel)
     array([[60, 56, 52],
            [39, 61, 66],
            [54, 78, 82]])
+
+    The same numbers in PyTorch's layout, one sample of one channel:
+
+    >>> correlate(image[None, None], kernel[None, None]).shape
+    (1, 1, 3, 3)
     """
     a = resolve_conv(x, weight, bias, stride, padding, dilation, groups, padding_mode)
     dtype = _core.result_dtype(a.x, a.weight, a.bias)
@@ -158,9 +177,10 @@ def correlate(
     y = _core.correlate_padded(xp, a.weight, a.out, a.stride, a.dilation, a.groups, dtype)
     if a.bias is not None:
         y += a.bias.astype(dtype).reshape((1, -1) + (1,) * a.d)
-    return drop_batch(y, a.unbatched)
+    return a.restore(y)
 
 
+@docfiller(**_LAYOUT_DOCS)
 def convolve(
     x: ArrayLike,
     weight: ArrayLike,
@@ -183,6 +203,8 @@ def convolve(
     so ``convolve(x, w) == correlate(x, flip(w))``. With ``padding="full"``
     and one channel this is ``scipy.signal.convolve(..., mode="full")``; with
     no padding it is ``mode="valid"``.
+
+    {plain_rule}
 
     Parameters
     ----------
@@ -214,14 +236,14 @@ def convolve(
     ...                   [0, 3, 0, 3, 3],
     ...                   [2, 2, 2, 3, 2]])
     >>> kernel = np.arange(9).reshape(3, 3)
-    >>> convolve(image[None], kernel[None, None])[0]
+    >>> convolve(image, kernel)
     array([[76, 72, 52],
            [81, 75, 62],
            [42, 42, 54]])
     """
     return correlate(
         x,
-        flip(_core.spatial_weight("weight", weight)),
+        flip(weight),
         bias,
         stride=stride,
         padding=padding,
@@ -231,6 +253,7 @@ def convolve(
     )
 
 
+@docfiller(**_LAYOUT_DOCS)
 def conv_transpose(
     x: ArrayLike,
     weight: ArrayLike,
@@ -254,15 +277,19 @@ def conv_transpose(
     at the end), and correlate with the flipped kernel, input and output
     channel axes swapped, at stride 1; the tests check both views.
 
+    {plain_rule}
+
     Parameters
     ----------
     x : array_like
-        ``(N, C_in, *spatial)`` or unbatched ``(C_in, *spatial)``.
+        ``(N, C_in, *spatial)``, unbatched ``(C_in, *spatial)``, or a plain
+        signal or image when ``weight`` is a plain kernel.
     weight : array_like
         ``(C_in, C_out / groups, *kernel_size)`` (PyTorch's layout, the same
-        tensor the matching forward correlation uses).
+        tensor the matching forward correlation uses), or a plain 1-D or
+        2-D kernel.
     bias : array_like, optional
-        ``(C_out,)``.
+        ``(C_out,)`` (one number for a plain kernel).
     stride, padding, dilation : int or tuple of int, optional
         The options of the forward correlation being transposed.
     output_padding : int or tuple of int, optional
@@ -274,8 +301,8 @@ def conv_transpose(
     Returns
     -------
     numpy.ndarray
-        ``(N, C_out, *out)`` with ``out`` from
-        :func:`~conv_explained.conv_transpose_output_size`.
+        ``(N, C_out, *out)`` (``(C_out, *out)`` unbatched, ``out`` plain)
+        with ``out`` from :func:`~conv_explained.conv_transpose_output_size`.
 
     Raises
     ------
@@ -290,7 +317,7 @@ def conv_transpose(
     --------
     A 2x2 input and a kernel of ones, stride 2: four separate stamps.
 
-    >>> conv_transpose(np.array([[[1, 2], [3, 4]]]), np.ones((1, 1, 2, 2), int), stride=2)[0]
+    >>> conv_transpose(np.array([[1, 2], [3, 4]]), np.ones((2, 2), int), stride=2)
     array([[1, 1, 2, 2],
            [1, 1, 2, 2],
            [3, 3, 4, 4],
@@ -302,7 +329,7 @@ def conv_transpose(
     y = np.ascontiguousarray(y)
     if a.bias is not None:
         y += a.bias.astype(y.dtype).reshape((1, a.c_out) + (1,) * a.d)
-    return drop_batch(y, a.unbatched)
+    return a.restore(y)
 
 
 def _scatter(
@@ -345,6 +372,7 @@ def _scatter(
     return y
 
 
+@docfiller(**_LAYOUT_DOCS)
 def transposed_as_correlation(
     x: ArrayLike,
     weight: ArrayLike,
@@ -369,6 +397,10 @@ def transposed_as_correlation(
     * ``weight_direct`` is ``weight`` with its two channel axes swapped in
       each group and every kernel axis flipped.
 
+    {plain_rule}
+
+    A plain ``x`` and kernel give a plain ``x_direct`` and ``weight_direct``.
+
     Parameters
     ----------
     x, weight, stride, padding, output_padding, groups, dilation
@@ -377,9 +409,9 @@ def transposed_as_correlation(
     Returns
     -------
     x_direct : numpy.ndarray
-        The zero-inserted, padded input (batched if ``x`` was).
+        The zero-inserted, padded input, in the layout of ``x``.
     weight_direct : numpy.ndarray
-        ``(C_out, C_in / groups, *kernel_size)``.
+        ``(C_out, C_in / groups, *kernel_size)``, or plain like ``weight``.
 
     Examples
     --------
@@ -403,7 +435,7 @@ def transposed_as_correlation(
     wt = w.reshape((a.groups, cg, og, *a.kernel)).swapaxes(1, 2)
     wt = wt.reshape((og * a.groups, cg, *a.kernel))
     wt = np.flip(wt, axis=tuple(range(2, 2 + a.d))).astype(dtype)
-    return (xz[0] if a.unbatched else xz), np.ascontiguousarray(wt)
+    return a.restore(xz), a.restore_weight(np.ascontiguousarray(wt))
 
 
 def _direct_input(a: TransposedArgs, xb: np.ndarray, fill: object) -> np.ndarray:
@@ -448,7 +480,7 @@ def transposed_cell_kinds(
     a = resolve_transposed(x, weight, None, stride, padding, output_padding, groups, dilation)
     marks = np.full(a.x.shape, 2, dtype=np.int64)
     kinds = _direct_input(a, marks, 1)
-    return drop_batch(kinds, a.unbatched)
+    return a.restore(kinds)
 
 
 def pad_input(
@@ -470,7 +502,7 @@ def pad_input(
     """
     a = resolve_conv(x, weight, None, stride, padding, dilation, groups, padding_mode)
     xp = _core.pad(a.x, a.pads, a.padding_mode)
-    return drop_batch(xp, a.unbatched)
+    return a.restore(xp)
 
 
 def conv_transpose_uncropped(
@@ -496,4 +528,4 @@ def conv_transpose_uncropped(
     """
     a = resolve_transposed(x, weight, None, stride, padding, output_padding, groups, dilation)
     y = _scatter(a.x, a.weight, a.groups, a.stride, a.dilation, a.uncropped)
-    return drop_batch(y, a.unbatched)
+    return a.restore(y)

@@ -11,26 +11,37 @@ and the rank is read from the arguments:
 
 * a tuple ``kernel_size`` gives the rank by its length (1, 2 or 3);
 * an int ``kernel_size`` with ``ndim`` given uses ``ndim``;
-* an int ``kernel_size`` without ``ndim`` takes ``x`` as batched
-  ``(N, C, *spatial)``, so the rank is ``x.ndim - 2``.
+* an int ``kernel_size`` without ``ndim`` reads the rank from ``x`` only
+  where its shape fits one reading: 1 axis is a plain signal, 5 axes are
+  ``(N, C, D, H, W)``. An ``x`` of 2, 3 or 4 axes fits two or three
+  readings (``(1, 3, 3)`` could be one ``(C, H, W)`` image or an
+  ``(N, C, L)`` batch of signals), so it is refused, in one line naming the
+  readings, rather than guessed.
 
-An unbatched ``(C, *spatial)`` input therefore needs a tuple ``kernel_size``
-or ``ndim``. Windows are strided views of the padded input
+With ``d`` spatial axes, ``x`` is then a plain array of ``d`` axes (one
+channel; the result is plain too), ``(C, *spatial)`` or ``(N, C, *spatial)``.
+Windows are strided views of the padded input
 (:func:`conv_explained._core.windows`): there is no Python loop over output
 positions.
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _core
-from ._args import PoolArgs, check_divisor_override, resolve_global, resolve_pool
+from ._args import (
+    POOL_RANK_RULE,
+    PoolArgs,
+    check_divisor_override,
+    resolve_global,
+    resolve_pool,
+)
 from ._docstrings import docfiller
-from ._validate import drop_batch
 
 __all__ = [
     "avg_pool",
@@ -106,7 +117,7 @@ def pool_pad_input(
     """
     a = resolve_pool(x, kernel_size, stride, padding, dilation, ceil_mode, ndim)
     xp = _core.pad(a.x.astype(np.result_type(a.x, value), copy=False), a.pads, value=value)
-    return drop_batch(xp, a.unbatched)
+    return a.restore(xp)
 
 
 def avg_pool_counted(
@@ -137,6 +148,7 @@ def avg_pool_counted(
     return _counted(a, count_include_pad)
 
 
+@docfiller(rank_rule=textwrap.fill(POOL_RANK_RULE, 72))
 def max_pool(
     x: ArrayLike,
     kernel_size: IntOrTuple,
@@ -158,15 +170,16 @@ def max_pool(
 
     which equals ``torch.nn.functional.max_pool1d/2d/3d``.
 
+    {rank_rule}
+
     Parameters
     ----------
     x : array_like
-        ``(N, C, *spatial)`` or unbatched ``(C, *spatial)``, 1-3 spatial axes;
-        integer or float.
+        ``(N, C, *spatial)``, unbatched ``(C, *spatial)`` or a plain
+        ``spatial`` array, 1-3 spatial axes; integer or float.
     kernel_size : int or tuple of int
         Window size. A tuple gives the number of spatial axes by its length;
-        an int uses ``ndim``, or without ``ndim`` takes ``x`` as batched
-        (rank ``x.ndim - 2``).
+        an int uses ``ndim`` (see above).
     stride : int or tuple of int, optional
         Step between windows; defaults to ``kernel_size``.
     padding : int or tuple of int, optional
@@ -180,13 +193,13 @@ def max_pool(
     return_indices : bool, optional
         Also return where each maximum came from.
     ndim : int, optional
-        Number of spatial axes (1, 2 or 3), needed for an int ``kernel_size``
-        with an unbatched input.
+        Number of spatial axes (1, 2 or 3); with an int ``kernel_size``, needed
+        for an ``x`` of 2, 3 or 4 axes.
 
     Returns
     -------
     numpy.ndarray
-        ``(N, C, *out)`` (``(C, *out)`` if unbatched) with ``out`` from
+        ``(N, C, *out)`` (``(C, *out)`` if unbatched, ``out`` if plain) with ``out`` from
         :func:`~conv_explained.pool_output_size`; same dtype as ``x``.
     numpy.ndarray
         Only with ``return_indices``: int64 array of the same shape holding
@@ -226,18 +239,29 @@ def max_pool(
     >>> indices
     array([[[ 5,  7],
             [ 8, 15]]])
+
+    A plain image needs no channel axis; with an int ``kernel_size`` the
+    shape ``(1, 4, 4)`` fits two readings and is refused:
+
+    >>> max_pool(x[0], (2, 2))
+    array([[6, 8],
+           [3, 4]])
+    >>> max_pool(x, 2)
+    Traceback (most recent call last):
+    ...
+    ValueError: x.shape (1, 4, 4) could be (C, H, W) for 2-D pooling, (N, C, L) for 1-D pooling or a plain (D, H, W) volume for 3-D pooling: pass kernel_size as a tuple of 2, 1 or 3 ints, or ndim=2 / ndim=1 / ndim=3
     """
     if not isinstance(return_indices, bool):
         raise TypeError(f"return_indices must be True or False, got {return_indices!r}")
     a = resolve_pool(x, kernel_size, stride, padding, dilation, ceil_mode, ndim)
-    xb, unbatched, out = a.x, a.unbatched, a.out
+    xb, out = a.x, a.out
     fill = np.iinfo(xb.dtype).min if np.issubdtype(xb.dtype, np.integer) else -np.inf
     xp = _core.pad(xb, a.pads, value=fill)
     taps = _core.windows(xp, a.kernel, out, a.stride, a.dilation)
     taps = taps.reshape(*xb.shape[:2], *out, int(np.prod(a.kernel)))
     values = taps.max(axis=-1)  # NaN propagates
     if not return_indices:
-        return drop_batch(values, unbatched)
+        return a.restore(values)
     index = np.broadcast_to(_tap_index(a), taps.shape)
     real = index >= 0
     # First real tap equal to the maximum (the padding holds the same -inf or
@@ -249,10 +273,7 @@ def max_pool(
         last = taps.shape[-1] - 1 - np.argmax((np.isnan(taps) & real)[..., ::-1], axis=-1)
         position = np.where(nan, last, position)
     indices = np.take_along_axis(index, position[..., None], axis=-1)[..., 0]
-    indices = indices.astype(np.int64)
-    if unbatched:
-        return values[0], indices[0]
-    return values, indices
+    return a.restore(values), a.restore(indices.astype(np.int64))
 
 
 def avg_pool(
@@ -282,7 +303,8 @@ def avg_pool(
     Parameters
     ----------
     x : array_like
-        ``(N, C, *spatial)`` or unbatched ``(C, *spatial)``, 1-3 spatial axes.
+        ``(N, C, *spatial)``, unbatched ``(C, *spatial)`` or a plain
+        ``spatial`` array, 1-3 spatial axes.
     kernel_size : int or tuple of int
         Window size; the rank rule is that of :func:`max_pool`.
     stride : int or tuple of int, optional
@@ -301,7 +323,7 @@ def avg_pool(
     Returns
     -------
     numpy.ndarray
-        ``(N, C, *out)`` (or ``(C, *out)``); float64 for integer input,
+        ``(N, C, *out)`` (or ``(C, *out)``, or plain ``out``); float64 for integer input,
         otherwise the dtype of ``x``.
 
     Raises
@@ -337,7 +359,7 @@ def avg_pool(
     xp = _core.pad(a.x.astype(dtype, copy=False), a.pads)
     sums = _core.windows(xp, a.kernel, a.out, a.stride, a.dilation)
     y = (sums.sum(axis=tuple(range(-len(a.kernel), 0))) / divisor).astype(dtype, copy=False)
-    return drop_batch(y, a.unbatched)
+    return a.restore(y)
 
 
 def avg_pool_divisor(
@@ -370,10 +392,12 @@ _GLOBAL_DOCS = {
         Parameters
         ----------
         x : array_like
-            ``(N, C, *spatial)`` with 1-3 spatial axes, or unbatched
-            ``(C, *spatial)`` when ``ndim`` is given.
+            ``(N, C, *spatial)``, unbatched ``(C, *spatial)`` or a plain
+            ``spatial`` array, 1-3 spatial axes.
         ndim : int, optional
-            Number of spatial axes; without it ``x`` is taken as batched.
+            Number of spatial axes. Without it the rank is read from ``x``
+            where that has one reading (1 axis: plain, 5 axes: ``(N, C, D,
+            H, W)``); an ``x`` of 2, 3 or 4 axes needs ``ndim``.
         """,
     "raises": """
         Raises
@@ -381,7 +405,8 @@ _GLOBAL_DOCS = {
         TypeError
             For bool, complex or object arrays.
         ValueError
-            For a wrong rank or an empty axis.
+            For a wrong rank, an ``x`` of 2, 3 or 4 axes without ``ndim``, or
+            an empty axis.
         """,
 }
 """Text shared by the docstrings of the global poolings."""
@@ -413,16 +438,16 @@ def global_max_pool(x: ArrayLike, *, ndim: int | None = None) -> np.ndarray:
     Two 2x2 feature maps become a feature vector of two numbers:
 
     >>> maps = np.array([[[[1, 5], [3, 2]], [[0, -1], [7, 4]]]])
-    >>> global_max_pool(maps)
+    >>> global_max_pool(maps, ndim=2)
     array([[[[5]],
     <BLANKLINE>
             [[7]]]])
-    >>> global_max_pool(maps).reshape(1, -1)
+    >>> global_max_pool(maps, ndim=2).reshape(1, -1)
     array([[5, 7]])
     """
-    xb, unbatched, axes = resolve_global(x, ndim)
+    xb, layout, axes = resolve_global(x, ndim)
     y = xb.max(axis=axes, keepdims=True)
-    return drop_batch(y, unbatched)
+    return layout.restore(y)
 
 
 @docfiller(**_GLOBAL_DOCS)
@@ -454,7 +479,7 @@ def global_avg_pool(x: ArrayLike, *, ndim: int | None = None) -> np.ndarray:
     <BLANKLINE>
            [[2.5 ]]])
     """
-    xb, unbatched, axes = resolve_global(x, ndim)
+    xb, layout, axes = resolve_global(x, ndim)
     dtype = np.dtype(np.float64) if np.issubdtype(xb.dtype, np.integer) else xb.dtype
     y = xb.mean(axis=axes, keepdims=True, dtype=dtype)
-    return drop_batch(y, unbatched)
+    return layout.restore(y)

@@ -24,6 +24,7 @@ about ``1e-15`` times the size of the values.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
@@ -31,9 +32,9 @@ from numpy.typing import ArrayLike
 from scipy.fft import next_fast_len
 
 from . import _core
-from ._args import resolve_conv
+from ._args import PLAIN_RULE, resolve_conv
 from ._docstrings import docfiller
-from ._validate import as_array, drop_batch, trailing
+from ._validate import as_array, trailing
 
 __all__ = ["fft_convolve", "fft_correlate", "fft_correlate_nd"]
 
@@ -278,7 +279,7 @@ def fft_correlate(a: ArrayLike, b: ArrayLike, *, mode: str = "full") -> np.ndarr
 
     >>> from conv_explained import correlate
     >>> x, w = np.array([1.0, 2, 3, 4]), np.array([1.0, 0, -1])
-    >>> correlate(x[None], w[None, None], padding=1, padding_mode="circular")[0]
+    >>> correlate(x, w, padding=1, padding_mode="circular")
     array([ 2., -2., -2.,  2.])
     >>> np.roll(fft_correlate(x, w, mode="circular"), 1).round(12) + 0.0
     array([ 2., -2., -2.,  2.])
@@ -286,6 +287,7 @@ def fft_correlate(a: ArrayLike, b: ArrayLike, *, mode: str = "full") -> np.ndarr
     return _transform(a, b, mode, conjugate=True)
 
 
+@docfiller(plain_rule=textwrap.fill(PLAIN_RULE, 72))
 def fft_correlate_nd(
     x: ArrayLike,
     weight: ArrayLike,
@@ -313,6 +315,8 @@ def fft_correlate_nd(
     5. transform back, keep the valid part (the first :math:`P - d(k-1)` cells
        per axis, where nothing wrapped round) and take every ``stride``-th.
 
+    {plain_rule}
+
     Parameters
     ----------
     x, weight, bias, stride, padding, dilation, groups, padding_mode
@@ -321,9 +325,10 @@ def fft_correlate_nd(
     Returns
     -------
     numpy.ndarray
-        ``(N, C_out, *out)`` or ``(C_out, *out)``, floating point: ``float64``
-        for integer inputs (where :func:`~conv_explained.correlate` gives exact
-        ``int64``), complex if an input is complex.
+        ``(N, C_out, *out)``, ``(C_out, *out)`` or plain ``out``, floating
+        point: ``float64`` for integer inputs (where
+        :func:`~conv_explained.correlate` gives exact ``int64``), complex if
+        an input is complex.
 
     Raises
     ------
@@ -403,4 +408,4 @@ def fft_correlate_nd(
     y = np.ascontiguousarray(y[trailing(keep)]).astype(dtype, copy=False)
     if b is not None:
         y += b.astype(dtype).reshape((1, c_out) + (1,) * d)
-    return drop_batch(y, a.unbatched)
+    return a.restore(y)

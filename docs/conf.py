@@ -7,12 +7,13 @@ neither while building nor while reading (MathJax is served from
 ``_static/mathjax``).
 
 Build: ``sphinx-build -W --keep-going -b html docs docs/_build/html``
-(or ``nox -s docs``; ``nox -s docs -- --fresh`` re-executes everything).
+(or ``nox -s docs``). A page or script runs again when its code or the code
+it imports changes (``docs/_ext/code_digest.py``); ``nox -s docs -- --fresh``
+re-executes everything.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 from importlib.metadata import distribution
 from pathlib import Path
@@ -51,7 +52,11 @@ extensions = [
     "conv_explained._explorer",  # the conv-explorer directive (interactive explorer)
     "page_notebooks",  # docs/_ext: every MyST-NB page as a downloadable .ipynb
     "verification_ledger",  # docs/_ext: every certificate, listed on the ledger page
+    "prose_numbers",  # docs/_ext: no number typed into the prose (a build warning)
+    "code_digest",  # docs/_ext: re-run pages and scripts whose code changed; one-line failures
 ]
+# TEMPORARY while the pages are rewritten (issues 15/16): findings are listed, not failed.
+prose_numbers_strict = False
 templates_path = ["_templates"]
 exclude_patterns = [
     "_build",
@@ -99,12 +104,17 @@ sphinx_gallery_conf = {
     "within_subsection_order": "FileNameSortKey",
     "abort_on_example_error": True,
     "write_computation_times": False,  # the times page pulls scripts from CDNs
+    "min_reported_time": 10**9,  # no "Total running time" line: a typed, unreproducible number
     "show_signature": False,
     "show_memory": False,
     "matplotlib_animations": False,  # base64 frames and CDN CSS; GIFs come from the scraper
     # Callables cannot be cached by Sphinx: name them by dotted string.
     "image_scrapers": ("matplotlib", "conv_explained._sphinx.gif_scraper"),
-    "reset_modules": ("matplotlib", "conv_explained._sphinx.reset_matplotlib"),
+    "reset_modules": (
+        "matplotlib",
+        "conv_explained._sphinx.reset_matplotlib",
+        "conv_explained._sphinx.verify_context",  # failures name the script
+    ),
     "doc_module": ("conv_explained",),
     "backreferences_dir": "gen_modules/backreferences",
     "remove_config_comments": True,
@@ -171,46 +181,14 @@ copybutton_prompt_is_regexp = True
 copybutton_exclude = ".linenos, .gp, .go"
 
 
-# Pages built from the recorded framework probe results. Sphinx re-reads a
-# page when its text changes and MyST-NB's cache re-executes it when its code
-# changes; neither sees probes/results/*.json. So these pages list the files
-# as dependencies (Sphinx re-reads them when one changes) and get a hidden cell
-# holding the files' digest (the execution cache misses when one changes).
-# A no-change rebuild then reuses both, instead of re-running the pages.
-PROBE_PAGES = ("frameworks", "gotchas")
-_PROBE_FILES = ("probes/compare.py", "probes/cases.py", "probes/results/*.json")
-
-
-def _probe_files() -> list[Path]:
-    root = DOCS.parent
-    return sorted(f for pattern in _PROBE_FILES for f in root.glob(pattern) if f.is_file())
-
-
-def probe_digest() -> str:
-    """SHA-256 over the names and bytes of the files the probe pages read."""
-    digest = hashlib.sha256()
-    for path in _probe_files():
-        digest.update(path.relative_to(DOCS.parent).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-def _track_probe_results(app, docname, source):
-    """``source-read``: tie a probe page to the probe files it reads."""
-    if docname not in PROBE_PAGES:
-        return
-    for path in _probe_files():
-        app.env.note_dependency(str(path))
-    text = source[0]
-    end = text.index("\n---\n", 4) + len("\n---\n")  # after the front matter
-    cell = (
-        "\n```{code-cell} ipython3\n:tags: [remove-cell]\n\n"
-        f"# probe files digest (re-executes this page when they change): {probe_digest()}\n"
-        "```\n"
-    )
-    source[0] = text[:end] + cell + text[end:]
-
-
-def setup(app):
-    """Hook the probe-results tracking into this build."""
-    app.connect("source-read", _track_probe_results)
+# -- Re-verification (docs/_ext/code_digest.py) ---------------------------------
+# Every executed page and gallery script is tied to the digest of the code it
+# imports, followed transitively from its import statements (the package, the
+# probes and their recorded results, docs/_ext helpers): when any of it
+# changes, the page or script runs, and so re-verifies, again. A failure ends
+# the build with one line naming the page and cell (or script and line) and
+# what disagreed. Folders searched for first-party modules, relative to docs/
+# (the first is the tree's root: only code under it counts as first-party):
+code_digest_roots = ["..", "_ext"]
+# Packages that Sphinx and the MyST-NB kernels must import from this tree.
+code_digest_packages = ["conv_explained"]

@@ -7,6 +7,7 @@ import json
 
 import numpy as np
 import pytest
+import torch
 from PIL import Image
 
 from conv_explained import render
@@ -406,3 +407,82 @@ def test_animate_bad_view_is_one_line_status_2_and_no_file(capsys, tmp_path, arg
     assert (words or "argument --view: invalid choice: 'cube'") in err
     assert not out.exists()
     assert list(tmp_path.iterdir()) == []
+
+
+# --- pooling: the rank of a --values-from array, refused where it has two readings ---
+
+POOL_REFUSALS = [
+    (
+        (4, 4),
+        ["max-pool", "--kernel", "2"],
+        (
+            "--values-from shape (4, 4) could be (C, L) for 1-D pooling or a plain (H, W) image "
+            "for 2-D pooling: pass --kernel 2x2, or --ndim 1 / --ndim 2"
+        ),
+    ),
+    (
+        (1, 3, 3),
+        ["avg-pool", "--kernel", "2"],
+        (
+            "--values-from shape (1, 3, 3) could be (C, H, W) for 2-D pooling or a plain (D, H, W) "
+            "volume for 3-D pooling: pass --kernel 2x2 or 2x2x2, or --ndim 2 / --ndim 3"
+        ),
+    ),
+    (
+        (1, 3, 3),
+        ["global-max-pool"],
+        (
+            "--values-from shape (1, 3, 3) could be (C, H, W) for 2-D pooling or a plain (D, H, W) "
+            "volume for 3-D pooling: pass --ndim 2 / --ndim 3"
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("shape", "argv", "message"), POOL_REFUSALS)
+def test_pooling_a_values_file_whose_rank_has_two_readings_is_refused_in_one_line(
+    capsys, tmp_path, shape, argv, message
+):
+    np.save(tmp_path / "x.npy", np.arange(np.prod(shape)).reshape(shape))
+    out = tmp_path / "p.gif"
+    code, stdout, err = run(
+        capsys, "animate", *argv, "--values-from", str(tmp_path / "x.npy"), "--out", str(out)
+    )
+    assert (code, stdout) == (2, "")
+    assert err == f"conv-explained: error: {message}\n"
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("choice", [["--kernel", "2x2"], ["--kernel", "2", "--ndim", "2"]])
+def test_a_per_axis_kernel_or_ndim_pools_a_one_channel_image_like_max_pool2d(
+    capsys, tmp_path, choice
+):
+    x = np.array([[[1, 5, 2], [0, 3, 9], [4, 4, 4]]])  # (C, H, W) with C = 1
+    np.save(tmp_path / "x.npy", x)
+    expected = torch.nn.functional.max_pool2d(torch.from_numpy(x).double(), 2)
+    assert tuple(expected.shape) == (1, 1, 1)
+    code, stdout, err = run(
+        capsys,
+        "animate",
+        "max-pool",
+        *choice,
+        "--values-from",
+        str(tmp_path / "x.npy"),
+        "--out",
+        str(tmp_path / "p.gif"),
+    )
+    assert (code, err) == (0, "")
+    assert f"Output values, row by row: {int(expected.item())}." in stdout
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["correlate", "--input", "5", "--kernel", "3", "--ndim", "1"], "--ndim applies to the pooling ops only, not correlate"),
+        (["max-pool", "--input", "4x4", "--kernel", "2", "--ndim", "1"], r"--ndim 1 does not fit the input of shape (1, 4, 4): it has 2 spatial axes"),
+        (["max-pool", "--input", "4", "--kernel", "2", "--ndim", "4"], "--ndim must be 1, 2 or 3, got 4"),
+    ],
+)  # fmt: skip
+def test_bad_ndim_is_one_line_status_2(capsys, tmp_path, argv, message):
+    code, stdout, err = run(capsys, "animate", *argv, "--out", str(tmp_path / "p.gif"))
+    assert (code, stdout, err) == (2, "", f"conv-explained: error: {message}\n")

@@ -257,7 +257,7 @@ def test_max_pool_grad_matches_torch_autograd(case):
 def test_max_pool_grad_is_one_at_the_chosen_cells_and_zero_elsewhere():
     # Hare's slide: max pooling 2x2, stride 2, and its gradient.
     x = np.array([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]], dtype=float)
-    got = max_pool_grad(x[None, None], np.ones((1, 1, 2, 2)), 2, stride=2)
+    got = max_pool_grad(x[None, None], np.ones((1, 1, 2, 2)), (2, 2), stride=2)
     expected = [[0, 0, 0, 0], [0, 1, 0, 1], [1, 0, 0, 0], [0, 0, 0, 1]]
     np.testing.assert_array_equal(got[0, 0], expected)
     tx = torch.from_numpy(x[None, None]).requires_grad_()
@@ -267,7 +267,7 @@ def test_max_pool_grad_is_one_at_the_chosen_cells_and_zero_elsewhere():
 
 def test_max_pool_grad_accumulates_where_windows_share_the_maximum():
     x = np.array([[[1.0, 5.0, 2.0, 0.0]]])
-    got = max_pool_grad(x, np.array([[[1.0, 10.0]]]), 3, stride=1)
+    got = max_pool_grad(x, np.array([[[1.0, 10.0]]]), (3,), stride=1)
     np.testing.assert_array_equal(got, [[[0.0, 11.0, 0.0, 0.0]]])
     tx = torch.from_numpy(x).requires_grad_()
     F.max_pool1d(tx, 3, 1).backward(torch.tensor([[[1.0, 10.0]]], dtype=torch.float64))
@@ -276,7 +276,7 @@ def test_max_pool_grad_accumulates_where_windows_share_the_maximum():
 
 def test_max_pool_grad_of_a_tie_goes_to_the_first_maximum():
     x = np.array([[[[4.0, 4.0], [4.0, 4.0]]]])
-    got = max_pool_grad(x, np.ones((1, 1, 1, 1)), 2)
+    got = max_pool_grad(x, np.ones((1, 1, 1, 1)), (2, 2))
     np.testing.assert_array_equal(got, [[[[1.0, 0.0], [0.0, 0.0]]]])
 
 
@@ -293,7 +293,7 @@ def test_max_pool_grad_window_of_padding_only_sends_nothing_back():
 
 
 def test_max_pool_grad_integer_input_and_gradient_stay_integer():
-    got = max_pool_grad(np.array([[[3, 1, 4, 1]]]), np.array([[[2, 5]]]), 2)
+    got = max_pool_grad(np.array([[[3, 1, 4, 1]]]), np.array([[[2, 5]]]), (2,))
     assert got.dtype == np.int64
     np.testing.assert_array_equal(got, [[[2, 0, 5, 0]]])
 
@@ -362,7 +362,7 @@ def test_avg_pool_grad_shares_each_gradient_by_the_forward_divisor(count_include
     got = avg_pool_grad(
         np.zeros((1, 1, 4)),
         np.ones((1, 1, 3)),
-        3,
+        (3,),
         stride=2,
         padding=1,
         ceil_mode=True,
@@ -372,7 +372,7 @@ def test_avg_pool_grad_shares_each_gradient_by_the_forward_divisor(count_include
 
 
 def test_avg_pool_grad_of_integer_gradient_is_float64():
-    got = avg_pool_grad(np.zeros((1, 1, 4), int), np.array([[[2, 4]]]), 2)
+    got = avg_pool_grad(np.zeros((1, 1, 4), int), np.array([[[2, 4]]]), (2,))
     assert got.dtype == np.float64
     np.testing.assert_array_equal(got, [[[1.0, 1.0, 2.0, 2.0]]])
 
@@ -403,7 +403,7 @@ def test_pool_grad_rejects_grad_out_of_wrong_shape(function, arguments):
     with pytest.raises(
         ValueError, match=r"grad_out must have .* \(1, 1, 2, 2\), got shape \(1, 1, 4, 4\)"
     ):
-        function(np.zeros((1, 1, 4, 4)), np.zeros((1, 1, 4, 4)), 2, **arguments)
+        function(np.zeros((1, 1, 4, 4)), np.zeros((1, 1, 4, 4)), (2, 2), **arguments)
 
 
 @pytest.mark.parametrize(
@@ -432,7 +432,12 @@ def test_correlate_grad_rejects_bad_option_naming_it(options, error, message):
         (np.zeros((1, 2, 4, 4)), np.zeros((1, 2, 2, 2), dtype=bool), "weight must be a numeric"),
         (np.zeros((2, 4, 4, 4, 4)), np.zeros((1, 2, 2, 2)), r"x must have 3 \(unbatched\) or 4"),
         (np.zeros((1, 3, 4, 4)), np.zeros((1, 2, 2, 2)), "weight expects 2 input channels"),
-        (np.zeros((1, 2, 4, 4)), np.zeros((2, 2)), "weight must have 3, 4 or 5 dimensions"),
+        (np.zeros((1, 2, 4, 4)), np.zeros((2, 2)), "x must have 2 dimensions, a plain image"),
+        (
+            np.zeros((1, 2, 4, 4)),
+            np.zeros(()),
+            r"weight must have 1 or 2 dimensions \(a plain kernel\)",
+        ),
     ],
 )
 def test_correlate_grad_rejects_bad_arrays(x, w, message):
@@ -457,7 +462,7 @@ def test_correlate_grad_rejects_bool_grad_out():
     ],
 )
 def test_pool_grad_rejects_bad_option_naming_it(function, options, error, message):
-    arguments = {"kernel_size": 2, **options}
+    arguments = {"kernel_size": 2, "ndim": 2, **options}
     with pytest.raises(error, match=message):
         function(np.zeros((1, 1, 4, 4)), np.zeros((1, 1, 2, 2)), **arguments)
 
@@ -465,15 +470,15 @@ def test_pool_grad_rejects_bad_option_naming_it(function, options, error, messag
 @pytest.mark.parametrize("function", [max_pool_grad, avg_pool_grad])
 def test_pool_grad_rejects_bool_input(function):
     with pytest.raises(TypeError, match="x must be a numeric array, got dtype bool"):
-        function(np.zeros((1, 1, 4), bool), np.zeros((1, 1, 2)), 2)
+        function(np.zeros((1, 1, 4), bool), np.zeros((1, 1, 2)), (2,))
 
 
 @pytest.mark.parametrize("function", [max_pool_grad, avg_pool_grad])
 def test_pool_grad_rejects_wrong_rank(function):
-    with pytest.raises(
-        ValueError, match=r"x must have 3, 4 or 5 dimensions .* got shape \(4, 4\)"
-    ):
+    with pytest.raises(ValueError, match=r"x.shape \(4, 4\) could be \(C, L\) for 1-D pooling"):
         function(np.zeros((4, 4)), np.zeros((2, 2)), 2)
+    with pytest.raises(ValueError, match=r"x must have 1 to 5 dimensions for pooling"):
+        function(np.zeros((1,) * 6), np.zeros((2, 2)), 2)
 
 
 def test_gradients_of_an_empty_batch_are_empty_or_zero():
@@ -483,5 +488,15 @@ def test_gradients_of_an_empty_batch_are_empty_or_zero():
     assert gx.shape == (0, 2, 4, 4)
     np.testing.assert_array_equal(gw, np.zeros((2, 1, 2, 2)))
     np.testing.assert_array_equal(gb, [0.0, 0.0])
-    assert max_pool_grad(np.zeros((0, 2, 4, 4)), np.zeros((0, 2, 2, 2)), 2).shape == (0, 2, 4, 4)
-    assert avg_pool_grad(np.zeros((0, 2, 4, 4)), np.zeros((0, 2, 2, 2)), 2).shape == (0, 2, 4, 4)
+    assert max_pool_grad(np.zeros((0, 2, 4, 4)), np.zeros((0, 2, 2, 2)), 2, ndim=2).shape == (
+        0,
+        2,
+        4,
+        4,
+    )
+    assert avg_pool_grad(np.zeros((0, 2, 4, 4)), np.zeros((0, 2, 2, 2)), 2, ndim=2).shape == (
+        0,
+        2,
+        4,
+        4,
+    )

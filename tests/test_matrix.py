@@ -191,7 +191,8 @@ def test_conv_matrix_drops_taps_that_land_in_the_padding():
         ((1, 5), np.ones((1, 1, 3)), {"padding": -1}, ValueError, "padding must be a non-negative integer, got -1"),
         ((1, 5), np.ones((1, 1, 3)), {"padding": "same", "stride": 2}, ValueError, "padding='same' is not supported for strided convolutions, got stride 2"),
         ((1, 2), np.ones((1, 1, 3)), {}, ValueError, "kernel_size 3 .* is larger than the padded input 2"),
-        ((1, 5), np.ones((1, 1)), {}, ValueError, r"weight must have 3, 4 or 5 dimensions .* got shape \(1, 1\)"),
+        ((1, 5, 5), np.ones((1, 1)), {}, ValueError, r"input_shape must be the 2 spatial sizes of a plain input for the plain 2-D weight of shape \(1, 1\), got \(1, 5, 5\)"),
+        ((5,), np.ones(()), {}, ValueError, r"weight must have 1 or 2 dimensions \(a plain kernel\) or 3, 4 or 5 .* got shape \(\)"),
         ((1, 5), np.ones((1, 1, 3), bool), {}, TypeError, "weight must be a numeric array, got dtype bool"),
     ],
 )  # fmt: skip
@@ -295,17 +296,22 @@ def test_im2col_keeps_the_input_dtype():
 
 
 def test_im2col_with_int_kernel_size_means_two_spatial_axes():
+    # (1, 5) is then a plain 1x5 image, too short for 3x3 windows, not (C, L).
+    with pytest.raises(ValueError, match=r"kernel_size 3 .* larger than the padded input 1"):
+        im2col(np.ones((1, 5)), 3)
+    assert im2col(np.ones((1, 5)), (3,)).shape == (3, 3)
     with pytest.raises(
         ValueError,
-        match=r"x must have 3 \(unbatched\) or 4 \(batched\) dimensions .* got shape \(1, 5\)",
+        match=r"x must have 2 \(plain\), 3 \(unbatched\) or 4 \(batched\) dimensions .* "
+        r"got shape \(5,\)",
     ):
-        im2col(np.ones((1, 5)), 3)
+        im2col(np.ones(5), 3)
 
 
 @pytest.mark.parametrize(
     ("x", "kernel_size", "options", "error", "match"),
     [
-        (np.ones((1, 1, 4, 4, 4, 4)), 2, {}, ValueError, r"x must have 3 \(unbatched\) or 4 \(batched\) dimensions"),
+        (np.ones((1, 1, 4, 4, 4, 4)), 2, {}, ValueError, r"x must have 2 \(plain\), 3 \(unbatched\) or 4 \(batched\) dimensions"),
         (np.ones((1, 4, 4)), 0, {}, ValueError, "kernel_size must be a positive integer, got 0"),
         (np.ones((1, 4, 4)), (2, 2), {"stride": (1, 1, 1)}, ValueError, r"stride must be .* got \(1, 1, 1\)"),
         (np.ones((1, 4, 4)), 2, {"padding_mode": "wrap"}, ValueError, "padding_mode must be one of .* got 'wrap'"),

@@ -194,9 +194,13 @@ def test_flip_reverses_only_kernel_axes():
     np.testing.assert_array_equal(flip(w), w[:, :, ::-1, ::-1])
 
 
-def test_flip_rejects_weight_without_kernel_axis():
-    with pytest.raises(ValueError, match=quoted("weight must have at least 3 dimensions")):
-        flip(np.ones((2, 2)))
+@pytest.mark.parametrize("shape", [(), (1, 1, 1, 1, 1, 1)])
+def test_flip_rejects_weight_of_no_known_layout(shape):
+    with pytest.raises(
+        ValueError,
+        match=quoted("weight must have 1 or 2 dimensions (a plain kernel) or 3, 4 or 5"),
+    ):
+        flip(np.ones(shape))
 
 
 # --------------------------------------------------------------------------
@@ -668,11 +672,21 @@ def test_correlate_rejects_mismatched_channels_per_group():
         correlate(np.zeros((1, 4, 5, 5)), W, groups=4)
 
 
-@pytest.mark.parametrize("shape", [(3, 3), (1, 1, 1, 1, 1, 1)])
+@pytest.mark.parametrize("shape", [(), (1, 1, 1, 1, 1, 1)])
 def test_correlate_rejects_weight_of_wrong_rank(shape):
-    message = quoted("weight must have 3, 4 or 5 dimensions") + ".*" + quoted(f"got shape {shape}")
+    message = (
+        quoted("weight must have 1 or 2 dimensions (a plain kernel) or 3, 4 or 5")
+        + ".*"
+        + quoted(f"got shape {shape}")
+    )
     with pytest.raises(ValueError, match=message):
         correlate(X, np.zeros(shape))
+
+
+def test_correlate_rejects_a_plain_kernel_with_a_batched_input():
+    message = quoted("x must have 2 dimensions, a plain image like the plain 2-D weight")
+    with pytest.raises(ValueError, match=message + ".*" + quoted(f"got shape {X.shape}")):
+        correlate(X, np.zeros((3, 3)))
 
 
 @pytest.mark.parametrize("shape", [(5, 5), (1, 1, 2, 5, 5)])
@@ -879,8 +893,11 @@ def test_conv_transpose_rejects_mismatched_channels():
 
 def test_conv_transpose_rejects_weight_of_wrong_rank():
     with pytest.raises(
-        ValueError, match=quoted("weight must have 3, 4 or 5 dimensions") + ".*" + quoted("(2, 3)")
+        ValueError,
+        match=quoted("weight must have 1 or 2 dimensions") + ".*" + quoted("(1, 1, 1, 1, 1, 1)"),
     ):
+        conv_transpose(X, np.zeros((1,) * 6))
+    with pytest.raises(ValueError, match=quoted("x must have 2 dimensions, a plain image")):
         conv_transpose(X, np.zeros((2, 3)))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -9,7 +11,15 @@ import torch.nn.functional as F
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from conv_explained.pooling import avg_pool, global_avg_pool, global_max_pool, max_pool
+from conv_explained.grad import avg_pool_grad, max_pool_grad
+from conv_explained.pooling import (
+    avg_pool,
+    avg_pool_counted,
+    global_avg_pool,
+    global_max_pool,
+    max_pool,
+    pool_pad_input,
+)
 
 MAX_POOL = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
 AVG_POOL = {1: F.avg_pool1d, 2: F.avg_pool2d, 3: F.avg_pool3d}
@@ -165,7 +175,7 @@ def test_max_pool_unbatched_input_equals_batched_first_item(case):
 
 
 def test_max_pool_2x2_stride_2_on_the_lecture_matrix():
-    values, indices = max_pool(HARE[None, None], 2, stride=2, return_indices=True)
+    values, indices = max_pool(HARE[None, None], 2, stride=2, return_indices=True, ndim=2)
     np.testing.assert_array_equal(values, [[[[6, 8], [3, 4]]]])
     np.testing.assert_array_equal(indices, [[[[5, 7], [8, 15]]]])
 
@@ -180,14 +190,14 @@ def test_max_pool_2x2_stride_2_on_the_lecture_matrix():
 )
 def test_max_pool_ties_go_to_the_first_maximum(row, kernel, expected_index):
     x = np.array([[row]])
-    _, indices = max_pool(x, kernel, return_indices=True)
+    _, indices = max_pool(x, kernel, return_indices=True, ndim=1)
     _, torch_indices = torch_max_pool(x, (kernel,), (kernel,), (0,), (1,), False)
     assert indices[0, 0, 0] == expected_index == torch_indices[0, 0, 0]
 
 
 def test_max_pool_2d_tie_goes_to_the_first_maximum_in_row_major_order():
     x = np.array([[[[1.0, 4.0], [4.0, 4.0]]]])
-    _, indices = max_pool(x, 2, return_indices=True)
+    _, indices = max_pool(x, 2, return_indices=True, ndim=2)
     _, torch_indices = torch_max_pool(x, (2, 2), (2, 2), (0, 0), (1, 1), False)
     assert indices[0, 0, 0, 0] == 1 == torch_indices[0, 0, 0, 0]
 
@@ -207,7 +217,7 @@ def test_max_pool_nan_propagates_with_the_last_nan_index(d):
 
 def test_max_pool_all_minus_inf_window_chooses_its_first_input_cell():
     x = np.full((1, 1, 3), -np.inf)
-    values, indices = max_pool(x, 3, stride=1, padding=1, return_indices=True)
+    values, indices = max_pool(x, (3,), stride=1, padding=1, return_indices=True)
     expected, expected_indices = torch_max_pool(x, (3,), (1,), (1,), (1,), False)
     np.testing.assert_array_equal(values, expected)
     np.testing.assert_array_equal(indices, expected_indices)
@@ -216,7 +226,7 @@ def test_max_pool_all_minus_inf_window_chooses_its_first_input_cell():
 
 def test_max_pool_integer_padding_is_never_chosen_over_an_equal_input_cell():
     x = np.array([[[-128, -128, 5]]], dtype=np.int8)
-    values, indices = max_pool(x, 3, stride=1, padding=1, return_indices=True)
+    values, indices = max_pool(x, (3,), stride=1, padding=1, return_indices=True)
     np.testing.assert_array_equal(values, [[[-128, 5, 5]]])
     np.testing.assert_array_equal(indices, [[[0, 2, 2]]])
     assert values.dtype == np.int8
@@ -226,7 +236,7 @@ def test_max_pool_window_of_padding_only_gives_minus_inf_and_index_minus_one():
     # Taps at -1 and 1 around a one-cell input: both in the padding. torch
     # agrees on -inf but returns index 1, a cell that does not exist.
     x = np.array([[[5.0]]])
-    values, indices = max_pool(x, 2, stride=1, padding=1, dilation=2, return_indices=True)
+    values, indices = max_pool(x, (2,), stride=1, padding=1, dilation=2, return_indices=True)
     expected, expected_indices = torch_max_pool(x, (2,), (1,), (1,), (2,), False)
     np.testing.assert_array_equal(values, expected)
     np.testing.assert_array_equal(values, [[[-np.inf]]])
@@ -237,16 +247,16 @@ def test_max_pool_window_of_padding_only_gives_minus_inf_and_index_minus_one():
 def test_max_pool_ceil_mode_window_longer_than_input_matches_torch():
     x = np.array([[[5.0]]])
     expected, _ = torch_max_pool(x, (2,), (2,), (0,), (1,), True)
-    np.testing.assert_array_equal(max_pool(x, 2, ceil_mode=True), expected)
+    np.testing.assert_array_equal(max_pool(x, 2, ceil_mode=True, ndim=1), expected)
 
 
 def test_max_pool_keeps_float32():
     x = np.ones((1, 1, 4, 4), dtype=np.float32)
-    assert max_pool(x, 2).dtype == np.float32
+    assert max_pool(x, (2, 2)).dtype == np.float32
 
 
 def test_max_pool_returns_plain_array_without_return_indices():
-    assert isinstance(max_pool(HARE[None, None], 2), np.ndarray)
+    assert isinstance(max_pool(HARE[None, None], (2, 2)), np.ndarray)
 
 
 # --- the rank rule -------------------------------------------------------------------
@@ -255,12 +265,16 @@ def test_max_pool_returns_plain_array_without_return_indices():
 @pytest.mark.parametrize(
     ("shape", "kernel", "ndim", "out_shape"),
     [
-        ((2, 3, 8), 2, None, (2, 3, 4)),  # int kernel: batched 1-D
-        ((2, 3, 8, 6), 2, None, (2, 3, 4, 3)),  # int kernel: batched 2-D
-        ((2, 3, 8, 6, 4), 2, None, (2, 3, 4, 3, 2)),  # int kernel: batched 3-D
+        ((8,), 2, None, (4,)),  # int kernel, 1 axis: the only reading, a plain signal
+        ((2, 3, 8, 6, 4), 2, None, (2, 3, 4, 3, 2)),  # int kernel, 5 axes: batched 3-D
+        ((2, 3, 8), (2,), None, (2, 3, 4)),  # tuple kernel: batched 1-D
+        ((2, 3, 8, 6), (2, 2), None, (2, 3, 4, 3)),  # tuple kernel: batched 2-D
         ((3, 8, 6), (2, 2), None, (3, 4, 3)),  # tuple kernel: unbatched 2-D
+        ((8, 6), (2, 2), None, (4, 3)),  # tuple kernel: a plain image
+        ((8, 6, 4), (2, 2, 2), None, (4, 3, 2)),  # tuple kernel: a plain volume
         ((3, 8, 6), 2, 2, (3, 4, 3)),  # ndim: unbatched 2-D
         ((3, 8, 6), 2, 1, (3, 8, 3)),  # ndim: batched 1-D
+        ((8, 6), 2, 2, (4, 3)),  # ndim: a plain image
         ((3, 8), (2,), 1, (3, 4)),  # tuple and ndim agree: unbatched 1-D
     ],
 )
@@ -268,6 +282,65 @@ def test_pooling_rank_comes_from_kernel_size_then_ndim_then_x(shape, kernel, ndi
     x = np.zeros(shape)
     assert max_pool(x, kernel, ndim=ndim).shape == out_shape
     assert avg_pool(x, kernel, ndim=ndim).shape == out_shape
+
+
+REFUSALS = {
+    (1, 3, 3): (
+        "x.shape (1, 3, 3) could be (C, H, W) for 2-D pooling, (N, C, L) for 1-D pooling "
+        "or a plain (D, H, W) volume for 3-D pooling: pass kernel_size as a tuple of 2, 1 "
+        "or 3 ints, or ndim=2 / ndim=1 / ndim=3"
+    ),
+    (4, 4): (
+        "x.shape (4, 4) could be (C, L) for 1-D pooling or a plain (H, W) image for 2-D "
+        "pooling: pass kernel_size as a tuple of 1 or 2 ints, or ndim=1 / ndim=2"
+    ),
+    (1, 1, 4, 4): (
+        "x.shape (1, 1, 4, 4) could be (C, D, H, W) for 3-D pooling or (N, C, H, W) for 2-D "
+        "pooling: pass kernel_size as a tuple of 3 or 2 ints, or ndim=3 / ndim=2"
+    ),
+}
+
+
+def _call(function, shape, kernel_size):
+    x = np.zeros(shape)
+    if function is max_pool_grad or function is avg_pool_grad:
+        return function(x, np.zeros(1), kernel_size)
+    return function(x, kernel_size)
+
+
+@pytest.mark.parametrize(
+    "function",
+    [max_pool, avg_pool, max_pool_grad, avg_pool_grad, pool_pad_input, avg_pool_counted],
+)
+@pytest.mark.parametrize("shape", list(REFUSALS))
+def test_int_kernel_size_on_a_shape_with_two_readings_is_refused_in_one_line(function, shape):
+    with pytest.raises(ValueError, match="could be") as info:
+        _call(function, shape, 2)
+    assert str(info.value) == REFUSALS[shape]
+
+
+@pytest.mark.parametrize("function", [global_max_pool, global_avg_pool])
+@pytest.mark.parametrize("shape", list(REFUSALS))
+def test_global_pooling_without_ndim_on_a_shape_with_two_readings_is_refused(function, shape):
+    with pytest.raises(ValueError, match="could be") as info:
+        function(np.zeros(shape))
+    expected = REFUSALS[shape].split(": pass ")[0] + ": pass " + REFUSALS[shape].split(", or ")[-1]
+    assert str(info.value) == expected
+
+
+@pytest.mark.parametrize("shape", list(REFUSALS))
+def test_each_reading_the_refusal_names_gives_torch_its_result(shape):
+    """The readings are real: every ``ndim`` the message offers pools like torch."""
+    x = np.random.default_rng(0).standard_normal(shape)
+    offered = [int(d) for d in re.findall(r"ndim=(\d)", REFUSALS[shape])]
+    assert offered
+    for d in offered:
+        lead = x.ndim - d  # 0: plain, 1: (C, *spatial), 2: (N, C, *spatial)
+        batched = x.reshape((1,) * (2 - lead) + x.shape)
+        y = MAX_POOL[d](torch.from_numpy(batched), 2, ceil_mode=True).numpy()
+        expected = y.reshape(y.shape[2 - lead :])
+        np.testing.assert_array_equal(max_pool(x, 2, ndim=d, ceil_mode=True), expected)
+        np.testing.assert_array_equal(max_pool(x, (2,) * d, ceil_mode=True), expected)
 
 
 # --- avg_pool -----------------------------------------------------------------------
@@ -354,14 +427,14 @@ def test_avg_pool_divisor_counts_padding_but_not_the_ceil_overhang(
         "ceil_mode": ceil_mode,
         "count_include_pad": count_include_pad,
     }
-    y = avg_pool(x, 3, **options)
+    y = avg_pool(x, 3, **options, ndim=1)
     np.testing.assert_allclose(y, expected, rtol=1e-12)
     reference = F.avg_pool1d(torch.from_numpy(x), 3, **options).numpy()
     np.testing.assert_allclose(y, reference, rtol=1e-12)
 
 
 def test_avg_pool_divisor_override_divides_every_window_by_it():
-    y = avg_pool(HARE[None, None], 2, divisor_override=1)
+    y = avg_pool(HARE[None, None], (2, 2), divisor_override=1)
     np.testing.assert_array_equal(y, [[[[13, 21], [8, 8]]]])
 
 
@@ -379,12 +452,12 @@ def test_avg_pool_3d_accepts_input_smaller_than_kernel_like_avg_pool2d():
 def test_avg_pool_ceil_mode_window_longer_than_input_matches_torch():
     x = np.array([[[5.0]]])
     expected = F.avg_pool1d(torch.from_numpy(x), 2, 2, 0, True).numpy()
-    np.testing.assert_array_equal(avg_pool(x, 2, ceil_mode=True), expected)
+    np.testing.assert_array_equal(avg_pool(x, (2,), ceil_mode=True), expected)
 
 
 def test_avg_pool_keeps_float32():
     x = np.ones((1, 1, 4, 4), dtype=np.float32)
-    assert avg_pool(x, 2).dtype == np.float32
+    assert avg_pool(x, 2, ndim=2).dtype == np.float32
 
 
 # --- global pooling -----------------------------------------------------------------
@@ -400,37 +473,39 @@ def test_global_pools_match_torch_adaptive_pools_of_size_1(d, sizes, seed):
     shape = tuple(sizes[: d + 2])
     x = np.random.default_rng(seed).standard_normal(shape)
     t = torch.from_numpy(x)
-    np.testing.assert_array_equal(global_max_pool(x), ADAPTIVE_MAX[d](t, 1).numpy())
+    np.testing.assert_array_equal(global_max_pool(x, ndim=d), ADAPTIVE_MAX[d](t, 1).numpy())
     np.testing.assert_allclose(
-        global_avg_pool(x), ADAPTIVE_AVG[d](t, 1).numpy(), rtol=1e-10, atol=1e-10
+        global_avg_pool(x, ndim=d), ADAPTIVE_AVG[d](t, 1).numpy(), rtol=1e-10, atol=1e-10
     )
+    if d == 3:  # 5 axes have one reading: (N, C, D, H, W)
+        np.testing.assert_array_equal(global_max_pool(x), global_max_pool(x, ndim=3))
 
 
 def test_global_pooling_reduces_each_feature_map_to_one_number():
     maps = np.random.default_rng(1).standard_normal((2, 5, 7, 7))
-    assert global_max_pool(maps).shape == (2, 5, 1, 1)
-    assert global_avg_pool(maps).shape == (2, 5, 1, 1)
-    vector = global_avg_pool(maps).reshape(2, 5)  # the feature vector for an MLP
+    assert global_max_pool(maps, ndim=2).shape == (2, 5, 1, 1)
+    assert global_avg_pool(maps, ndim=2).shape == (2, 5, 1, 1)
+    vector = global_avg_pool(maps, ndim=2).reshape(2, 5)  # the feature vector for an MLP
     np.testing.assert_allclose(vector, maps.mean(axis=(2, 3)), rtol=1e-12)
 
 
 @pytest.mark.parametrize("dtype", INT_DTYPES)
 def test_global_max_pool_keeps_integer_dtype(dtype):
     x = np.arange(8, dtype=dtype).reshape(1, 2, 4)
-    y = global_max_pool(x)
+    y = global_max_pool(x, ndim=1)
     assert y.dtype == dtype
     np.testing.assert_array_equal(y, [[[3], [7]]])
 
 
 def test_global_avg_pool_of_integers_is_float64():
-    y = global_avg_pool(np.arange(8).reshape(1, 2, 4))
+    y = global_avg_pool(np.arange(8).reshape(1, 2, 4), ndim=1)
     assert y.dtype == np.float64
     np.testing.assert_array_equal(y, [[[1.5], [5.5]]])
 
 
 def test_global_max_pool_propagates_nan():
     x = np.array([[[1.0, np.nan, 3.0]]])
-    assert np.isnan(global_max_pool(x)[0, 0, 0])
+    assert np.isnan(global_max_pool(x, ndim=1)[0, 0, 0])
     assert torch.isnan(F.adaptive_max_pool1d(torch.from_numpy(x), 1)).item()
 
 
@@ -469,19 +544,19 @@ def test_global_pools_accept_unbatched_input_with_ndim():
     ],
 )
 def test_pooling_rejects_bad_option_naming_it(pool, options, error, message):
-    arguments = {"kernel_size": 2, **options}
+    arguments = {"kernel_size": 2, "ndim": 2, **options}
     with pytest.raises(error, match=message):
         pool(np.zeros((1, 1, 4, 4)), **arguments)
 
 
 def test_max_pool_rejects_zero_dilation():
     with pytest.raises(ValueError, match="dilation must be a positive integer, got 0"):
-        max_pool(np.zeros((1, 1, 4, 4)), 2, dilation=0)
+        max_pool(np.zeros((1, 1, 4, 4)), (2, 2), dilation=0)
 
 
 def test_max_pool_rejects_non_bool_return_indices():
     with pytest.raises(TypeError, match="return_indices must be True or False, got 1"):
-        max_pool(np.zeros((1, 1, 4, 4)), 2, return_indices=1)
+        max_pool(np.zeros((1, 1, 4, 4)), (2, 2), return_indices=1)
 
 
 @pytest.mark.parametrize(
@@ -491,23 +566,28 @@ def test_avg_pool_rejects_bad_divisor_override(value, error):
     with pytest.raises(
         error, match=f"divisor_override must be a non-zero integer or None, got {value}"
     ):
-        avg_pool(np.zeros((1, 1, 4, 4)), 2, divisor_override=value)
+        avg_pool(np.zeros((1, 1, 4, 4)), (2, 2), divisor_override=value)
 
 
 def test_avg_pool_rejects_non_bool_count_include_pad():
     with pytest.raises(TypeError, match="count_include_pad must be True or False, got None"):
-        avg_pool(np.zeros((1, 1, 4, 4)), 2, count_include_pad=None)
+        avg_pool(np.zeros((1, 1, 4, 4)), (2, 2), count_include_pad=None)
 
 
 @pytest.mark.parametrize("pool", [max_pool, avg_pool])
 @pytest.mark.parametrize(
     ("shape", "kernel", "message"),
     [
-        ((4, 4), 2, r"x must have 3, 4 or 5 dimensions .* got shape \(4, 4\)"),
-        ((1, 1, 1, 1, 4, 4), 2, r"x must have 3, 4 or 5 dimensions .* got shape"),
-        ((1, 1, 1, 4, 4), (2, 2), r"x must have 3 \(unbatched\) or 4 \(batched\) dimensions"),
-        ((4,), (2,), r"x must have 2 \(unbatched\) or 3 \(batched\) dimensions"),
-        ((1, 0, 4), 2, "x must have non-empty channel and spatial axes"),
+        ((1, 1, 1, 1, 4, 4), 2, r"x must have 1 to 5 dimensions for pooling, got shape"),
+        ((), 2, r"x must have 1 to 5 dimensions for pooling, got shape \(\)"),
+        (
+            (1, 1, 1, 4, 4),
+            (2, 2),
+            r"x must have 2 \(plain\), 3 \(unbatched\) or 4 \(batched\) dimensions",
+        ),
+        ((4,), (2, 2), r"x must have 2 \(plain\), 3 \(unbatched\) or 4 \(batched\)"),
+        ((1, 0, 4), (2,), "x must have non-empty channel and spatial axes"),
+        ((0, 4), (2, 2), r"x must not have an empty axis, got shape \(0, 4\)"),
     ],
 )
 def test_pooling_rejects_wrong_rank(pool, shape, kernel, message):
@@ -518,7 +598,7 @@ def test_pooling_rejects_wrong_rank(pool, shape, kernel, message):
 @pytest.mark.parametrize("pool", [max_pool, avg_pool])
 def test_pooling_rejects_window_larger_than_padded_input(pool):
     with pytest.raises(ValueError, match=r"kernel_size 5 .* larger than the padded input 4"):
-        pool(np.zeros((1, 1, 4)), 5)
+        pool(np.zeros((1, 1, 4)), 5, ndim=1)
 
 
 @pytest.mark.parametrize("function", [max_pool, avg_pool, global_max_pool, global_avg_pool])
@@ -538,8 +618,10 @@ def test_pooling_rejects_non_real_arrays(function, x, message):
 
 @pytest.mark.parametrize("function", [global_max_pool, global_avg_pool])
 def test_global_pooling_rejects_wrong_rank(function):
-    with pytest.raises(ValueError, match=r"x must have 3, 4 or 5 dimensions .* got shape \(4,\)"):
-        function(np.zeros(4))
+    with pytest.raises(ValueError, match=r"x must have 1 to 5 dimensions for pooling"):
+        function(np.zeros((1,) * 6))
+    with pytest.raises(ValueError, match=r"x must have 1 \(plain\), 2 \(unbatched\) or 3"):
+        function(np.zeros((1, 1, 1, 4)), ndim=1)
 
 
 @pytest.mark.parametrize("function", [global_max_pool, global_avg_pool])
@@ -552,4 +634,4 @@ def test_global_pooling_rejects_bad_ndim(function):
 def test_pooling_accepts_an_empty_batch_like_torch(pool):
     x = np.zeros((0, 2, 4, 4))
     expected = MAX_POOL[2](torch.from_numpy(x), 2).shape
-    assert pool(x, 2).shape == tuple(expected) == (0, 2, 2, 2)
+    assert pool(x, 2, ndim=2).shape == tuple(expected) == (0, 2, 2, 2)

@@ -420,7 +420,8 @@ def test_fft_correlate_nd_handles_a_large_kernel():
 @pytest.mark.parametrize(
     ("x", "weight", "options", "error", "match"),
     [
-        (np.ones((1, 5)), np.ones((1, 1)), {}, ValueError, r"weight must have 3, 4 or 5 dimensions .* got shape \(1, 1\)"),
+        (np.ones((1, 5)), np.ones((1, 1, 1, 1, 1, 1)), {}, ValueError, r"weight must have 1 or 2 dimensions \(a plain kernel\) or 3, 4 or 5 .* got shape \(1, 1, 1, 1, 1, 1\)"),
+        (np.ones((1, 5)), np.ones(3), {}, ValueError, r"x must have 1 dimension, a plain signal like the plain 1-D weight of shape \(3,\), got shape \(1, 5\)"),
         (np.ones((5,)), np.ones((1, 1, 3)), {}, ValueError, r"x must have 2 \(unbatched\) or 3 \(batched\) dimensions"),
         (np.ones((1, 3, 5)), np.ones((1, 2, 3)), {}, ValueError, "weight expects 2 input channels .* x has 3"),
         (np.ones((1, 4, 5)), np.ones((3, 2, 3)), {"groups": 2}, ValueError, r"groups (2 must divide the 3 output channels|must divide the 3 output channels, got 2)"),

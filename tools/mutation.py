@@ -74,15 +74,15 @@ MUTANTS = [
     Mutant(
         "convolve_no_flip",
         "conv_explained/ops.py",
-        'flip(_core.spatial_weight("weight", weight)),',
-        '_core.spatial_weight("weight", weight),',
+        "flip(weight),",
+        "weight,",
         "convolve forgets to flip the kernel (it correlates)",
     ),
     Mutant(
         "flip_first_axis_only",
         "conv_explained/ops.py",
-        "return np.flip(w, axis=tuple(range(2, w.ndim))).copy()",
-        "return np.flip(w, axis=2).copy()",
+        "flipped = np.flip(w, axis=tuple(range(2, w.ndim))).copy()",
+        "flipped = np.flip(w, axis=2).copy()",
         "flip reverses only the first kernel axis",
     ),
     Mutant(

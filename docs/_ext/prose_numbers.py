@@ -51,8 +51,9 @@ ALLOWED = [
     r"(?<![\w.])[01](?![\w.,]*\d)",  # 0 and 1 as identities: no padding, unit stride
     r"\b(?:lesson|section|step|exercise|chapter|relationship|figure|part|seed)\s+\d+\b",  # names
     r"\bplot_\d+\w*",  # gallery file names
+    r"^\d+\.\s",  # numbered headings and list markers ("2. Same padding ...")
 ]
-_ALLOWED = re.compile("|".join(f"(?:{a})" for a in ALLOWED), re.IGNORECASE)
+_ALLOWED = re.compile("|".join(f"(?:{a})" for a in ALLOWED), re.IGNORECASE | re.MULTILINE)
 
 #: Quotations of the sources, by document: the page reproduces them as printed
 #: there (a check on the page compares the same numbers).
@@ -141,6 +142,13 @@ def prose_blocks(doctree: nodes.Node) -> Iterator[tuple[nodes.Element, str]]:
         yield block, " ".join(" ".join(texts).split())
 
 
+def _report(app: Any, message: str, *args: Any, **kwargs: Any) -> None:
+    if app.config.prose_numbers_strict:
+        logger.warning(message, *args, type="prose-numbers", **kwargs)
+    else:
+        logger.info("[prose-numbers] " + message, *args, **kwargs)
+
+
 def check_doctree(app: Any, doctree: nodes.document) -> None:
     """``doctree-read``: warn for every typed number in this document's prose."""
     docname = app.env.docname
@@ -150,13 +158,13 @@ def check_doctree(app: Any, doctree: nodes.document) -> None:
     for block, text in prose_blocks(doctree):
         found = typed_numbers(text, quoted)
         if found:
-            logger.warning(
+            _report(
+                app,
                 "typed number %s in prose (compute it, or allow it in "
                 "docs/_ext/prose_numbers.py with a reason): %r",
                 ", ".join(found),
                 text[:160],
                 location=block,
-                type="prose-numbers",
             )
 
 
@@ -169,6 +177,8 @@ def _string_literals(js: str) -> Iterator[tuple[int, str]]:
 
 def check_sources(app: Any) -> None:
     """``builder-inited``: the catalog's titles and descriptions, the explorer's messages."""
+    if not app.config.prose_numbers_sources:
+        return
     from conv_explained import catalog
 
     for name in catalog.names():
@@ -177,13 +187,13 @@ def check_sources(app: Any) -> None:
             text = str(getattr(case, field, "") or "")
             found = typed_numbers(text)
             if found:
-                logger.warning(
+                _report(
+                    app,
                     "typed number %s in the catalog's %s of %r: %r",
                     ", ".join(found),
                     field,
                     name,
                     text[:160],
-                    type="prose-numbers",
                 )
     js = Path(catalog.__file__).parent / "_explorer_static" / "explorer.js"
     if js.is_file():
@@ -193,18 +203,60 @@ def check_sources(app: Any) -> None:
                 continue
             found = typed_numbers(body)
             if found:
-                logger.warning(
+                _report(
+                    app,
                     "typed number %s in an explorer message (read it from the package): %r",
                     ", ".join(found),
                     body[:160],
                     location=(str(js), line),
-                    type="prose-numbers",
                 )
+
+
+def _mark_pasted(app: Any) -> None:
+    """Mark what MyST-NB's glue directives and roles paste as computed ("pasted-text").
+
+    Its ``{glue:text}`` role does so itself; ``{glue:md}``, ``{glue:any}`` and
+    ``{glue}`` paste plain nodes, which this wraps in a marked container.
+    """
+    from myst_nb.ext.glue.directives import PasteAnyDirective, PasteMarkdownDirective
+    from myst_nb.ext.glue.roles import PasteMarkdownRole, PasteRoleAny
+
+    def directive(base: type) -> type:
+        class Marked(base):  # type: ignore[misc, valid-type]
+            def run(self) -> list[nodes.Node]:
+                return [nodes.container("", *super().run(), classes=["pasted-text"])]
+
+        return Marked
+
+    def role(base: type) -> type:
+        class Marked(base):  # type: ignore[misc, valid-type]
+            def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+                found, messages = super().run()
+                return [nodes.inline("", "", *found, classes=["pasted-text"])], messages
+
+        return Marked
+
+    for name, base in (
+        ("md", PasteMarkdownDirective),
+        ("any", PasteAnyDirective),
+        ("", PasteAnyDirective),
+    ):
+        app.add_directive_to_domain("glue", name, directive(base), override=True)
+    app.add_directive("glue", directive(PasteAnyDirective), override=True)
+    for name, base in (("md", PasteMarkdownRole), ("any", PasteRoleAny), ("", PasteRoleAny)):
+        app.add_role_to_domain("glue", name, role(base)(), override=True)
+    app.add_role("glue", role(PasteRoleAny)(), override=True)
 
 
 def setup(app: Any) -> dict[str, Any]:
     """Register the prose-number checks."""
+    app.setup_extension("myst_nb")
+    _mark_pasted(app)
     app.add_config_value("prose_numbers_exclude", ["api", "genindex", "search"], "env")
+    # False only while pages are being rewritten: the findings are then listed as info.
+    app.add_config_value("prose_numbers_strict", True, "env")
+    # Also read the package's catalog and explorer (off for sites that are not this one).
+    app.add_config_value("prose_numbers_sources", True, "env")
     app.connect("doctree-read", check_doctree)
     app.connect("builder-inited", check_sources)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
