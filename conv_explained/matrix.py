@@ -7,10 +7,15 @@ cells they touch. In 1-D the rows are shifted copies of the kernel (a Toeplitz
 matrix); in 2-D the matrix is block Toeplitz with Toeplitz blocks. Its
 transpose is the transposed convolution, which is where that name comes from.
 
-:func:`im2col` is the other matrix view, the one libraries compute with:
-copy every kernel window of the input into a column, and the correlation
+:func:`im2col` is the other matrix view, the classic way to compute with
+one: copy every kernel window of the input into a column, and the correlation
 becomes one matrix product (GEMM) of the flattened weight with the columns.
-:func:`col2im` adds columns back into an image and is its transpose.
+:func:`col2im` adds columns back into an image and is its transpose. This
+package's :func:`~conv_explained.correlate` works this way. Explicit im2col is
+how Caffe's own convolution layer works and remains a general fallback
+(PyTorch's CPU ``slow_conv2d``); cuDNN mostly runs implicit GEMM (the columns
+formed on the fly, never written out), Winograd and FFT algorithms, and oneDNN
+direct convolution kernels.
 """
 
 from __future__ import annotations

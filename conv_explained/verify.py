@@ -442,7 +442,7 @@ def combine(what: str, certificates: Sequence[Certificate]) -> Certificate:
         raise ValueError(f"certificates must share one unit, got {sorted(units)}")
     first = certificates[0]
     references = list(dict.fromkeys(c.reference for c in certificates))
-    libraries = list(dict.fromkeys(c.library for c in certificates))
+    libraries = list(dict.fromkeys(c.library for c in certificates if c.library))
     dtypes = list(dict.fromkeys(c.dtype for c in certificates if c.dtype))
     return _issue(
         what=what,
