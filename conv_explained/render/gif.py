@@ -44,7 +44,9 @@ __all__ = [
 #: str), ``kind`` (``"gif"``, ``"still"`` or ``"strip"``), ``alt`` and, for a
 #: GIF or a still, ``panels``: the :attr:`~.Animation.panel_boxes` of its
 #: frames (panel name -> ``(left, top, right, bottom)`` in pixels, left to
-#: right, the result last).
+#: right, the result last). A GIF's entry also holds ``player``: the
+#: :class:`~.Animation` itself, from which the docs' scraper writes the files
+#: of the page's player (its captions, frame sheet and key-frame strip).
 written: list[dict[str, Any]] = []
 
 
@@ -62,12 +64,18 @@ def take_written() -> list[dict[str, Any]]:
 
 
 def record(
-    path: Path, kind: str, alt: str, panels: dict[str, tuple[int, int, int, int]] | None = None
+    path: Path,
+    kind: str,
+    alt: str,
+    panels: dict[str, tuple[int, int, int, int]] | None = None,
+    player: Any = None,
 ) -> None:
-    """Append one entry to :data:`written` (with ``panels`` when they are given)."""
+    """Append one entry to :data:`written` (with ``panels`` and ``player`` when given)."""
     entry: dict[str, Any] = {"path": os.fspath(Path(path).resolve()), "kind": kind, "alt": alt}
     if panels is not None:
         entry["panels"] = dict(panels)
+    if player is not None:
+        entry["player"] = player
     written.append(entry)
 
 
