@@ -677,8 +677,11 @@ if nodes is not None:
                 player = None
                 images = [still, gif]
                 if PLAYER_MIME in parts:
-                    box = next(iter(parts[PLAYER_MIME].findall(nodes.container)), None)
-                    if box is not None and "ce_player" in box:
+                    boxes = parts[PLAYER_MIME].findall(
+                        lambda n: isinstance(n, nodes.container) and "ce_player" in n
+                    )
+                    box = next(iter(boxes), None)
+                    if box is not None:
                         files = {i["classes"][-1][3:]: i for i in box.findall(nodes.image)}
                         player = {**box["ce_player"], **{k: v["uri"] for k, v in files.items()}}
                         images += [files[name] for name in ("poster", "sheet", "strip")]
