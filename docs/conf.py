@@ -156,7 +156,7 @@ html_sidebars = {
     if page.stem != "api"
 }
 # A page whose title holds the query ranks above pages that only mention it.
-html_search_scorer = "_static/scorer.js"
+html_search_scorer = str(DOCS / "_static" / "scorer.js")  # opened from the cwd
 html_show_sourcelink = False
 html_copy_source = False
 html_last_updated_fmt = None
