@@ -50,6 +50,7 @@
     this.active = false;
 
     // Start paused on the final frame: the poster replaces the looping GIF.
+    root.dataset.ceGif = this.img.getAttribute("src");
     this.img.src = root.dataset.cePoster;
 
     this.canvas = el("canvas", {

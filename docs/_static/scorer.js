@@ -9,10 +9,14 @@ var Scorer = {
     var words = query.split(/\s+/).filter(function (w) { return w.length > 1; });
     var kind = result[6];
     var inTitle = words.length > 0 && words.every(function (w) { return title.indexOf(w) !== -1; });
-    // A page (not an object or a section) whose title names the query: first.
-    if (inTitle && kind !== "object" && String(result[2] || "") === "") return result[4] + 100;
-    if (inTitle && kind !== "object") return result[4] + 50;
-    return result[4];
+    if (!inTitle || kind === "object") return result[4];
+    // A page (not a section of one) whose title names the query comes first;
+    // among them a chapter of the guide (a top-level page) before a gallery
+    // example or an API page, and a short title before a long one.
+    var page = String(result[2] || "") === "";
+    var chapter = String(result[0] || "").indexOf("/") === -1;
+    var fit = Math.round((20 * query.length) / Math.max(title.length, 1));
+    return result[4] + (page ? 100 : 50) + (chapter ? 30 : 0) + fit;
   },
   objNameMatch: 11,
   objPartialMatch: 6,

@@ -156,7 +156,16 @@ def _search(browser: Any, base: str, word: str) -> tuple[list[dict[str, Any]], l
             ".textContent?.startsWith('Search finished')",
             timeout=site_checks.TIMEOUT_MS,
         )
-        page.wait_for_timeout(1000)  # the last excerpts arrive after the status line
+        # Each excerpt arrives on its own (over HTTP, a fetch per hit): wait until
+        # their count has not changed for two seconds.
+        count, still = -1, 0
+        for _ in range(120):
+            now = page.locator("#search-results p.context").count()
+            still = still + 1 if now == count else 0
+            count = now
+            if still >= 8:
+                break
+            page.wait_for_timeout(250)
         return page.evaluate(_RESULTS), visit.problems()
     finally:
         page.context.close()
