@@ -96,6 +96,8 @@ def key_frames_of(scenes: Sequence[Scene]) -> list[int]:
     if steps:
         keys |= {steps[0], steps[len(steps) // 2]}
     return sorted(keys)
+
+
 _PART_GAP = 12  # px between the two parts of a comparison
 _TITLE_BAND = 34  # px above them for their titles
 
@@ -347,7 +349,9 @@ class Animation:
             raise ValueError(f"frames must name at least one frame, got {list(frames)!r}")
         return out
 
-    def strip(self, columns: int | None = None, *, frames: Sequence[int] | None = None) -> Image.Image:
+    def strip(
+        self, columns: int | None = None, *, frames: Sequence[int] | None = None
+    ) -> Image.Image:
         """The image :meth:`save_strip` writes (nothing is checked or recorded)."""
         if frames is None:
             return strip_image(self.frames, columns)

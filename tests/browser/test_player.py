@@ -106,38 +106,51 @@ def test_every_animation_has_a_paused_player_and_its_step_list(
         assert len(players) == len(re.findall(r"<picture>.*?\.gif", markup)) > 0
         longest = 0.0
         for state in players:
-            name = state["src"].rsplit("/", 1)[-1]
             durations = _gif_durations(_site_path(rel, state["src"]))
             if not state["player"]:
-                problems.append(f"{name}: no player")
                 longest = max(longest, sum(durations) / 1000)
-                continue
-            labels = [b["label"] for b in state["buttons"]]
-            if labels != ["Step back one frame", "Play", "Step forward one frame"]:
-                problems.append(f"{name}: buttons {labels}")
-            small = [b for b in state["buttons"] if min(b["width"], b["height"]) < 24]
-            if small:
-                problems.append(f"{name}: targets under 24 px: {small}")
-            if not state["speed"]:
-                problems.append(f"{name}: no speed control")
-            n = len(durations)
-            if state["counter"] != f"Frame {n} of {n}":
-                problems.append(f"{name}: counter {state['counter']!r}, expected frame {n} of {n}")
-            if len(state["steps"]) != n:
-                problems.append(f"{name}: {len(state['steps'])} steps for {n} GIF frames")
-            if state["stepsOpen"]:
-                problems.append(f"{name}: the step list is not collapsed")
-            if state["liveMode"] != "polite" or state["live"] != (state["steps"] or [""])[-1]:
-                problems.append(f"{name}: live caption {state['live']!r} ({state['liveMode']})")
-            if state["currentSrc"].endswith(".gif"):
-                problems.append(f"{name}: plays on its own ({sum(durations) / 1000:.1f} s)")
-            if not state["printSource"]:
-                problems.append(f"{name}: no print strip")
+            problems += _player_problems(state, durations)
         if longest > LIMIT_S:
             problems.append(f"an animation loops {longest:.1f} s without a control")
         _fail_on(problems)
     finally:
         page.context.close()
+
+
+def _control_problems(name: str, state: dict[str, Any]) -> list[str]:
+    """The buttons and the speed control: there, labelled, 24 px or more."""
+    problems = []
+    labels = [b["label"] for b in state["buttons"]]
+    if labels != ["Step back one frame", "Play", "Step forward one frame"]:
+        problems.append(f"{name}: buttons {labels}")
+    small = [b for b in state["buttons"] if min(b["width"], b["height"]) < 24]
+    if small:
+        problems.append(f"{name}: targets under 24 px: {small}")
+    if not state["speed"]:
+        problems.append(f"{name}: no speed control")
+    return problems
+
+
+def _player_problems(state: dict[str, Any], durations: list[int]) -> list[str]:
+    """What one animation's player lacks (``state`` from ``_STATE``)."""
+    name = state["src"].rsplit("/", 1)[-1]
+    if not state["player"]:
+        return [f"{name}: no player"]
+    problems = _control_problems(name, state)
+    n = len(durations)
+    if state["counter"] != f"Frame {n} of {n}":
+        problems.append(f"{name}: counter {state['counter']!r}, expected frame {n} of {n}")
+    if len(state["steps"]) != n:
+        problems.append(f"{name}: {len(state['steps'])} steps for {n} GIF frames")
+    if state["stepsOpen"]:
+        problems.append(f"{name}: the step list is not collapsed")
+    if state["liveMode"] != "polite" or state["live"] != (state["steps"] or [""])[-1]:
+        problems.append(f"{name}: live caption {state['live']!r} ({state['liveMode']})")
+    if state["currentSrc"].endswith(".gif"):
+        problems.append(f"{name}: plays on its own ({sum(durations) / 1000:.1f} s)")
+    if not state["printSource"]:
+        problems.append(f"{name}: no print strip")
+    return problems
 
 
 def _tab_to(page: Any, selector: str, limit: int = 80) -> int:
@@ -165,14 +178,17 @@ def test_keyboard_only_plays_pauses_and_steps_with_visible_focus(
             "(el) => { const s = getComputedStyle(el);"
             " return [s.outlineStyle, parseFloat(s.outlineWidth)]; }"
         )
-        assert outline[0] != "none" and outline[1] >= 2, f"focus not visible: {outline}"
+        assert outline[0] != "none", f"focus not visible: {outline}"
+        assert outline[1] >= 2, f"focus outline too thin: {outline}"
         player = page.locator(".ce-player").first
         page.keyboard.press("Space")
         assert player.get_attribute("data-ce-playing") == "true"
         assert play.get_attribute("aria-label") == "Pause"
         page.keyboard.press("Enter")
         assert player.get_attribute("data-ce-playing") == "false"
-        steps = player.locator(".ce-steps li").evaluate_all("(items) => items.map((li) => li.textContent)")
+        steps = player.locator(".ce-steps li").evaluate_all(
+            "(items) => items.map((li) => li.textContent)"
+        )
         frame = _frame(page)
         page.keyboard.press("ArrowRight")
         assert _frame(page) == (frame + 1) % len(steps)
@@ -252,7 +268,9 @@ def test_player_works_from_file_urls(browser: Any, file_base: str) -> None:
         page.wait_for_function(
             "() => !document.querySelector('.ce-player .ce-canvas').hidden", timeout=10_000
         )
-        steps = player.locator(".ce-steps li").evaluate_all("(items) => items.map((li) => li.textContent)")
+        steps = player.locator(".ce-steps li").evaluate_all(
+            "(items) => items.map((li) => li.textContent)"
+        )
         assert player.locator(".ce-live").inner_text() == steps[0]
         assert player.locator(".ce-counter").inner_text() == f"Frame 1 of {len(steps)}"
         _fail_on(visit.problems())
