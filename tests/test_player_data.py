@@ -83,6 +83,7 @@ def test_every_frame_shows_long_enough_to_read_its_caption(op, kwargs):
         assert ms >= min(3000, 30 * len(caption)) - 10  # GIF time is in hundredths
         assert ms % 10 == 0
     assert anim.durations[-1] >= 2500
+    assert anim.durations[-1] >= max(anim.durations[:-1]) + 500
 
 
 def test_gif_holds_the_animation_durations(anim, tmp_path):

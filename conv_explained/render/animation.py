@@ -131,7 +131,7 @@ class Animation:
     durations : list of int
         Milliseconds per frame: at least ``STEP_MS`` and long enough to
         read the frame's caption (``reading_ms``); the final frame is
-        held at least ``FINAL_MS``.
+        held at least ``FINAL_MS`` and half a second longer than any step.
     panel_boxes : dict of str to (int, int, int, int)
         Where each panel stands in every frame (and so in the still).
     """
@@ -160,9 +160,10 @@ class Animation:
         self._layout = layout
         self._images = images
         self._boxes = boxes
-        self.durations = [
-            reading_ms(s.caption, final=k == len(scenes) - 1) for k, s in enumerate(scenes)
-        ]
+        steps = [reading_ms(s.caption) for s in scenes[:-1]]
+        # The final frame (every output filled) is held longer than any step.
+        final = max(reading_ms(scenes[-1].caption, final=True), max(steps, default=0) + 500)
+        self.durations = [*steps, final]
 
     def __repr__(self) -> str:
         return (
