@@ -5,10 +5,18 @@ extension (``"conv_explained._sphinx"``) and names :func:`gif_scraper` and
 :func:`reset_matplotlib` and :func:`verify_context` by dotted string in
 ``sphinx_gallery_conf``.
 
-An animation is shown as an HTML ``<picture>``: the GIF for most readers, and a
+An animation is shown as an HTML ``<picture>``: the GIF for most readers, a
 still PNG for readers who asked their system for reduced motion
-(``prefers-reduced-motion: reduce``). Builders that cannot show a GIF (LaTeX,
-text, ...) get the still alone.
+(``prefers-reduced-motion: reduce``) and, on paper, a strip of its key frames
+(``<source media="print">``, with a print-only caption naming the frames).
+Builders that cannot show a GIF (LaTeX, text, ...) get the still alone.
+
+Each animation the renderer drew also gets a player (``_static/player.js``):
+the page carries the renderer's caption of every frame (a collapsed "Step by
+step" list), the frame durations and a frame sheet (every frame in one PNG,
+loaded on the first interaction). With JavaScript the animation starts paused
+on its final frame, with play/pause, step and speed controls, and reads each
+frame's caption out politely; without it the GIF plays as before.
 
 Three ways in:
 
@@ -31,14 +39,17 @@ import posixpath
 import shutil
 import tempfile
 import urllib.parse
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
 __all__ = [
+    "PLAYER_MIME",
     "AnimatedPicture",
     "gif_scraper",
     "picture_rst",
+    "player_html",
+    "player_payload",
     "reset_matplotlib",
     "setup",
     "show",
@@ -56,6 +67,12 @@ REPRODUCIBLE_RC = {
 }
 
 _STILL_KINDS = ("still", "strip")
+
+#: MIME type of the player data :func:`show` adds to an animation's output.
+PLAYER_MIME = "application/vnd.conv-explained.player+json"
+
+#: The player's data kept on a picture node (and written into the page).
+_PLAYER_KEYS = ("captions", "durations", "keys", "columns", "size")
 
 
 # --------------------------------------------------------------------------
@@ -158,7 +175,7 @@ def certificate_rst(certificate: Any) -> str:
     return "\n.. raw:: html\n\n   " + body + "\n\n"
 
 
-def picture_rst(gif: str | None, still: str, alt: str) -> str:
+def picture_rst(gif: str | None, still: str, alt: str, *, player: str | None = None) -> str:
     """The reST that shows one picture: an ``animated-image`` or a plain image.
 
     Parameters
@@ -169,6 +186,9 @@ def picture_rst(gif: str | None, still: str, alt: str) -> str:
         Srcdir-rooted path of the PNG still.
     alt : str
         Alternative text (one line is kept).
+    player : str, optional
+        Srcdir-rooted path of the player data :func:`write_player_files`
+        wrote (an animation only).
 
     Returns
     -------
@@ -187,7 +207,8 @@ def picture_rst(gif: str | None, still: str, alt: str) -> str:
     alt = _one_line(alt) or "Figure"
     if gif is None:
         return f"\n.. image:: {still}\n   :alt: {alt}\n   :class: sphx-glr-single-img\n\n"
-    return f"\n.. animated-image:: {gif}\n   :still: {still}\n   :alt: {alt}\n\n"
+    extra = f"   :player: {player}\n" if player else ""
+    return f"\n.. animated-image:: {gif}\n   :still: {still}\n   :alt: {alt}\n{extra}\n"
 
 
 def gif_scraper(block: Any, block_vars: Mapping[str, Any], gallery_conf: Mapping[str, Any]) -> str:
@@ -231,8 +252,16 @@ def gif_scraper(block: Any, block_vars: Mapping[str, Any], gallery_conf: Mapping
                 panels = still.get("panels")  # a strip has none
             else:
                 last_frame_png(target_gif, target_png)
+            player = None
+            if main.get("player") is not None:
+                player = _rst_path(write_player_files(main["player"], target_png), src_dir)
             rst.append(
-                picture_rst(_rst_path(target_gif, src_dir), _rst_path(target_png, src_dir), alt)
+                picture_rst(
+                    _rst_path(target_gif, src_dir),
+                    _rst_path(target_png, src_dir),
+                    alt,
+                    player=player,
+                )
             )
             rst.append(certificate_rst(certificate))
         else:
@@ -243,6 +272,59 @@ def gif_scraper(block: Any, block_vars: Mapping[str, Any], gallery_conf: Mapping
             rst.append(certificate_rst(certificate))
         write_panel_boxes(target_png, panels)
     return "".join(rst)
+
+
+def player_payload(anim: Any) -> dict[str, Any]:
+    """What a page's player needs of an animation: its captions, timing and images.
+
+    Returns
+    -------
+    dict
+        ``captions`` (the renderer's text of each frame), ``durations`` (ms),
+        ``keys`` (the key frames, for print), ``columns`` and ``size`` (the
+        frame sheet's layout), and the PNG bytes of ``sheet`` (every frame),
+        ``strip`` (the key frames, for print) and ``poster`` (the final frame,
+        where a player starts).
+    """
+    import io
+
+    from conv_explained.render.gif import write_png
+
+    def png(image: Any, level: int = 9) -> bytes:
+        buffer = io.BytesIO()
+        write_png(buffer, image, compress_level=level)
+        return buffer.getvalue()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        sheet = anim.save_sheet(Path(tmp, "sheet.png")).read_bytes()
+    return {
+        "captions": [str(c) for c in anim.captions],
+        "durations": [int(d) for d in anim.durations],
+        "keys": [int(k) for k in anim.key_frames],
+        "columns": int(anim.sheet_columns),
+        "size": [int(v) for v in anim.size],
+        "sheet": sheet,
+        "strip": png(anim.strip(frames=anim.key_frames), 6),
+        "poster": png(anim.frames[-1]),
+    }
+
+
+def write_player_files(anim: Any, png: Path) -> Path:
+    """Write an animation's player files beside its gallery still ``a_001.png``.
+
+    ``a_001.player.json`` (the captions, durations and layout),
+    ``a_001.sheet.png``, ``a_001.print.png`` (the key-frame strip) and
+    ``a_001.poster.png``; returns the JSON's path.
+    """
+    payload = player_payload(anim)
+    data = {key: payload[key] for key in _PLAYER_KEYS}
+    for name in ("sheet", "strip", "poster"):
+        target = png.with_suffix(f".{'print' if name == 'strip' else name}.png")
+        target.write_bytes(payload[name])
+        data[name] = target.name
+    target = png.with_suffix(".player.json")
+    target.write_text(json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8")
+    return target
 
 
 def _panels_file(png: Path) -> Path:
@@ -320,25 +402,40 @@ def verify_context(gallery_conf: Mapping[str, Any], fname: str) -> None:
 class AnimatedPicture:
     """A GIF with its still and alt text, displayable in Jupyter and MyST-NB.
 
-    Its MIME bundle holds ``image/gif``, ``image/png`` (the still) and
-    ``text/plain`` (the alt text). On the HTML site the extension in this
-    module turns the three into one ``<picture>``; other builders pick the PNG.
+    Its MIME bundle holds ``image/gif``, ``image/png`` (the still),
+    ``text/plain`` (the alt text) and, for the player, :data:`PLAYER_MIME`
+    (:func:`player_payload`, images base64-encoded). On the HTML site the
+    extension in this module turns them into one ``<picture>`` with its
+    player; other builders pick the PNG.
     """
 
-    def __init__(self, gif: bytes, still: bytes, alt: str, certificate: Any = None) -> None:
+    def __init__(
+        self,
+        gif: bytes,
+        still: bytes,
+        alt: str,
+        player: Mapping[str, Any] | None = None,
+        certificate: Any = None,
+    ) -> None:
         self.gif = bytes(gif)
         self.still = bytes(still)
         self.alt = _one_line(alt)
+        self.player = dict(player) if player is not None else None
         self.certificate = certificate
 
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        bundle = {
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        bundle: dict[str, Any] = {
             "image/gif": base64.b64encode(self.gif).decode("ascii"),
             "image/png": base64.b64encode(self.still).decode("ascii"),
             "text/plain": self.alt,
         }
         if self.certificate is not None:  # shown under the picture (see NotebookPictures)
             bundle["text/html"] = self.certificate._repr_html_()
+        if self.player is not None:  # read by PlayerMime on the site; Jupyter ignores it
+            bundle[PLAYER_MIME] = {
+                key: base64.b64encode(value).decode("ascii") if isinstance(value, bytes) else value
+                for key, value in self.player.items()
+            }
         return bundle
 
     def __repr__(self) -> str:
@@ -366,11 +463,106 @@ def show(anim: Any, *, still: str = "still") -> AnimatedPicture:
         gif, png = Path(tmp, "anim.gif"), Path(tmp, "anim.png")
         anim.save_gif(gif)
         getattr(anim, f"save_{still}")(png)
+        player = player_payload(anim) if hasattr(anim, "save_sheet") else None
         picture = AnimatedPicture(
-            gif.read_bytes(), png.read_bytes(), anim.alt_text, getattr(anim, "certificate", None)
+            gif.read_bytes(),
+            png.read_bytes(),
+            anim.alt_text,
+            player,
+            certificate=getattr(anim, "certificate", None),
         )
     _take_written()  # the files are gone; do not leave them for a scraper
     return picture
+
+
+def _check_player(player: Mapping[str, Any]) -> None:
+    """Refuse player data whose parts disagree (one caption and duration per frame)."""
+    missing = [key for key in (*_PLAYER_KEYS, "poster", "sheet", "strip") if key not in player]
+    if missing:
+        raise ValueError(f"player data must have {', '.join(missing)}, got {sorted(player)!r}")
+    n = len(player["captions"])
+    if n < 1 or len(player["durations"]) != n:
+        raise ValueError(
+            f"player data must have one duration per caption, got {len(player['durations'])} "
+            f"for {n}"
+        )
+    if not player["keys"] or any(not 0 <= int(k) < n for k in player["keys"]):
+        raise ValueError(f"player keys must be frames 0 to {n - 1}, got {player['keys']!r}")
+
+
+def _frames_phrase(keys: Sequence[int], count: int) -> str:
+    """``([0, 4, 9], 10) -> "frames 1, 5 and 10 of 10"``."""
+    shown = [str(int(k) + 1) for k in keys]
+    listed = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+    return f"frame{'s' if len(shown) > 1 else ''} {listed} of {count}"
+
+
+def player_html(
+    uri: Mapping[str, str],
+    alt: str,
+    classes: Iterable[str],
+    player: Mapping[str, Any] | None,
+) -> str:
+    """The HTML of one animation: its ``<picture>`` and, with player data, its player.
+
+    Parameters
+    ----------
+    uri : mapping
+        URIs of the ``still`` and ``gif`` and, with a player, of the
+        ``poster``, ``sheet`` and ``strip`` (print) images.
+    alt : str
+        Alternative text of the picture.
+    classes : iterable of str
+        Classes of the wrapping element.
+    player : mapping or None
+        ``captions``, ``durations``, ``keys``, ``columns`` and ``size`` (see
+        :func:`player_payload`).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(player_html({"still": "a.png", "gif": "a.gif"}, "A <b>", ["ce-picture"], None))
+    <div class="ce-picture"><picture><source media="(prefers-reduced-motion: reduce)" srcset="a.png"><img src="a.gif" alt="A &lt;b&gt;" loading="lazy"></picture></div>
+    <BLANKLINE>
+    """
+
+    def esc(text: Any) -> str:
+        return html.escape(str(text), quote=True)
+
+    picture = "<picture>"
+    if player is not None:
+        picture += f'<source media="print" srcset="{esc(uri["strip"])}">'
+    picture += (
+        f'<source media="{REDUCED_MOTION}" srcset="{esc(uri["still"])}">'
+        f'<img src="{esc(uri["gif"])}" alt="{esc(alt)}" loading="lazy"></picture>'
+    )
+    names = " ".join(classes)
+    if player is None:
+        return f'<div class="{esc(names)}">{picture}</div>\n'
+    captions = [str(c) for c in player["captions"]]
+    keys = [int(k) for k in player["keys"]]
+    width, height = (int(v) for v in player["size"])
+    attrs = {
+        "class": f"{names} ce-player",
+        "data-ce-poster": uri["poster"],
+        "data-ce-sheet": uri["sheet"],
+        "data-ce-columns": int(player["columns"]),
+        "data-ce-size": f"{width} {height}",
+        "data-ce-durations": " ".join(str(int(d)) for d in player["durations"]),
+    }
+    printed = "; ".join(f"{k + 1}. {captions[k]}" for k in keys)
+    steps = "".join(f"<li>{esc(c)}</li>" for c in captions)
+    return (
+        "<div " + " ".join(f'{name}="{esc(value)}"' for name, value in attrs.items()) + ">"
+        f"{picture}"
+        f'<p class="ce-print-only ce-print-caption">Printed here: '
+        f"{esc(_frames_phrase(keys, len(captions)))} of the animation ({esc(printed)}).</p>"
+        f'<details class="ce-steps"><summary>Step by step</summary>'
+        f"<ol>{steps}</ol></details></div>\n"
+    )
 
 
 # --------------------------------------------------------------------------
@@ -390,14 +582,67 @@ except ImportError:  # pragma: no cover - exercised by the tests session
 if nodes is not None:
 
     class picture(nodes.General, nodes.Element):
-        """An animation with its still: ``children == [still image, GIF image]``."""
+        """An animation with its still: ``children == [still image, GIF image]``.
 
-    def make_picture(gif_uri: str, still_uri: str, alt: str, classes: Iterable[str] = ()) -> Any:
-        """A :class:`picture` node holding two image nodes (still first)."""
+        With a player, three more image nodes follow (the poster, the frame
+        sheet and the key-frame strip) and ``node["player"]`` holds the
+        captions, durations, key frames and sheet layout.
+        """
+
+    def make_picture(
+        gif_uri: str,
+        still_uri: str,
+        alt: str,
+        classes: Iterable[str] = (),
+        player: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """A :class:`picture` node holding its image nodes (still first, then the GIF).
+
+        ``player`` is :func:`player_payload` with the three images given as
+        URIs (``poster``, ``sheet``, ``strip``).
+        """
         node = picture(classes=["ce-picture", *classes])
         node += nodes.image(uri=still_uri, alt=alt)
         node += nodes.image(uri=gif_uri, alt=alt)
+        if player is not None:
+            _check_player(player)
+            node["player"] = {key: player[key] for key in _PLAYER_KEYS}
+            for name in ("poster", "sheet", "strip"):
+                node += nodes.image(uri=player[name], alt="", classes=[f"ce-{name}"])
         return node
+
+    class PlayerMime:
+        """MyST-NB renderer of :data:`PLAYER_MIME` (entry point ``myst_nb.mime_renderers``).
+
+        Writes the poster, sheet and strip of :func:`show`'s output where
+        MyST-NB writes its images and returns them as image nodes in a
+        container holding the rest of the data, for :class:`NotebookPictures`.
+        No builder ever picks this output on its own.
+        """
+
+        mime_priority_overrides: ClassVar[list[tuple[str, str, int | None]]] = [
+            ("*", PLAYER_MIME, None)
+        ]
+
+        @staticmethod
+        def handle_mime(renderer: Any, data: Any, inline: bool) -> list[Any] | None:
+            if data.mime_type != PLAYER_MIME:
+                return None
+            import hashlib
+
+            content = data.content
+            if isinstance(content, str):
+                content = json.loads(content)
+            uris = {}
+            for name in ("poster", "sheet", "strip"):
+                raw = base64.b64decode(content[name])
+                filename = f"{hashlib.sha256(raw).hexdigest()}.png"
+                uris[name] = renderer.write_file([filename], raw, overwrite=False, exists_ok=True)
+            box = nodes.container(classes=["ce-player-data"])
+            box["ce_player"] = {key: content[key] for key in _PLAYER_KEYS}
+            for name, uri in uris.items():
+                box += nodes.image(uri=uri, alt="", classes=[f"ce-{name}"])
+            return [box]
 
     class AnimatedImage(SphinxDirective):
         """``.. animated-image:: anim.gif`` with ``:still: anim.png`` and ``:alt:`` text."""
@@ -407,6 +652,7 @@ if nodes is not None:
             "still": directives.uri,
             "alt": directives.unchanged_required,
             "class": directives.class_option,
+            "player": directives.uri,
         }
 
         def run(self) -> list[Any]:
@@ -414,11 +660,23 @@ if nodes is not None:
                 raise self.error("animated-image needs a :still: PNG for reduced motion")
             if not self.options.get("alt"):
                 raise self.error("animated-image needs :alt: text")
+            player = None
+            if "player" in self.options:
+                rel, path = self.env.relfn2path(self.options["player"], self.env.docname)
+                self.env.note_dependency(rel)
+                try:
+                    player = json.loads(Path(path).read_text(encoding="utf-8"))
+                except (OSError, ValueError) as exc:
+                    raise self.error(f"cannot read the :player: data {rel!r}: {exc}") from exc
+                folder = posixpath.dirname(self.options["player"])
+                for name in ("poster", "sheet", "strip"):
+                    player[name] = posixpath.join(folder, player[name])
             node = make_picture(
                 directives.uri(self.arguments[0]),
                 self.options["still"],
                 _one_line(self.options["alt"]),
                 self.options.get("class", []),
+                player,
             )
             self.set_source_info(node)
             return [node]
@@ -431,18 +689,17 @@ if nodes is not None:
         return uri
 
     def visit_picture_html(self: Any, node: Any) -> None:
-        """``<picture>``: the still for reduced motion, else the GIF."""
-        still, gif = node.children
-        alt = html.escape(gif.get("alt", ""), quote=True)
-        classes = html.escape(" ".join(node["classes"]), quote=True)
-        still_uri = html.escape(_html_uri(self, still), quote=True)
-        gif_uri = html.escape(_html_uri(self, gif), quote=True)
-        self.body.append(
-            f'<div class="{classes}"><picture>'
-            f'<source media="{REDUCED_MOTION}" srcset="{still_uri}">'
-            f'<img src="{gif_uri}" alt="{alt}" loading="lazy">'
-            "</picture></div>\n"
-        )
+        """``<picture>``: the key frames in print, the still for reduced motion, else the GIF.
+
+        With player data the picture is followed by a print-only caption
+        naming the printed frames and a collapsed "Step by step" list of
+        every frame's caption; ``data-ce-*`` attributes give the player
+        (``_static/player.js``) the frame sheet, its layout and the durations.
+        """
+        still, gif, *extra = node.children
+        uri = {"still": _html_uri(self, still), "gif": _html_uri(self, gif)}
+        uri.update({image["classes"][-1][3:]: _html_uri(self, image) for image in extra})
+        self.body.append(player_html(uri, gif.get("alt", ""), node["classes"], node.get("player")))
         raise nodes.SkipNode
 
     def visit_picture_static(self: Any, node: Any) -> None:
@@ -480,9 +737,20 @@ if nodes is not None:
                     continue
                 text = parts["text/plain"].astext() if "text/plain" in parts else ""
                 alt = _one_line(text).strip("'\"") or "Animation"
-                node = make_picture(gif["uri"], still["uri"], alt)
-                node[0]["candidates"] = dict(still.get("candidates", {}))
-                node[1]["candidates"] = dict(gif.get("candidates", {}))
+                player = None
+                images = [still, gif]
+                if PLAYER_MIME in parts:
+                    boxes = parts[PLAYER_MIME].findall(
+                        lambda n: isinstance(n, nodes.container) and "ce_player" in n
+                    )
+                    box = next(iter(boxes), None)
+                    if box is not None:
+                        files = {i["classes"][-1][3:]: i for i in box.findall(nodes.image)}
+                        player = {**box["ce_player"], **{k: v["uri"] for k, v in files.items()}}
+                        images += [files[name] for name in ("poster", "sheet", "strip")]
+                node = make_picture(gif["uri"], still["uri"], alt, player=player)
+                for new, old in zip(node.children, images, strict=True):
+                    new["candidates"] = dict(old.get("candidates", {}))
                 certificate = [
                     raw
                     for raw in (

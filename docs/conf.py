@@ -54,6 +54,7 @@ extensions = [
     "verification_ledger",  # docs/_ext: every certificate, listed on the ledger page
     "prose_numbers",  # docs/_ext: no number typed into the prose (a build warning)
     "code_digest",  # docs/_ext: re-run pages and scripts whose code changed; one-line failures
+    "search_excerpts",  # docs/_ext: search excerpts from file:// too
 ]
 # TEMPORARY while the pages are rewritten (issues 15/16): findings are listed, not failed.
 prose_numbers_strict = False
@@ -142,12 +143,14 @@ ce_api_modules = [
 
 # -- HTML -----------------------------------------------------------------------
 html_theme = "pydata_sphinx_theme"
-html_title = "conv_explained"
+html_title = "Convolution, explained"
 html_context = {"default_mode": "auto"}
 html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
-    "header_links_before_dropdown": 2,
+    # The header links to the site's parts (_templates/ce-header-links.html);
+    # every page is in the chapter sidebar, so no "More" menu hides pages.
+    "navbar_center": ["ce-header-links.html"],
     "navbar_end": ["theme-switcher"],
     "footer_start": ["copyright"],
     "footer_end": [],
@@ -155,14 +158,22 @@ html_theme_options = {
     "use_edit_page_button": False,
     "show_version_warning_banner": False,
 }
-# Top-level pages have no sub-pages: no left sidebar, a wider text column.
-# (The API reference and the gallery keep theirs.)
-html_sidebars = {page.stem: [] for page in DOCS.glob("*.md") if page.stem != "api"}
+# Guide pages have no sub-pages, so pydata's own sidebar (one level down)
+# would be empty: they get the whole table of contents in reading order
+# (_templates/chapters.html). The landing page keeps a wide column; the API
+# reference and the gallery keep their own section navigation.
+html_sidebars = {
+    page.stem: [] if page.stem == "index" else ["chapters.html"]
+    for page in DOCS.glob("*.md")
+    if page.stem != "api"
+}
+# A page whose title holds the query ranks above pages that only mention it.
+html_search_scorer = str(DOCS / "_static" / "scorer.js")  # opened from the cwd
 html_show_sourcelink = False
 html_copy_source = False
 html_last_updated_fmt = None
 html_css_files = ["conv_explained.css"]
-html_js_files = ["label_toggles.js"]
+html_js_files = ["label_toggles.js", ("player.js", {"defer": "defer"})]
 
 # MathJax from the installed sphinx-mathjax-offline wheel (not listed as an
 # extension: that copies the files twice and is not parallel-safe).

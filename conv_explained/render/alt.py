@@ -33,7 +33,8 @@ def values_sentence(values: np.ndarray, name: str = "Output") -> str:
     """A sentence reading out ``values`` (``(C, *spatial)``), row by row.
 
     Rows are separated by ``/`` and channels by ``;``; longer arrays are only
-    summarised.
+    summarised, pointing to the figure itself (the one thing certain to be
+    beside the text).
 
     Examples
     --------
@@ -42,7 +43,7 @@ def values_sentence(values: np.ndarray, name: str = "Output") -> str:
     """
     values = np.asarray(values)
     if values.size > MAX_LISTED:
-        return f"{name} has {values.size} values (listed in the still and strip figures)."
+        return f"{name} has {values.size} values, too many to read out; each is written in its cell of the figure."
     text = format_array(values)
 
     def read(a: np.ndarray) -> str:

@@ -50,8 +50,56 @@ OPS: dict[str, OpSpec] = OrderedDict(
     ]
 )
 
-STEP_MS = 700
+#: Shortest time a step frame is shown (ms): long enough to read its caption.
+STEP_MS = 1200
+#: Reading time per caption character (ms); a step frame shows for
+#: ``max(STEP_MS, MS_PER_CHAR * len(caption))``, at most ``LONGEST_MS``.
+MS_PER_CHAR = 30
+LONGEST_MS = 3000
+#: The final frame (every output filled) is held at least this long.
 FINAL_MS = 2500
+#: Widest key-frame strip laid out in one row (px); wider frames are stacked.
+STRIP_ROW_PX = 1400
+#: Widest frame sheet (px), so that browsers decode it without trouble.
+SHEET_PX = 8192
+
+
+def reading_ms(caption: str, *, final: bool = False) -> int:
+    """How long a frame with ``caption`` is shown, in milliseconds (a multiple of 10).
+
+    Examples
+    --------
+    >>> reading_ms("output[0, 0] = 9")
+    1200
+    >>> reading_ms("output[0, 0] = 0·0 + 1·1 + 1·2 + 2·3 + 2·4 + 0·5 + 0·6 + 1·7 = 9")
+    1950
+    >>> reading_ms("all 9 output cells computed", final=True)
+    2500
+    """
+    ms = min(LONGEST_MS, max(STEP_MS, MS_PER_CHAR * len(caption)))
+    if final:
+        ms = max(ms, FINAL_MS)
+    return int(round(ms / 10) * 10)
+
+
+def key_frames_of(scenes: Sequence[Scene]) -> list[int]:
+    """The frames that summarise an animation: the first step, a middle one, the final frame.
+
+    Examples
+    --------
+    >>> from conv_explained.render.frames import Scene
+    >>> key_frames_of([Scene((), "a", 0), Scene((), "b", 1), Scene((), "c", 2), Scene((), "d", None)])
+    [0, 2, 3]
+    >>> key_frames_of([Scene((), "a", 0), Scene((), "end", None)])
+    [0, 1]
+    """
+    steps = [i for i, s in enumerate(scenes) if s.step is not None]
+    keys = {len(scenes) - 1}
+    if steps:
+        keys |= {steps[0], steps[len(steps) // 2]}
+    return sorted(keys)
+
+
 _PART_GAP = 12  # px between the two parts of a comparison
 _TITLE_BAND = 34  # px above them for their titles
 
@@ -86,7 +134,9 @@ class Animation:
     panels : list of Panel
         The panels every frame shows.
     durations : list of int
-        Milliseconds per frame.
+        Milliseconds per frame: at least ``STEP_MS`` and long enough to
+        read the frame's caption (``reading_ms``); the final frame is
+        held at least ``FINAL_MS`` and half a second longer than any step.
     panel_boxes : dict of str to (int, int, int, int)
         Where each panel stands in every frame (and so in the still).
     """
@@ -118,7 +168,10 @@ class Animation:
         self._layout = layout
         self._images = images
         self._boxes = boxes
-        self.durations = [STEP_MS] * (len(scenes) - 1) + [FINAL_MS]
+        steps = [reading_ms(s.caption) for s in scenes[:-1]]
+        # The final frame (every output filled) is held longer than any step.
+        final = max(reading_ms(scenes[-1].caption, final=True), max(steps, default=0) + 500)
+        self.durations = [*steps, final]
 
     def __repr__(self) -> str:
         return (
@@ -161,6 +214,41 @@ class Animation:
             return dict(self._boxes or {})
         return dict(self._layout.boxes)
 
+    @property
+    def captions(self) -> list[str]:
+        """The computation each frame shows, as text: the caption drawn under its panels.
+
+        One string per frame, the same text the frame draws (and the
+        renderer checked against torch before drawing): for a sliding
+        operation ``output[i, j] = x·w + … = value``, for the final frame a
+        summary. A player reads them out as a reader steps through.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> anim = animate("correlate", np.ones((3, 3)), np.ones((2, 2)), verify=False)
+        >>> anim.captions[0]
+        'output[0, 0] = 1·1 + 1·1 + 1·1 + 1·1 = 4'
+        >>> anim.captions[-1]
+        'all 4 output cells computed'
+        """
+        return [s.caption for s in self.scenes]
+
+    @property
+    def key_frames(self) -> list[int]:
+        """Indices of the frames that summarise the animation.
+
+        The first position, a middle one and the final frame with every
+        output filled (fewer when the animation is that short); what a
+        printed page shows in place of the animation.
+        """
+        return key_frames_of(self.scenes)
+
+    @property
+    def sheet_columns(self) -> int:
+        """Frames per row of :meth:`save_sheet`'s sheet."""
+        return sheet_columns(len(self.scenes), self.size[0])
+
     @functools.cached_property
     def frames(self) -> list[Image.Image]:
         """The frames as palette images, drawn on first access."""
@@ -198,7 +286,9 @@ class Animation:
         check_suffix(path, ".gif")
         frames = self.frames
         target = atomic_write(path, lambda f: write_gif(f, frames, self.durations))
-        record(target, "gif", self.alt_text, self.panel_boxes, self.certificate)
+        record(
+            target, "gif", self.alt_text, self.panel_boxes, player=self, certificate=self.certificate
+        )
         return target
 
     def save_still(self, path: str | Path, frame: int = -1) -> Path:
@@ -224,18 +314,88 @@ class Animation:
             raise ValueError(f"frame must be between {-n} and {n - 1}, got {frame}")
         image = self.frames[frame]
         target = atomic_write(path, lambda f: write_png(f, image))
-        record(target, "still", self.alt_text, self.panel_boxes, self.certificate)
+        record(target, "still", self.alt_text, self.panel_boxes, certificate=self.certificate)
         return target
 
-    def save_strip(self, path: str | Path, columns: int | None = None) -> Path:
-        """Write every frame in one PNG grid (for print and reduced motion; atomically).
+    def save_strip(
+        self,
+        path: str | Path,
+        columns: int | None = None,
+        *,
+        frames: Sequence[int] | None = None,
+    ) -> Path:
+        """Write frames in one PNG grid (for print and reduced motion; atomically).
+
+        Each frame keeps the caption it draws, so the strip reads step by step.
 
         Parameters
         ----------
         path : str or pathlib.Path
             Destination ending in ``.png`` (a regular file or nothing yet).
         columns : int, optional
-            Frames per row; by default about the square root of the count.
+            Frames per row; by default about the square root of the count
+            (with ``frames``: all in one row unless that is wider than
+            ``STRIP_ROW_PX`` (1400 px), then one per row).
+        frames : sequence of int, optional
+            Indices of the frames to show, in order (for example
+            :attr:`key_frames`); by default every frame.
+
+        Returns
+        -------
+        pathlib.Path
+
+        Raises
+        ------
+        ValueError
+            If ``frames`` is empty or names a frame that does not exist.
+        """
+        self._check_verified()
+        check_suffix(path, ".png")
+        sheet = self.strip(columns, frames=frames)
+        target = atomic_write(path, lambda f: write_png(f, sheet, compress_level=6))
+        shown = "All steps" if frames is None else f"Frames {_frame_list(self._indices(frames))}"
+        record(
+            target, "strip", f"{shown}, row by row. " + self.alt_text, certificate=self.certificate
+        )
+        return target
+
+    def _indices(self, frames: Sequence[int]) -> list[int]:
+        n = len(self.scenes)
+        out = []
+        for k in frames:
+            if isinstance(k, bool) or not isinstance(k, int):
+                raise TypeError(f"frames must hold integers, got {k!r}")
+            if not -n <= k < n:
+                raise ValueError(f"frames must be between {-n} and {n - 1}, got {k}")
+            out.append(k % n)
+        if not out:
+            raise ValueError(f"frames must name at least one frame, got {list(frames)!r}")
+        return out
+
+    def strip(
+        self, columns: int | None = None, *, frames: Sequence[int] | None = None
+    ) -> Image.Image:
+        """The image :meth:`save_strip` writes (nothing is checked or recorded)."""
+        if frames is None:
+            return strip_image(self.frames, columns)
+        chosen = [self.frames[k] for k in self._indices(frames)]
+        if columns is None:
+            width = len(chosen) * (self.size[0] + 8)
+            columns = len(chosen) if width <= STRIP_ROW_PX else 1
+        return strip_image(chosen, columns)
+
+    def save_sheet(self, path: str | Path) -> Path:
+        """Write every frame, edge to edge, in one palette PNG (for the site's player).
+
+        Frame ``k`` stands at column ``k % sheet_columns``, row
+        ``k // sheet_columns``, each :attr:`size` pixels; a page's player
+        shows one frame at a time by drawing that part. Nothing is recorded
+        in :func:`~conv_explained.render.take_written` (a sheet is no figure).
+
+        Parameters
+        ----------
+        path : str or pathlib.Path
+            Destination.
 
         Returns
         -------
@@ -243,15 +403,25 @@ class Animation:
         """
         self._check_verified()
         check_suffix(path, ".png")
-        sheet = strip_image(self.frames, columns)
-        target = atomic_write(path, lambda f: write_png(f, sheet, compress_level=6))
-        record(
-            target,
-            "strip",
-            "All steps, row by row. " + self.alt_text,
-            certificate=self.certificate,
-        )
-        return target
+        sheet = strip_image(self.frames, self.sheet_columns, gap=0)
+        return atomic_write(path, lambda f: write_png(f, sheet, compress_level=9))
+
+
+def sheet_columns(count: int, width: int) -> int:
+    """Frames per row of a frame sheet: as many as fit in ``SHEET_PX`` (at least one).
+
+    Examples
+    --------
+    >>> sheet_columns(10, 434), sheet_columns(100, 950), sheet_columns(3, 9000)
+    (10, 8, 1)
+    """
+    return max(1, min(count, SHEET_PX // max(width, 1)))
+
+
+def _frame_list(indices: Sequence[int]) -> str:
+    """``[0, 4, 9] -> "1, 5 and 10"`` (frames counted from 1)."""
+    shown = [str(k + 1) for k in indices]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
 class Comparison(Animation):
@@ -277,11 +447,20 @@ class Comparison(Animation):
             panels=left.panels,
             layout=None,
         )
-        self.durations = list(left.durations)
+        self.durations = [max(a, b) for a, b in zip(left.durations, right.durations, strict=True)]
         if left.certificate is not None and right.certificate is not None:
             self.certificate = combine(
                 "the animation's numbers", [left.certificate, right.certificate]
             )
+
+    @property
+    def captions(self) -> list[str]:
+        """Both parts' captions per frame: ``"<title>: <caption>; <title>: <caption>"``."""
+        left, right = self.parts
+        return [
+            f"{self.titles[0]}: {a}; {self.titles[1]}: {b}"
+            for a, b in zip(left.captions, right.captions, strict=True)
+        ]
 
     @property
     def size(self) -> tuple[int, int]:

@@ -47,7 +47,9 @@ __all__ = [
 #: str), ``kind`` (``"gif"``, ``"still"`` or ``"strip"``), ``alt`` and, for a
 #: GIF or a still, ``panels``: the :attr:`~.Animation.panel_boxes` of its
 #: frames (panel name -> ``(left, top, right, bottom)`` in pixels, left to
-#: right, the result last).
+#: right, the result last). A GIF's entry also holds ``player``: the
+#: :class:`~.Animation` itself, from which the docs' scraper writes the files
+#: of the page's player (its captions, frame sheet and key-frame strip).
 written: list[dict[str, Any]] = []
 
 
@@ -69,12 +71,15 @@ def record(
     kind: str,
     alt: str,
     panels: dict[str, tuple[int, int, int, int]] | None = None,
+    player: Any = None,
     certificate: Any = None,
 ) -> None:
-    """Append one entry to :data:`written` (with ``panels`` and ``certificate`` when given)."""
+    """Append one entry to :data:`written` (``panels``, ``player``, ``certificate`` if given)."""
     entry: dict[str, Any] = {"path": os.fspath(Path(path).resolve()), "kind": kind, "alt": alt}
     if panels is not None:
         entry["panels"] = dict(panels)
+    if player is not None:
+        entry["player"] = player
     if certificate is not None:
         entry["certificate"] = certificate
     written.append(entry)

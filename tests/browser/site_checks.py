@@ -442,6 +442,7 @@ _IMAGES = """
   complete: img.complete,
   naturalWidth: img.naturalWidth,
   inPicture: !!(img.parentElement && img.parentElement.tagName === "PICTURE"),
+  poster: (img.closest(".ce-player") || {dataset: {}}).dataset.cePoster || null,
 }))
 """
 
@@ -569,9 +570,10 @@ def audit(browser: Any, base: str, rel: str) -> tuple[list[str], list[str]]:
 def check_reduced_motion(browser: Any, base: str, rel: str) -> list[str]:
     """Animations that do not give way to a still under ``prefers-reduced-motion: reduce``.
 
-    Every ``<img>`` inside a ``<picture>`` must show a ``.gif`` by default and
-    a ``.png`` when the reader asked for reduced motion; a page may show no
-    bare GIF (outside a ``<picture>``) to such a reader.
+    Every ``<img>`` inside a ``<picture>`` must show a ``.gif`` by default
+    (or, inside an animation player, the player's poster: it starts paused)
+    and a ``.png`` when the reader asked for reduced motion; a page may show
+    no bare GIF (outside a ``<picture>``) to such a reader.
     """
     problems = []
     for motion, wanted in (("no-preference", ".gif"), ("reduce", ".png")):
@@ -579,7 +581,14 @@ def check_reduced_motion(browser: Any, base: str, rel: str) -> list[str]:
         try:
             for image in page.evaluate(_IMAGES):
                 shown = urllib.parse.urlsplit(image["currentSrc"]).path.lower()
-                if image["inPicture"] and not shown.endswith(wanted):
+                if motion == "no-preference" and image["poster"]:
+                    poster = urllib.parse.urlsplit(image["poster"]).path.lower()
+                    if not shown.endswith(poster.rsplit("/", 1)[-1]):
+                        problems.append(
+                            f"the player of {image['src']!r} does not start paused on its "
+                            f"poster {image['poster']!r}: shows {image['currentSrc']!r}"
+                        )
+                elif image["inPicture"] and not shown.endswith(wanted):
                     problems.append(
                         f"reduced motion {motion!r}: <picture> shows {image['currentSrc']!r}, "
                         f"expected a {wanted} file"
