@@ -62,6 +62,7 @@ from pypdf.generic import (
     DictionaryObject,
     Fit,
     FloatObject,
+    IndirectObject,
     NameObject,
     NullObject,
     NumberObject,
@@ -240,7 +241,12 @@ def _css_string(text: str) -> str:
 
 
 def _page_style(first_number: int, running_title: str) -> str:
-    """A4 sheets, the page number (continuing the PDF's) and the title in the margins."""
+    """A4 sheets, the page number (continuing the PDF's) and the title in the margins.
+
+    Chromium's ``displayHeaderFooter`` numbers each printed page from 1; a
+    CSS margin box with the page counter raised on the first sheet carries
+    the number on from the previous page instead.
+    """
     return (
         f"@page {{ size: A4; margin: {PAGE_MARGIN};"
         " @bottom-right { content: counter(page); font: 9pt sans-serif; color: #444; }"
@@ -512,46 +518,42 @@ def merge(docs: list[_Doc], site: Path, *, title: str, epoch: int) -> bytes:
                 return None
             kind = obj.get("/Type")
             if kind == "/OBJR":
-                annot = doc.annots.get(obj["/Obj"].idnum)
+                annot = doc.annots.get(obj.raw_get("/Obj").idnum)
                 if annot is None:
                     return None  # a link dropped above
                 out = DictionaryObject(
                     {NameObject("/Type"): NameObject("/OBJR"), NameObject("/Obj"): annot}
                 )
                 if "/Pg" in obj:
-                    out[NameObject("/Pg")] = doc.page_refs[obj["/Pg"].idnum]
+                    out[NameObject("/Pg")] = doc.page_refs[obj.raw_get("/Pg").idnum]
                 return out
             if kind == "/MCR":
                 out = DictionaryObject(
                     {
                         NameObject("/Type"): NameObject("/MCR"),
                         NameObject("/MCID"): NumberObject(int(obj["/MCID"])),
-                        NameObject("/Pg"): doc.page_refs[obj["/Pg"].idnum],
+                        NameObject("/Pg"): doc.page_refs[obj.raw_get("/Pg").idnum],
                     }
                 )
                 return out
             out = DictionaryObject()
             ref = writer._add_object(out)
-            if hasattr(node, "idnum"):
-                elems[node.idnum] = ref
+            source = node if hasattr(node, "idnum") else obj.indirect_reference
+            if source is not None:
+                elems[source.idnum] = ref
             for name, value in obj.items():
                 if name in ("/K", "/P", "/Pg", "/ID"):
                     continue
                 out[NameObject(name)] = value.clone(writer)
             out[NameObject("/P")] = parent
             if "/Pg" in obj:
-                out[NameObject("/Pg")] = doc.page_refs[obj["/Pg"].idnum]
-            children = obj.get("/K")
-            if children is not None:
-                children = children.get_object() if hasattr(children, "get_object") else children
-                items = children if isinstance(children, list) else [obj["/K"]]
-                copied = ArrayObject(c for c in (copy(k, ref) for k in items) if c is not None)
+                out[NameObject("/Pg")] = doc.page_refs[obj.raw_get("/Pg").idnum]
+            if "/K" in obj:
+                copied = ArrayObject(c for c in (copy(k, ref) for k in _kids(obj)) if c is not None)
                 out[NameObject("/K")] = copied
             return ref
 
-        top = tree.get("/K")
-        top = top.get_object() if hasattr(top, "get_object") else top
-        tops = top if isinstance(top, list) else [tree["/K"]]
+        tops = _kids(tree)
         part = DictionaryObject(
             {
                 NameObject("/Type"): NameObject("/StructElem"),
@@ -559,14 +561,15 @@ def merge(docs: list[_Doc], site: Path, *, title: str, epoch: int) -> bytes:
                 NameObject("/P"): document_ref,
             }
         )
-        if doc.entry is not None:
-            part[NameObject("/T")] = TextStringObject(doc.entry.title)
+        part[NameObject("/T")] = TextStringObject(
+            doc.entry.title if doc.entry is not None else "Title page and contents"
+        )
         part_ref = writer._add_object(part)
         part_kids = ArrayObject()
         for t in tops:
             t_obj = t.get_object()
             if t_obj.get("/S") == "/Document":  # the page's own Document: its children
-                for k in t_obj.get("/K", []):
+                for k in _kids(t_obj):
                     c = copy(k, part_ref)
                     if c is not None:
                         part_kids.append(c)
@@ -577,18 +580,18 @@ def merge(docs: list[_Doc], site: Path, *, title: str, epoch: int) -> bytes:
         part[NameObject("/K")] = part_kids
         kids.append(part_ref)
         flat = _number_tree(tree.get("/ParentTree"))
-        for k, value in flat:
-            value = value.get_object() if hasattr(value, "get_object") else value
+        for k, raw in flat:
+            value = raw.get_object()
             if isinstance(value, list):
                 mapped = ArrayObject(
-                    elems.get(v.idnum, NullObject()) if hasattr(v, "idnum") else NullObject()
+                    elems.get(v.idnum, NullObject()) if isinstance(v, IndirectObject) else NullObject()
                     for v in value
                 )
                 nums.append((k + doc.key_offset, writer._add_object(mapped)))
-            elif hasattr(value, "indirect_reference") or hasattr(value, "idnum"):
-                idnum = value.indirect_reference.idnum if hasattr(value, "indirect_reference") else value.idnum
-                if idnum in elems:
-                    nums.append((k + doc.key_offset, elems[idnum]))
+            elif isinstance(raw, IndirectObject) and raw.idnum in elems:
+                nums.append((k + doc.key_offset, elems[raw.idnum]))
+            else:
+                raise BuildError(f"{doc.url}: structure parent {k} points at no element")
     document[NameObject("/K")] = kids
     nums.sort(key=lambda kv: kv[0])
     parent_tree = DictionaryObject(
@@ -645,6 +648,15 @@ def merge(docs: list[_Doc], site: Path, *, title: str, epoch: int) -> bytes:
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def _kids(node: Any) -> list[Any]:
+    """The ``/K`` entries of a structure node, unresolved (a lone kid as a list of one)."""
+    if "/K" not in node:
+        return []
+    raw = node.raw_get("/K")
+    value = raw.get_object() if isinstance(raw, IndirectObject) else raw
+    return list(value) if isinstance(value, list) else [raw]
 
 
 def _number_tree(node: Any) -> list[tuple[int, Any]]:
@@ -705,7 +717,7 @@ def build(site: Path, out: Path, *, copy_into_site: bool = True) -> dict[str, An
                     encoding="utf-8",
                 )
                 data, _ = print_page(
-                    browser, toc_file.as_uri(), _page_style(0, "conv_explained"), network
+                    browser, toc_file.as_uri(), _page_style(1, "conv_explained"), network
                 )
                 return PdfReader(io.BytesIO(data))
 
@@ -716,7 +728,7 @@ def build(site: Path, out: Path, *, copy_into_site: bool = True) -> dict[str, An
             for entry in entries:
                 url = (site / entry.rel).as_uri()
                 data, title = print_page(
-                    browser, url, _page_style(number, f"conv_explained · {entry.title}"), network
+                    browser, url, _page_style(number + 1, f"conv_explained · {entry.title}"), network
                 )
                 reader = PdfReader(io.BytesIO(data))
                 entry.first_page, entry.pages = number, len(reader.pages)

@@ -178,9 +178,23 @@ WIDE_CODE = """
 """
 
 
+#: The running footer each sheet starts its text with: the page number, the
+#: book's name and the page's title.
+FOOTER = re.compile(r"^\s*(\d+)\s*conv_explained(?: · [^\n]*)?\n")
+
+
+def footer_number(reader: Any, index: int) -> int | None:
+    """The page number printed in the footer of PDF page ``index``."""
+    found = FOOTER.match(reader.pages[index].extract_text() or "")
+    return int(found.group(1)) if found else None
+
+
 def pdf_text(reader: Any, first: int, count: int) -> str:
-    """The text of PDF pages ``first`` to ``first + count - 1``."""
-    return "\n".join(reader.pages[n].extract_text() or "" for n in range(first, first + count))
+    """The text of PDF pages ``first`` to ``first + count - 1``, footers left out."""
+    return "\n".join(
+        FOOTER.sub("", reader.pages[n].extract_text() or "", count=1)
+        for n in range(first, first + count)
+    )
 
 
 def outline_entries(reader: Any) -> list[tuple[str, int, int]]:
