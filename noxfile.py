@@ -93,7 +93,7 @@ def bench(session: nox.Session) -> None:
     # A no-change rebuild of the site (builds it first if docs/_build/html is missing).
     session.run("python", "benchmarks/bench_docs.py")
     # The explorer in Debian's Chromium (needs the built site: nox -s docs).
-    session.install("playwright>=1.40", "pypdf>=5")
+    session.install("playwright>=1.40", "pypdf>=5", "pikepdf>=9")
     session.run("python", "benchmarks/bench_explorer.py")
     # The guide's PDF: its size against the 25 MB budget (builds it if missing).
     session.run("python", "benchmarks/bench_pdf.py")
@@ -154,7 +154,7 @@ def pdf(session: nox.Session) -> None:
         session.error(f"no built site in {site}: run `nox -s docs` first")
     if not CHROMIUM.exists():
         session.error(f"{CHROMIUM} is missing: apt-get install -y chromium (as root)")
-    session.install("playwright>=1.40", "pypdf>=5", "pytest>=8")
+    session.install("playwright>=1.40", "pypdf>=5", "pikepdf>=9", "pytest>=8")
     # Prints every page of the verified build with Chromium, merges them with
     # pypdf into docs/_build/pdf/conv_explained.pdf and copies it into the site.
     session.run("python", "tools/build_pdf.py", "--site", str(site))

@@ -21,8 +21,10 @@ table of contents:
 * the pages' structure trees are merged into one, so the PDF stays tagged;
 * no request leaves the machine: every non-``file:`` request is blocked and
   counted, and a non-zero count fails the build;
-* the dates are pinned (``SOURCE_DATE_EPOCH``, default 0) and no ``/ID`` is
-  written: two builds give the same bytes.
+* the dates are pinned (``SOURCE_DATE_EPOCH``, default 0) and the file
+  identifier is a hash of the content (qpdf's deterministic ID, through
+  pikepdf, which also packs the structure tree into object streams): two
+  builds give the same bytes.
 
 Order: the landing page, the pages of the site's toctrees in their order
 (the API reference left out), then the gallery lessons as an appendix.
@@ -390,9 +392,7 @@ def merge(docs: list[_Doc], site: Path, *, title: str, epoch: int) -> bytes:
             new = writer.add_page(page)
             doc.page_refs[page.indirect_reference.idnum] = new.indirect_reference
             if "/StructParents" in page:
-                new[NameObject("/StructParents")] = NumberObject(
-                    int(page["/StructParents"]) + key
-                )
+                new[NameObject("/StructParents")] = NumberObject(int(page["/StructParents"]) + key)
             pending_annots.append((doc, new, annots))
         key += next_key
 
@@ -425,7 +425,9 @@ def merge(docs: list[_Doc], site: Path, *, title: str, epoch: int) -> bytes:
 
     def page_start(doc: _Doc, index: int) -> ArrayObject:
         ref = writer.pages[doc.offset + index].indirect_reference
-        return ArrayObject([ref, NameObject("/XYZ"), NumberObject(0), FloatObject(842), FloatObject(0)])
+        return ArrayObject(
+            [ref, NameObject("/XYZ"), NumberObject(0), FloatObject(842), FloatObject(0)]
+        )
 
     def local_dest(doc: _Doc, dest: Any) -> ArrayObject | None:
         dest = dest.get_object() if hasattr(dest, "get_object") else dest
@@ -440,7 +442,11 @@ def merge(docs: list[_Doc], site: Path, *, title: str, epoch: int) -> bytes:
             dest = list(dest)
             page_ref = dest[0]
             index = next(
-                (n for n, p in enumerate(doc.reader.pages) if p.indirect_reference.idnum == page_ref.idnum),
+                (
+                    n
+                    for n, p in enumerate(doc.reader.pages)
+                    if p.indirect_reference.idnum == page_ref.idnum
+                ),
                 None,
             )
             top = dest[3] if len(dest) > 3 and dest[1] == "/XYZ" else 842
@@ -448,7 +454,13 @@ def merge(docs: list[_Doc], site: Path, *, title: str, epoch: int) -> bytes:
             return None
         ref = writer.pages[doc.offset + index].indirect_reference
         return ArrayObject(
-            [ref, NameObject("/XYZ"), NumberObject(0), FloatObject(float(top or 842)), FloatObject(0)]
+            [
+                ref,
+                NameObject("/XYZ"),
+                NumberObject(0),
+                FloatObject(float(top or 842)),
+                FloatObject(0),
+            ]
         )
 
     # 2. Links: the same rectangles, pointing into this PDF where they can.
@@ -464,14 +476,19 @@ def merge(docs: list[_Doc], site: Path, *, title: str, epoch: int) -> bytes:
                 {
                     NameObject("/Type"): NameObject("/Annot"),
                     NameObject("/Subtype"): NameObject("/Link"),
-                    NameObject("/Rect"): ArrayObject(FloatObject(float(v)) for v in annot["/Rect"]),
+                    NameObject("/Rect"): ArrayObject(
+                        FloatObject(float(v)) for v in annot["/Rect"]
+                    ),
                     NameObject("/Border"): ArrayObject([NumberObject(0)] * 3),
                     NameObject("/P"): new_page.indirect_reference,
                 }
             )
             if isinstance(target, str):
                 link[NameObject("/A")] = DictionaryObject(
-                    {NameObject("/S"): NameObject("/URI"), NameObject("/URI"): TextStringObject(target)}
+                    {
+                        NameObject("/S"): NameObject("/URI"),
+                        NameObject("/URI"): TextStringObject(target),
+                    }
                 )
             else:
                 link[NameObject("/Dest")] = target
@@ -549,7 +566,9 @@ def merge(docs: list[_Doc], site: Path, *, title: str, epoch: int) -> bytes:
             if "/Pg" in obj:
                 out[NameObject("/Pg")] = doc.page_refs[obj.raw_get("/Pg").idnum]
             if "/K" in obj:
-                copied = ArrayObject(c for c in (copy(k, ref) for k in _kids(obj)) if c is not None)
+                copied = ArrayObject(
+                    c for c in (copy(k, ref) for k in _kids(obj)) if c is not None
+                )
                 out[NameObject("/K")] = copied
             return ref
 
@@ -584,7 +603,9 @@ def merge(docs: list[_Doc], site: Path, *, title: str, epoch: int) -> bytes:
             value = raw.get_object()
             if isinstance(value, list):
                 mapped = ArrayObject(
-                    elems.get(v.idnum, NullObject()) if isinstance(v, IndirectObject) else NullObject()
+                    elems.get(v.idnum, NullObject())
+                    if isinstance(v, IndirectObject)
+                    else NullObject()
                     for v in value
                 )
                 nums.append((k + doc.key_offset, writer._add_object(mapped)))
@@ -602,7 +623,9 @@ def merge(docs: list[_Doc], site: Path, *, title: str, epoch: int) -> bytes:
     root_tree[NameObject("/ParentTreeNextKey")] = NumberObject(key)
     catalog = writer.root_object
     catalog[NameObject("/StructTreeRoot")] = tree_ref
-    catalog[NameObject("/MarkInfo")] = DictionaryObject({NameObject("/Marked"): BooleanObject(True)})
+    catalog[NameObject("/MarkInfo")] = DictionaryObject(
+        {NameObject("/Marked"): BooleanObject(True)}
+    )
     catalog[NameObject("/Lang")] = TextStringObject("en")
     catalog[NameObject("/ViewerPreferences")] = DictionaryObject(
         {NameObject("/DisplayDocTitle"): BooleanObject(True)}
@@ -621,13 +644,14 @@ def merge(docs: list[_Doc], site: Path, *, title: str, epoch: int) -> bytes:
                 title=part, page_number=doc.offset, fit=Fit.fit(), is_open=True
             )
         items = list(_outline_items(doc.reader, doc.reader.outline))
-        headings: list[tuple[Any, list[Any]]]
-        if len(items) == 1:  # the page's h1: its entry stands for the page
-            headings = list(_outline_items(doc.reader, items[0][1]))
-        else:
-            headings = items
+        # A page's lone h1: the page's own entry stands for it, its sections below.
+        headings = list(_outline_items(doc.reader, items[0][1])) if len(items) == 1 else items
         page_item = writer.add_outline_item(
-            title=doc.entry.title, page_number=doc.offset, parent=parents[part], fit=Fit.fit(), is_open=False
+            title=doc.entry.title,
+            page_number=doc.offset,
+            parent=parents[part],
+            fit=Fit.fit(),
+            is_open=False,
         )
         _add_headings(writer, doc, headings, page_item)
 
@@ -644,10 +668,30 @@ def merge(docs: list[_Doc], site: Path, *, title: str, epoch: int) -> bytes:
             "/ModDate": date,
         }
     )
-    writer._ID = None  # no random file identifier: same bytes twice
     buffer = io.BytesIO()
     writer.write(buffer)
-    return buffer.getvalue()
+    return _compact(buffer.getvalue())
+
+
+def _compact(data: bytes) -> bytes:
+    """The same PDF with its many small objects (the structure tree) in object streams.
+
+    pypdf writes every object on its own, uncompressed: the structure tree's
+    tens of thousands of elements then weigh more than the pages. qpdf (via
+    pikepdf) packs them into compressed object streams; ``deterministic_id``
+    makes the file identifier a hash of the content, so two builds agree.
+    """
+    import pikepdf
+
+    out = io.BytesIO()
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        pdf.save(
+            out,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+            compress_streams=True,
+            deterministic_id=True,
+        )
+    return out.getvalue()
 
 
 def _kids(node: Any) -> list[Any]:
@@ -673,7 +717,9 @@ def _number_tree(node: Any) -> list[tuple[int, Any]]:
     return pairs
 
 
-def _add_headings(writer: Any, doc: _Doc, headings: list[tuple[Any, list[Any]]], parent: Any) -> None:
+def _add_headings(
+    writer: Any, doc: _Doc, headings: list[tuple[Any, list[Any]]], parent: Any
+) -> None:
     for item, children in headings:
         index = doc.reader.get_destination_page_number(item)
         if index < 0:
@@ -728,7 +774,10 @@ def build(site: Path, out: Path, *, copy_into_site: bool = True) -> dict[str, An
             for entry in entries:
                 url = (site / entry.rel).as_uri()
                 data, title = print_page(
-                    browser, url, _page_style(number + 1, f"conv_explained · {entry.title}"), network
+                    browser,
+                    url,
+                    _page_style(number + 1, f"conv_explained · {entry.title}"),
+                    network,
                 )
                 reader = PdfReader(io.BytesIO(data))
                 entry.first_page, entry.pages = number, len(reader.pages)
@@ -746,7 +795,9 @@ def build(site: Path, out: Path, *, copy_into_site: bool = True) -> dict[str, An
                 f"{len(network.blocked)} requests to the network (blocked): {network.blocked[:5]}"
             )
         if network.failed or network.errors:
-            raise BuildError(f"failed requests or page errors: {(network.failed + network.errors)[:5]}")
+            raise BuildError(
+                f"failed requests or page errors: {(network.failed + network.errors)[:5]}"
+            )
         data = merge(docs, site, title="conv_explained: the guide", epoch=epoch)
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_suffix(".pdf.part")
@@ -757,7 +808,13 @@ def build(site: Path, out: Path, *, copy_into_site: bool = True) -> dict[str, An
         "bytes": len(data),
         "pages": len(PdfReader(io.BytesIO(data)).pages),
         "entries": [
-            {"rel": e.rel, "part": e.part, "title": e.title, "first_page": e.first_page, "pages": e.pages}
+            {
+                "rel": e.rel,
+                "part": e.part,
+                "title": e.title,
+                "first_page": e.first_page,
+                "pages": e.pages,
+            }
             for e in entries
         ],
         "blocked_requests": len(network.blocked),
@@ -818,9 +875,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, default=SITE, help="the built site (nox -s docs)")
     parser.add_argument("--out", type=Path, default=OUT, help="where the PDF goes")
-    parser.add_argument(
-        "--no-copy", action="store_true", help="do not copy the PDF into the site"
-    )
+    parser.add_argument("--no-copy", action="store_true", help="do not copy the PDF into the site")
     args = parser.parse_args(argv)
     try:
         manifest = build(args.site, args.out, copy_into_site=not args.no_copy)

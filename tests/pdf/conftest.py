@@ -74,3 +74,22 @@ def browser() -> Iterator[Any]:
         chromium = site_checks.launch(playwright)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def measure(browser: Any, base_url: str) -> Any:
+    """``measure(rel)``: what page ``rel`` prints (see ``printed.MEASURE``), one load per page."""
+    import printed
+
+    cache: dict[str, Any] = {}
+
+    def get(rel: str) -> Any:
+        if rel not in cache:
+            page, visit = printed.open_printed(browser, base_url, rel)
+            try:
+                cache[rel] = {**page.evaluate(printed.MEASURE), "problems": visit.problems()}
+            finally:
+                page.context.close()
+        return cache[rel]
+
+    return get

@@ -114,16 +114,9 @@ def open_printed(browser: Any, base: str, rel: str) -> tuple[Any, site_checks.Vi
     return page, visit
 
 
-#: The last heading and the last paragraph that print, the paragraph as its
-#: text runs between formulas (MathJax's glyphs are not the TeX source).
-LAST_PRINTED = """
-() => {
-  const article = document.querySelector("article") || document.querySelector("main");
-  const shown = (e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== "hidden";
-  const headings = Array.from(article.querySelectorAll("h1, h2, h3, h4, h5, h6")).filter(shown);
-  const paras = Array.from(article.querySelectorAll("p")).filter(
-    (p) => shown(p) && p.textContent.trim().length > 0);
-  const text = (e) => {
+#: A JS function: an element's text as its runs between formulas (MathJax
+#: prints glyphs, not the TeX source) and without heading links.
+RUNS = """(e) => {
     const runs = [""];
     const walk = (node) => {
       for (const child of node.childNodes) {
@@ -136,8 +129,19 @@ LAST_PRINTED = """
       }
     };
     walk(e);
-    return runs.map((r) => r.trim()).filter((r) => r.length > 0);
-  };
+    return runs.map((r) => r.replace(/\\s+/g, " ").trim()).filter((r) => r.length > 0);
+  }"""
+
+#: The last heading and the last paragraph that print, the paragraph as its
+#: text runs between formulas (MathJax's glyphs are not the TeX source).
+LAST_PRINTED = """
+() => {
+  const article = document.querySelector("article") || document.querySelector("main");
+  const shown = (e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== "hidden";
+  const headings = Array.from(article.querySelectorAll("h1, h2, h3, h4, h5, h6")).filter(shown);
+  const paras = Array.from(article.querySelectorAll("p")).filter(
+    (p) => shown(p) && p.textContent.trim().length > 0);
+  const text = RUNS_HERE;
   const allHeadings = Array.from(article.querySelectorAll("h1, h2, h3, h4, h5, h6"));
   return {
     heading: headings.length ? text(headings[headings.length - 1]).join(" ") : null,
@@ -187,6 +191,56 @@ def footer_number(reader: Any, index: int) -> int | None:
     """The page number printed in the footer of PDF page ``index``."""
     found = FOOTER.match(reader.pages[index].extract_text() or "")
     return int(found.group(1)) if found else None
+
+
+#: The controls and page chrome that print (none should).
+CONTROLS = """
+() => Array.from(document.querySelectorAll(
+    "button, input, select, textarea, .bd-header, .bd-sidebar-primary, .bd-sidebar-secondary, "
+    + ".bd-footer, .prev-next-area, .copybtn, .theme-switch-button, .search-button, form"))
+  .filter((e) => e.getClientRects().length > 0)
+  .map((e) => e.outerHTML.slice(0, 80))
+"""
+
+#: The image each ``<picture>`` prints.
+SHOWN_IMAGES = """
+() => Array.from(document.querySelectorAll("picture img")).map((img) => ({
+  src: img.getAttribute("src"), shown: img.currentSrc, alt: img.getAttribute("alt") || ""}))
+"""
+
+#: The printed images' alt text.
+ALTS = """
+() => Array.from(document.querySelectorAll("article img"))
+  .filter((img) => img.getClientRects().length > 0)
+  .map((img) => (img.getAttribute("alt") || "").replace(/\\s+/g, " ").trim())
+"""
+
+#: Figure captions that hold numbers.
+CAPTIONS = """
+() => Array.from(document.querySelectorAll("article figcaption"))
+  .filter((c) => c.getClientRects().length > 0)
+  .map(RUNS_HERE)
+"""
+
+LAST_PRINTED = LAST_PRINTED.replace("RUNS_HERE", RUNS)
+CAPTIONS = CAPTIONS.replace("RUNS_HERE", RUNS)
+
+#: Everything above, from one load of the page.
+MEASURE = (
+    "() => ({"
+    + ", ".join(
+        f"{key}: ({script.strip()})()"
+        for key, script in (
+            ("code", WIDE_CODE),
+            ("last", LAST_PRINTED),
+            ("controls", CONTROLS),
+            ("pictures", SHOWN_IMAGES),
+            ("alts", ALTS),
+            ("captions", CAPTIONS),
+        )
+    )
+    + "})"
+)
 
 
 def pdf_text(reader: Any, first: int, count: int) -> str:

@@ -19,38 +19,27 @@ import printed
 import pytest
 import site_checks
 
-PAGES = printed.guide_pages(site_checks.SITE) if (site_checks.SITE / "index.html").is_file() else []
+PAGES = (
+    printed.guide_pages(site_checks.SITE) if (site_checks.SITE / "index.html").is_file() else []
+)
 
 
 @pytest.mark.parametrize("rel", PAGES)
-def test_no_printed_code_line_is_wider_than_the_text_column(
-    browser: Any, base_url: str, rel: str
-) -> None:
-    page, _ = printed.open_printed(browser, base_url, rel)
-    try:
-        result = page.evaluate(printed.WIDE_CODE)
-    finally:
-        page.context.close()
-    wide = [f"{f['text']!r} reaches {f['right']:.0f} px > {f['column']:.0f} px" for f in result["found"]]
-    assert not wide, f"{rel}: {len(wide)} of {result['lines']} code lines too wide: {wide[:5]}"
-
-
-_CONTROLS = """
-() => Array.from(document.querySelectorAll(
-    "button, input, select, textarea, .bd-header, .bd-sidebar-primary, .bd-sidebar-secondary, "
-    + ".bd-footer, .prev-next-area, .copybtn, .theme-switch-button, .search-button, form"))
-  .filter((e) => e.getClientRects().length > 0)
-  .map((e) => e.outerHTML.slice(0, 80))
-"""
+def test_no_printed_code_line_is_wider_than_the_text_column(measure: Any, rel: str) -> None:
+    result = measure(rel)["code"]
+    assert result["lines"] or "<pre" not in (site_checks.SITE / rel).read_text(encoding="utf-8")
+    wide = [
+        f"{f['text']!r} reaches {f['right']:.0f} px > {f['column']:.0f} px"
+        for f in result["found"]
+    ]
+    assert not wide, (
+        f"{rel}: {len(wide)} of {result['lines']} code line boxes too wide: {wide[:5]}"
+    )
 
 
 @pytest.mark.parametrize("rel", PAGES)
-def test_no_control_prints(browser: Any, base_url: str, rel: str) -> None:
-    page, _ = printed.open_printed(browser, base_url, rel)
-    try:
-        shown = page.evaluate(_CONTROLS)
-    finally:
-        page.context.close()
+def test_no_control_prints(measure: Any, rel: str) -> None:
+    shown = measure(rel)["controls"]
     assert not shown, f"{rel}: controls or chrome print: {shown[:5]}"
 
 
@@ -100,7 +89,7 @@ def test_every_animation_prints_as_a_strip(site: Path) -> None:
             where = f"{rel}:{picture['line']} ({picture['img'].get('src')})"
             prints = [s for s in picture["sources"] if s.get("media", "").strip() == "print"]
             if not prints:
-                problems.append(f"{where}: no <source media=\"print\"> strip")
+                problems.append(f'{where}: no <source media="print"> strip')
                 continue
             url = prints[0]["srcset"].split(",")[0].strip().split(" ")[0]
             file = (site / rel).parent / urllib.parse.unquote(url)
@@ -109,29 +98,21 @@ def test_every_animation_prints_as_a_strip(site: Path) -> None:
             if not picture["img"].get("alt", "").strip():
                 problems.append(f"{where}: no alt text")
     assert animations > 0, "no animated <picture> found in the guide's pages"
-    assert not problems, f"{len(problems)} of {animations} animations print no strip: {problems[:5]}"
+    assert not problems, (
+        f"{len(problems)} of {animations} animations print no strip: {problems[:5]}"
+    )
 
 
-_SHOWN_IMAGES = """
-() => Array.from(document.querySelectorAll("picture img")).map((img) => ({
-  src: img.getAttribute("src"), shown: img.currentSrc, alt: img.getAttribute("alt") || ""}))
-"""
-
-
-def test_animations_show_their_strip_in_print(browser: Any, base_url: str, site: Path) -> None:
+def test_animations_show_their_strip_in_print(measure: Any, site: Path) -> None:
     """Under print media Chromium picks the strip, not the GIF's first frame."""
     pages = [rel for rel in PAGES if _animated_pictures(site, rel)]
     assert pages
     problems = []
     for rel in pages:
-        page, _ = printed.open_printed(browser, base_url, rel)
-        try:
-            for image in page.evaluate(_SHOWN_IMAGES):
-                if image["src"].lower().endswith(".gif") and image["shown"].lower().endswith(".gif"):
-                    problems.append(f"{rel}: {image['src']} prints the GIF (its first frame)")
-        finally:
-            page.context.close()
-    assert not problems, problems[:5]
+        for image in measure(rel)["pictures"]:
+            if image["src"].lower().endswith(".gif") and image["shown"].lower().endswith(".gif"):
+                problems.append(f"{rel}: {image['src']} prints the GIF (its first frame)")
+    assert not problems, f"{len(problems)} animations print their first frame: {problems[:5]}"
 
 
 # --------------------------------------------------------------------------
@@ -178,25 +159,32 @@ def test_explorer_prints_its_state_as_tables(browser: Any, base_url: str) -> Non
         assert (len(x), len(x[0]), len(w), len(w[0])) == (8, 5, 3, 2)
         assert all(v == 0 for v in x[0] + x[-1]), "padding rows are not zero"
         expected = [
-            [sum(x[2 * i + u][j + v] * w[u][v] for u in range(3) for v in range(2)) for j in range(4)]
+            [
+                sum(x[2 * i + u][j + v] * w[u][v] for u in range(3) for v in range(2))
+                for j in range(4)
+            ]
             for i in range(3)
         ]  # floor((6 + 2 - 3) / 2) + 1 = 3 rows, 5 - 2 + 1 = 4 columns
         assert y == expected
-        assert re.search(r"= 3\b", summary["size"]) and re.search(r"= 4\b", summary["size"]), summary[
-            "size"
-        ]
+        assert re.search(r"= 3\b", summary["size"]), summary["size"]
+        assert re.search(r"= 4\b", summary["size"]), summary["size"]
         assert summary["linkText"].startswith("explorer.html?mode=correlate")
         state = page.evaluate("() => window.convExplorer.instances[0].state")
     finally:
         page.context.close()
     # The permalink reopens the same state.
-    again, _ = site_checks.open_page(browser, base_url, "explorer.html?" + summary["linkText"].split("?", 1)[1])
+    again, _ = site_checks.open_page(
+        browser, base_url, "explorer.html?" + summary["linkText"].split("?", 1)[1]
+    )
     try:
         reopened = again.evaluate("() => window.convExplorer.instances[0].state")
     finally:
         again.context.close()
     assert reopened == state
-    assert urllib.parse.urlsplit(summary["href"]).query == urllib.parse.urlsplit(summary["linkText"]).query
+    assert (
+        urllib.parse.urlsplit(summary["href"]).query
+        == urllib.parse.urlsplit(summary["linkText"]).query
+    )
     assert not visit.problems()
 
 
