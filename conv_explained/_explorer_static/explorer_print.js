@@ -16,11 +16,13 @@
     return e;
   }
 
-  /* A plain copy of one of the explorer's grids: caption and cell text. */
+  /* A plain copy of one of the explorer's grids: its caption and cell text. */
   function copyGrid(table) {
-    var out = el("table", {"data-print-grid": table.getAttribute("data-grid")});
+    var figure = el("figure", {"class": "cx-print-grid"});
     var caption = table.querySelector("caption");
-    if (caption) out.appendChild(el("caption", null, caption.textContent));
+    if (caption) figure.appendChild(el("figcaption", null, caption.textContent));
+    var out = el("table", {"data-print-grid": table.getAttribute("data-grid")});
+    figure.appendChild(out);
     var body = el("tbody");
     var rows = table.querySelectorAll("tr");
     for (var r = 0; r < rows.length; r++) {
@@ -33,7 +35,7 @@
       body.appendChild(tr);
     }
     out.appendChild(body);
-    return out;
+    return figure;
   }
 
   /* The address that reopens this state in the explorer. */
