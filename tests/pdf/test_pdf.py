@@ -60,7 +60,7 @@ def test_outline_has_an_entry_for_every_page(
     entries = [(t, page) for t, page, _ in outline if t == title]
     assert entries, f"no outline entry {title!r} for {rel}"
     # It points at the page that starts with that title.
-    text = printed.squash(pdf.pages[entries[0][1]].extract_text())
+    text = printed.squash(printed.pdf_text(pdf, entries[0][1], 1))  # footer left out
     assert printed.squash(title) in text
 
 
