@@ -519,14 +519,26 @@ def merge(docs: list[_Doc], site: Path, *, title: str, epoch: int) -> bytes:
     document_ref = writer._add_object(document)
     kids = ArrayObject()
     nums: list[tuple[int, Any]] = []
+    ids: dict[str, Any] = {}  # structure element IDs (table headers) -> element
     for doc in docs:
         tree = doc.reader.trailer["/Root"].get("/StructTreeRoot")
         if tree is None:
             continue
         tree = tree.get_object()
         elems: dict[int, Any] = {}  # source elem idnum -> new ref
+        names: dict[str, str] = {}  # Chromium's element ID -> ours
 
-        def copy(node: Any, parent: Any, doc: _Doc = doc, elems: dict[int, Any] = elems) -> Any:
+        def rename(old: str, names: dict[str, str] = names, doc_index: int = len(kids)) -> str:
+            """IDs numbered in the order the tree names them: the same every build."""
+            return names.setdefault(old, f"p{doc_index}e{len(names)}")
+
+        def copy(
+            node: Any,
+            parent: Any,
+            doc: _Doc = doc,
+            elems: dict[int, Any] = elems,
+            rename: Any = rename,
+        ) -> Any:
             """A copy of a structure element (or marked-content reference), or None."""
             obj = node.get_object() if hasattr(node, "get_object") else node
             if isinstance(obj, int) and not isinstance(obj, DictionaryObject):
@@ -561,7 +573,11 @@ def merge(docs: list[_Doc], site: Path, *, title: str, epoch: int) -> bytes:
             for name, value in obj.items():
                 if name in ("/K", "/P", "/Pg", "/ID"):
                     continue
-                out[NameObject(name)] = value.clone(writer)
+                out[NameObject(name)] = _renamed_headers(value.clone(writer), rename)
+            if "/ID" in obj:  # Chromium's element IDs differ between runs
+                new_id = rename(str(obj["/ID"]))
+                out[NameObject("/ID")] = TextStringObject(new_id)
+                ids[new_id] = ref
             out[NameObject("/P")] = parent
             if "/Pg" in obj:
                 out[NameObject("/Pg")] = doc.page_refs[obj.raw_get("/Pg").idnum]
@@ -621,6 +637,16 @@ def merge(docs: list[_Doc], site: Path, *, title: str, epoch: int) -> bytes:
     root_tree[NameObject("/K")] = document_ref
     root_tree[NameObject("/ParentTree")] = writer._add_object(parent_tree)
     root_tree[NameObject("/ParentTreeNextKey")] = NumberObject(key)
+    if ids:
+        root_tree[NameObject("/IDTree")] = writer._add_object(
+            DictionaryObject(
+                {
+                    NameObject("/Names"): ArrayObject(
+                        x for name in sorted(ids) for x in (TextStringObject(name), ids[name])
+                    )
+                }
+            )
+        )
     catalog = writer.root_object
     catalog[NameObject("/StructTreeRoot")] = tree_ref
     catalog[NameObject("/MarkInfo")] = DictionaryObject(
@@ -692,6 +718,22 @@ def _compact(data: bytes) -> bytes:
             deterministic_id=True,
         )
     return out.getvalue()
+
+
+def _renamed_headers(value: Any, rename: Any) -> Any:
+    """An attribute value with its table-cell ``/Headers`` IDs renamed."""
+    if isinstance(value, DictionaryObject):
+        for name in list(value.keys()):
+            if name == "/Headers":
+                value[NameObject(name)] = ArrayObject(
+                    TextStringObject(rename(str(h))) for h in value[name]
+                )
+            else:
+                value[NameObject(name)] = _renamed_headers(value.raw_get(name), rename)
+    elif isinstance(value, ArrayObject):
+        for n, item in enumerate(value):
+            value[n] = _renamed_headers(item, rename)
+    return value
 
 
 def _kids(node: Any) -> list[Any]:

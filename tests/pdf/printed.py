@@ -184,7 +184,7 @@ WIDE_CODE = """
 
 #: The running footer each sheet starts its text with: the page number, the
 #: book's name and the page's title.
-FOOTER = re.compile(r"^\s*(\d+)\s*conv_explained(?: · [^\n]*)?\n")
+FOOTER = re.compile(r"^\s*(\d+)\s*conv_explained(?: · [^\n]*)?(?:\n|$)")
 
 
 def footer_number(reader: Any, index: int) -> int | None:

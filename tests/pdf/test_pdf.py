@@ -91,8 +91,8 @@ NAMED_CAPTIONS = [
     ("receptive_fields.html", "Top: with circular padding"),
     ("receptive_fields.html", "The shapes through three"),
     ("signal_processing.html", "Left: linear convolution"),
-    ("nd_tensors.html", "The tensor shapes of a LeNet"),
-    ("transposed_convolution.html", "All-ones input and kernel"),
+    ("receptive_fields.html", "Gradient of the centre output unit"),
+    ("signal_processing.html", "Template matching by FFT"),
 ]
 
 

@@ -27,7 +27,6 @@ PAGES = (
 @pytest.mark.parametrize("rel", PAGES)
 def test_no_printed_code_line_is_wider_than_the_text_column(measure: Any, rel: str) -> None:
     result = measure(rel)["code"]
-    assert result["lines"] or "<pre" not in (site_checks.SITE / rel).read_text(encoding="utf-8")
     wide = [
         f"{f['text']!r} reaches {f['right']:.0f} px > {f['column']:.0f} px"
         for f in result["found"]
