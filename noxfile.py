@@ -95,8 +95,10 @@ def bench(session: nox.Session) -> None:
     # A no-change rebuild of the site (builds it first if docs/_build/html is missing).
     session.run("python", "benchmarks/bench_docs.py")
     # The explorer in Debian's Chromium (needs the built site: nox -s docs).
-    session.install("playwright>=1.40")
+    session.install("playwright>=1.40", "pypdf>=5", "pikepdf>=9")
     session.run("python", "benchmarks/bench_explorer.py")
+    # The guide's PDF: its size against the 25 MB budget (builds it if missing).
+    session.run("python", "benchmarks/bench_pdf.py")
 
 
 # Each framework probe runs in its own venv: mxnet 1.9.1 needs numpy<1.24, and
@@ -144,6 +146,22 @@ def browser(session: nox.Session) -> None:
     # `nox -s browser -- tests/browser/test_checkers.py -x` picks tests.
     paths = [] if any(a.startswith("tests/") for a in session.posargs) else ["tests/browser"]
     session.run("pytest", "--confcutdir=tests/browser", *paths, *session.posargs)
+
+
+@nox.session
+def pdf(session: nox.Session) -> None:
+    """The guide as one PDF from the built site (needs nox -s docs), then its print tests."""
+    site = Path(os.environ.get("CONV_EXPLAINED_SITE", ROOT / "docs" / "_build" / "html"))
+    if not (site / "index.html").is_file():
+        session.error(f"no built site in {site}: run `nox -s docs` first")
+    if not CHROMIUM.exists():
+        session.error(f"{CHROMIUM} is missing: apt-get install -y chromium (as root)")
+    session.install("playwright>=1.40", "pypdf>=5", "pikepdf>=9", "pytest>=8")
+    # Prints every page of the verified build with Chromium, merges them with
+    # pypdf into docs/_build/pdf/conv_explained.pdf and copies it into the site.
+    session.run("python", "tools/build_pdf.py", "--site", str(site))
+    # What a reader gets on paper: whole pages, wrapped code, strips, the PDF's text.
+    session.run("pytest", "--confcutdir=tests/pdf", "tests/pdf", *session.posargs)
 
 
 @nox.session

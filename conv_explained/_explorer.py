@@ -11,7 +11,8 @@ The directive writes a ``<div class="conv-explorer">`` whose state is a
 query string (the same parameters as the explorer page's URL: ``mode``,
 ``input=HxW``, ``kernel``, ``stride``, ``padding``, ``dilation``,
 ``output_padding``, ``padding_mode``, ``ceil_mode``, ``count_include_pad``,
-``seed``, ``x``, ``w``, ``preset``). ``explorer.js`` and ``explorer.css``
+``seed``, ``x``, ``w``, ``preset``). ``explorer.js``, ``explorer_print.js``
+(the static summary that prints instead of the live form) and ``explorer.css``
 (shipped beside this module, classic script and plain CSS: the site works
 from ``file://``) are added only to pages that hold an explorer. With the
 ``url-state`` flag the instance also reads and writes the page's URL.
@@ -351,6 +352,7 @@ def _page_assets(
     if doctree is not None and next(iter(doctree.findall(conv_explorer)), None) is not None:
         app.add_css_file("explorer.css")
         app.add_js_file("explorer.js")
+        app.add_js_file("explorer_print.js")  # the static summary printed instead
 
 
 def setup(app: Any) -> dict[str, Any]:

@@ -172,7 +172,9 @@ html_search_scorer = str(DOCS / "_static" / "scorer.js")  # opened from the cwd
 html_show_sourcelink = False
 html_copy_source = False
 html_last_updated_fmt = None
-html_css_files = ["conv_explained.css"]
+# print.css: the site on paper (every page whole, no controls, code wrapped);
+# tools/build_pdf.py prints the guide's PDF with it.
+html_css_files = ["conv_explained.css", ("print.css", {"media": "print"})]
 html_js_files = ["label_toggles.js", ("player.js", {"defer": "defer"})]
 
 # MathJax from the installed sphinx-mathjax-offline wheel (not listed as an
