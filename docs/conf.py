@@ -50,6 +50,7 @@ extensions = [
     "conv_explained._sphinx",  # animated-image directive, <picture> output
     "conv_explained._explorer",  # the conv-explorer directive (interactive explorer)
     "page_notebooks",  # docs/_ext: every MyST-NB page as a downloadable .ipynb
+    "strict_csp",  # docs/_ext: no inline script (Content-Security-Policy default-src 'self')
 ]
 templates_path = ["_templates"]
 exclude_patterns = [
@@ -150,7 +151,10 @@ html_show_sourcelink = False
 html_copy_source = False
 html_last_updated_fmt = None
 html_css_files = ["conv_explained.css"]
-html_js_files = ["label_toggles.js"]
+# mathjax_config.js: MathJax's configuration as a file, loaded before MathJax (which
+# is deferred); docs/_ext/strict_csp.py checks it equals what MyST asks for and
+# drops Sphinx's inline copy, so that no page holds an inline script.
+html_js_files = ["label_toggles.js", ("mathjax_config.js", {"priority": 400})]
 
 # MathJax from the installed sphinx-mathjax-offline wheel (not listed as an
 # extension: that copies the files twice and is not parallel-safe).
