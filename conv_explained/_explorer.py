@@ -163,9 +163,7 @@ def _grid(name: str, text: str) -> str:
     for row in rows:
         cells = [v.strip(" \t\n\r\f\v") for v in row.split(",")]
         if not all(len(v) <= MAX_NUMBER and _NUMBER.fullmatch(v) for v in cells):
-            raise ValueError(
-                f"{name} must be numbers, rows separated by ';', got {_short(text)}"
-            )
+            raise ValueError(f"{name} must be numbers, rows separated by ';', got {_short(text)}")
         values.append([float(v) for v in cells])
     if not all(math.isfinite(v) for row in values for v in row):
         raise ValueError(f"{name} holds a number beyond the largest double, got {_short(text)}")

@@ -7,9 +7,11 @@ every inline ``<script>``. Three kinds were on this site:
   ``docs/_templates`` overrides both templates and loads the same code from
   ``_static/theme_mode.js`` and ``_static/search_focus.js``;
 * the MathJax configuration that Sphinx writes inline (built by MyST from
-  ``myst_mathjax_classes``): :func:`mathjax_config_from_file` checks that
-  ``_static/mathjax_config.js`` holds exactly that configuration, then turns the
-  inline one off (the file is loaded before MathJax, from ``html_js_files``);
+  ``myst_mathjax_classes``): :func:`mathjax_config_from_file` checks that the
+  first line of ``_static/mathjax_config.js`` holds exactly that configuration,
+  then turns the inline one off (the file is loaded before MathJax, from
+  ``html_js_files``). The rest of that file gives MathJax's CSS to constructed
+  style sheets, since its ``<style>`` elements are inline styles the policy blocks;
 * scripts added with ``app.add_js_file(None, body=...)`` (pydata-sphinx-theme sets
   ``DOCUMENTATION_OPTIONS.pagename`` and ``search_as_you_type`` so on every page):
   :func:`externalise_inline_scripts` writes each body to
@@ -39,13 +41,17 @@ def mathjax_config_from_file(app: Any) -> None:
     """``builder-inited`` (after MyST): the inline MathJax configuration, replaced by the file."""
     path = Path(app.confdir) / "_static" / CONFIG_FILE
     text = path.read_text(encoding="utf-8")
-    found = re.fullmatch(r"window\.MathJax = (\{.*\});\s*", text, flags=re.DOTALL)
+    found = re.match(r"window\.MathJax = (\{.*\});$", text.splitlines()[0] if text else "")
     if found is None:
-        raise ExtensionError(f"{path} must hold `window.MathJax = {{...}};`, got {text[:80]!r}")
+        raise ExtensionError(
+            f"{path} must start with `window.MathJax = {{...}};` (JSON on one line), "
+            f"got {text[:80]!r}"
+        )
+    given = json.loads(found.group(1))
     for name in ("mathjax3_config", "mathjax4_config"):
         wanted = getattr(app.config, name, None)
         if wanted:
-            if json.loads(found.group(1)) != wanted:
+            if given != wanted:
                 raise ExtensionError(
                     f"{path} is out of date: the build's {name} is {json.dumps(wanted)}"
                 )

@@ -97,14 +97,15 @@ def test_every_page_works_under_default_src_self(
     browser: Any, site: Path, strict_url: str
 ) -> None:
     pages = site_checks.html_pages(site)
-    assert "explorer.html" in pages and "index.html" in pages
+    assert "explorer.html" in pages
+    assert "index.html" in pages
     problems: list[str] = []
     typeset: dict[str, int] = {}
     for rel in pages:
         found, math = strict_page_problems(browser, strict_url, rel)
         problems += found
         typeset[rel] = math
-    with_math = [rel for rel in pages if "class=\"math" in (site / rel).read_text("utf-8")]
+    with_math = [rel for rel in pages if 'class="math' in (site / rel).read_text("utf-8")]
     print(
         f"\nCSP {POLICY!r}: {len(pages)} pages, {len(problems)} problems, "
         f"{len(with_math)} pages with math, {sum(typeset.values())} formulas typeset"

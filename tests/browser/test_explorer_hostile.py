@@ -63,7 +63,8 @@ def _refused(page: Any, visit: Any, *words: str) -> dict[str, Any]:
     assert len(shown["alert"]) <= _explorer.MAX_ALERT
     assert page.locator("table[data-grid='output']").count() == 0
     assert shown["cells"] <= _explorer.RANGES["input"][1] ** 2
-    assert "Infinity" not in shown["text"] and "NaN" not in shown["text"]
+    assert "Infinity" not in shown["text"]
+    assert "NaN" not in shown["text"]
     assert not visit.page_errors, visit.page_errors
     return shown
 
@@ -73,7 +74,8 @@ def _alive(page: Any, visit: Any, values: dict[str, str] | None = None) -> None:
     _type(page, values or {"input0": "5", "input1": "5", "kernel0": "3", "kernel1": "3"})
     shown = ec.read(page)
     assert not shown["alert"], shown["alert"]
-    assert shown["output"] is not None and len(shown["output"]) >= 1
+    assert shown["output"] is not None
+    assert len(shown["output"]) >= 1
     assert not visit.page_errors, visit.page_errors
 
 
@@ -149,13 +151,15 @@ def test_small_values_are_exact_in_the_code_and_the_address(load: Any) -> None:
     shown = ec.read(page)
     assert shown["output"] == [["0.4"]]
     torch_code = shown["code"]["torch"]
-    assert "0.00004" in torch_code and "10000" in torch_code, torch_code
+    assert "0.00004" in torch_code, torch_code
+    assert "10000" in torch_code, torch_code
     assert np.allclose(ec._run_code(torch_code), [[0.00004 * 10000]], rtol=0, atol=1e-15)
     # An edit writes the address: the values stay as given.
     page.locator(".conv-explorer select[name=mode]").select_option("convolve")
     search = page.evaluate("location.search")
     read = urllib.parse.parse_qs(search[1:])
-    assert read["x"] == ["0.00004"] and read["w"] == ["10000"], search
+    assert read["x"] == ["0.00004"], search
+    assert read["w"] == ["10000"], search
     assert not visit.page_errors
 
 
@@ -174,8 +178,10 @@ def test_a_large_value_round_trips_through_the_address(load: Any, browser: Any) 
     assert ec.read(again)["output"][0][0] == "1e+21"
     assert again.evaluate("convExplorer.toQuery(convExplorer.instances[0].state)") == search
     code = ec.read(again)["code"]["torch"]
-    assert "1e+21" in code and ec._run_code(code)[0, 0] == 1e21
-    assert not visit.page_errors and not visit2.page_errors
+    assert "1e+21" in code
+    assert ec._run_code(code)[0, 0] == 1e21
+    assert not visit.page_errors
+    assert not visit2.page_errors
 
 
 @pytest.mark.parametrize("value", ["1e309", "-1e309", "1,1e400;2,3"])
@@ -187,7 +193,7 @@ def test_a_value_beyond_the_largest_double_is_refused(load: Any, value: str) -> 
 
 
 def test_a_typed_infinity_is_refused_in_the_cell(load: Any) -> None:
-    page, visit = load("?preset=mxnet")
+    page, _visit = load("?preset=mxnet")
     cell = page.locator("table[data-grid='input'] td[data-i='0'][data-j='0']")
     before = cell.text_content()
     cell.click()
@@ -200,7 +206,7 @@ def test_a_typed_infinity_is_refused_in_the_cell(load: Any) -> None:
 
 
 def test_a_focused_cell_left_unchanged_keeps_its_exact_value(load: Any) -> None:
-    page, visit = load("?input=1&kernel=1&x=0.123456789012&w=1")
+    page, _visit = load("?input=1&kernel=1&x=0.123456789012&w=1")
     cell = page.locator("table[data-grid='input'] td[data-i='0'][data-j='0']")
     cell.focus()
     page.keyboard.press("Tab")  # focus out without a change: no rounding written back
@@ -227,7 +233,8 @@ def test_a_padding_mode_holding_other_parameters_is_refused_and_never_split(load
     page.locator(".conv-explorer select[name=padding_mode]").select_option("reflect")
     search = page.evaluate("location.search")
     params = urllib.parse.parse_qs(search[1:])
-    assert params["padding_mode"] == ["reflect"] and "preset" not in params, search
+    assert params["padding_mode"] == ["reflect"], search
+    assert "preset" not in params, search
 
 
 def test_every_state_round_trips_through_its_address(load: Any) -> None:
@@ -335,6 +342,9 @@ def test_the_cli_is_offered_exactly_when_the_renderer_draws(load: Any) -> None:
             drawn = True
         except ValueError as exc:
             drawn = False
-            assert "draw" in str(exc) or "animated" in str(exc), exc
+            why = str(exc)
+        else:
+            why = "draw"
+        assert "draw" in why or "animated" in why, why
         assert drawn == drawable, (query, drawn)
     assert not visit.page_errors
