@@ -36,6 +36,13 @@ document.addEventListener('securitypolicyviolation', (e) => {
 """
 
 
+#: Formulas that MathJax typeset but whose CSS did not apply (CHTML sets line-height 0).
+UNSTYLED = """
+() => Array.from(document.querySelectorAll('mjx-container[jax="CHTML"]'))
+  .filter((c) => getComputedStyle(c).lineHeight !== '0px').length
+"""
+
+
 class _StrictHandler(http.server.SimpleHTTPRequestHandler):
     def end_headers(self) -> None:
         self.send_header("Content-Security-Policy", POLICY)
@@ -76,10 +83,23 @@ def strict_page_problems(browser: Any, base: str, rel: str) -> tuple[list[str], 
         "requestfailed",
         lambda request: visit.failed_requests.append(f"{request.url} ({request.failure})"),
     )
+    missing: list[str] = []
+    page.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
     try:
         response = page.goto(url, wait_until="load", timeout=site_checks.TIMEOUT_MS)
         visit.status = response.status if response is not None else None
+        page.evaluate(site_checks._LOAD_ALL_IMAGES, site_checks.TIMEOUT_MS)
+        if missing and all(u.endswith("/favicon.ico") for u in missing):
+            # Chromium's own favicon probe (the site has none): not the page's request.
+            visit.console_errors = [
+                m for m in visit.console_errors if not m.startswith("Failed to load resource")
+            ]
+        else:
+            visit.failed_requests += [f"{u} (HTTP error)" for u in missing]
         problems = site_checks.page_problems(page, visit)
+        unstyled = page.evaluate(UNSTYLED)
+        if unstyled:
+            problems.append(f"{unstyled} formulas without MathJax's CSS (its styles were blocked)")
         problems += [f"CSP violation: {v}" for v in page.evaluate("window.__csp")]
         math = page.evaluate("document.querySelectorAll('mjx-container').length")
     finally:

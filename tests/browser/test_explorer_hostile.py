@@ -109,7 +109,11 @@ def load(browser: Any, site: Any):
         ("?input=" + "1" * 20, "input", {"input0": "5", "input1": "5"}),
         ("?input=17", "input", {"input0": "16", "input1": "16"}),
         ("?kernel=17", "kernel", {"kernel0": "5", "kernel1": "5"}),
-        ("?mode=max-pool&kernel=17", "kernel", {"kernel0": "2", "kernel1": "2"}),
+        (
+            "?mode=max-pool&kernel=17",
+            "kernel",
+            {"kernel0": "2", "kernel1": "2", "stride0": "2", "stride1": "2"},
+        ),
     ],
 )
 def test_oversized_address_is_refused_then_a_typed_value_recovers(
