@@ -150,7 +150,7 @@ html_sidebars = {page.stem: [] for page in DOCS.glob("*.md") if page.stem != "ap
 html_show_sourcelink = False
 html_copy_source = False
 html_last_updated_fmt = None
-html_css_files = ["conv_explained.css"]
+html_css_files = ["conv_explained.css", "strict_csp.css"]
 # mathjax_config.js: MathJax's configuration as a file, loaded before MathJax (which
 # is deferred); docs/_ext/strict_csp.py checks it equals what MyST asks for and
 # drops Sphinx's inline copy, so that no page holds an inline script.
