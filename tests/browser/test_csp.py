@@ -74,10 +74,13 @@ def strict_page_problems(browser: Any, base: str, rel: str) -> tuple[list[str], 
     page = context.new_page()
     url = urllib.parse.urljoin(base, rel)
     visit = site_checks.Visit(url)
-    page.on(
-        "console",
-        lambda msg: visit.console_errors.append(msg.text) if msg.type == "error" else None,
-    )
+
+    def console(msg: Any) -> None:
+        # Chromium's own favicon probe (the site has no favicon) is not the page's request.
+        if msg.type == "error" and not msg.location.get("url", "").endswith("/favicon.ico"):
+            visit.console_errors.append(msg.text)
+
+    page.on("console", console)
     page.on("pageerror", lambda error: visit.page_errors.append(str(error)))
     page.on(
         "requestfailed",
@@ -89,13 +92,9 @@ def strict_page_problems(browser: Any, base: str, rel: str) -> tuple[list[str], 
         response = page.goto(url, wait_until="load", timeout=site_checks.TIMEOUT_MS)
         visit.status = response.status if response is not None else None
         page.evaluate(site_checks._LOAD_ALL_IMAGES, site_checks.TIMEOUT_MS)
-        if missing and all(u.endswith("/favicon.ico") for u in missing):
-            # Chromium's own favicon probe (the site has none): not the page's request.
-            visit.console_errors = [
-                m for m in visit.console_errors if not m.startswith("Failed to load resource")
-            ]
-        else:
-            visit.failed_requests += [f"{u} (HTTP error)" for u in missing]
+        visit.failed_requests += [
+            f"{u} (HTTP error)" for u in missing if not u.endswith("/favicon.ico")
+        ]
         problems = site_checks.page_problems(page, visit)
         unstyled = page.evaluate(UNSTYLED)
         if unstyled:
