@@ -30,7 +30,10 @@ from __future__ import annotations
 import html
 import importlib
 import json
+import math
+import re
 import sys
+import urllib.parse
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -41,8 +44,9 @@ from sphinx.errors import ExtensionError
 from sphinx.util.docutils import SphinxDirective
 
 from . import catalog
+from .render import _pipeline
 
-__all__ = ["STATIC", "conv_explorer", "parse_options", "presets", "setup"]
+__all__ = ["RANGES", "STATIC", "conv_explorer", "limits", "parse_options", "presets", "setup"]
 
 #: The explorer's JavaScript and CSS.
 STATIC = Path(__file__).parent / "_explorer_static"
@@ -64,6 +68,51 @@ _CATALOG_OPS = {
 #: Catalog cases renamed for the reader (the name the sources use).
 _RENAMED = {"correlation_vs_convolution": "mxnet"}
 
+#: The explorer's own ranges, (lowest, highest) per axis (the package has none).
+RANGES: dict[str, tuple[int, int]] = {
+    "input": (1, 16),
+    "kernel": (1, 7),
+    "stride": (1, 4),
+    "dilation": (1, 4),
+    "padding": (0, 8),
+    "output_padding": (0, 3),
+}
+#: Largest seed; longest address the explorer reads, longest value of a
+#: non-grid parameter, longest number text and longest alert (characters).
+MAX_SEED = 999_999
+MAX_QUERY = 16_384
+MAX_VALUE = 64
+MAX_NUMBER = 32
+MAX_ALERT = 300
+#: A number as the explorer reads it (ASCII digits only, no inf or nan).
+_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?", re.IGNORECASE | re.ASCII)
+_PAIR = re.compile(r"(-?\d+)\s*(?:[x,]\s*(-?\d+))?", re.IGNORECASE | re.ASCII)
+
+
+def limits() -> dict[str, Any]:
+    """What the explorer's script reads from its page: its ranges and the renderer's limits.
+
+    ``draw`` holds the drawing limits of :mod:`conv_explained.render` (cells per
+    input axis, per padded axis, and steps), so the code panel offers a
+    ``conv-explained animate`` command exactly when the renderer draws it.
+
+    >>> limits()["draw"]["steps"] == _pipeline.MAX_STEPS
+    True
+    """
+    return {
+        "ranges": {k: list(v) for k, v in RANGES.items()},
+        "seed": MAX_SEED,
+        "query": MAX_QUERY,
+        "value": MAX_VALUE,
+        "number": MAX_NUMBER,
+        "alert": MAX_ALERT,
+        "draw": {
+            "cells": _pipeline.MAX_CELLS,
+            "padded": _pipeline.MAX_PADDED,
+            "steps": _pipeline.MAX_STEPS,
+        },
+    }
+
 
 class conv_explorer(nodes.General, nodes.Element):
     """An explorer instance; ``query`` holds its state, ``url_state`` the flag."""
@@ -74,12 +123,32 @@ class conv_explorer(nodes.General, nodes.Element):
 # --------------------------------------------------------------------------
 
 
+def _short(text: str) -> str:
+    """``text`` quoted, cut to 40 characters (a message never grows with its input)."""
+    return repr(text if len(text) <= 40 else text[:39] + "\u2026")
+
+
+def _in_range(name: str, values: list[int], text: str) -> None:
+    low, high = RANGES[name]
+    if not all(low <= v <= high for v in values):
+        raise ValueError(f"the explorer takes {name} from {low} to {high}, got {_short(text)}")
+
+
 def _pair(name: str, text: str) -> str:
     """``"3"``, ``"3x2"`` or ``"3,2"`` checked and normalised to ``"3"`` / ``"3x2"``."""
-    parts = text.strip().lower().replace(",", "x").split("x")
-    if not 1 <= len(parts) <= 2 or not all(p.strip().lstrip("-").isdigit() for p in parts):
-        raise ValueError(f"{name} must be an integer or HxW (for example 3 or 3x2), got {text!r}")
+    match = _PAIR.fullmatch(text.strip(" \t\n\r\f\v"))
+    if match is None:
+        raise ValueError(
+            f"{name} must be an integer or HxW (for example 3 or 3x2), got {_short(text)}"
+        )
+    parts = [p for p in match.groups() if p is not None]
+    if any(len(p) > 9 for p in parts):
+        raise ValueError(
+            f"the explorer takes {name} from {RANGES[name][0]} to {RANGES[name][1]}, "
+            f"got {_short(text)}"
+        )
     values = [int(p) for p in parts]
+    _in_range(name, values, text)
     if len(values) == 2 and values[0] == values[1]:
         values = values[:1]
     return "x".join(map(str, values))
@@ -87,22 +156,34 @@ def _pair(name: str, text: str) -> str:
 
 def _grid(name: str, text: str) -> str:
     """``"1,2;3,4"``: rows separated by ``;``, values by ``,``; all rows of one length."""
-    try:
-        rows = [[float(v) for v in row.split(",")] for row in text.strip().split(";")]
-    except ValueError:
-        raise ValueError(f"{name} must be numbers, rows separated by ';', got {text!r}") from None
-    if len({len(r) for r in rows}) != 1:
-        raise ValueError(f"{name} must have the same number of values in every row, got {text!r}")
-    return ";".join(",".join(_number(v) for v in row) for row in rows)
+    limit = RANGES["input" if name == "x" else "kernel"][1]
+    rows = text.strip(" \t\n\r\f\v").split(";")
+    if len(rows) > limit or any(row.count(",") >= limit for row in rows):
+        raise ValueError(f"{name} holds more than {limit} rows or columns, got {_short(text)}")
+    values: list[list[float]] = []
+    for row in rows:
+        cells = [v.strip(" \t\n\r\f\v") for v in row.split(",")]
+        if not all(len(v) <= MAX_NUMBER and _NUMBER.fullmatch(v) for v in cells):
+            raise ValueError(f"{name} must be numbers, rows separated by ';', got {_short(text)}")
+        values.append([float(v) for v in cells])
+    if not all(math.isfinite(v) for row in values for v in row):
+        raise ValueError(f"{name} holds a number beyond the largest double, got {_short(text)}")
+    if len({len(r) for r in values}) != 1:
+        raise ValueError(
+            f"{name} must have the same number of values in every row, got {_short(text)}"
+        )
+    return ";".join(",".join(_number(v) for v in row) for row in values)
 
 
 def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
+    """The shortest text that reads back as ``value`` (an integer while it is exact)."""
+    value = float(value)
+    return str(int(value)) if value.is_integer() and abs(value) <= 2**53 else repr(value)
 
 
 def _choice(name: str, text: str, choices: tuple[str, ...]) -> str:
     if text not in choices:
-        raise ValueError(f"{name} must be one of {', '.join(choices)}, got {text!r}")
+        raise ValueError(f"{name} must be one of {', '.join(choices)}, got {_short(text)}")
     return text
 
 
@@ -112,14 +193,14 @@ def _padding(name: str, text: str) -> str:
 
 def _bool(name: str, text: str) -> str:
     if text.lower() not in ("true", "false", "1", "0"):
-        raise ValueError(f"{name} must be true or false, got {text!r}")
+        raise ValueError(f"{name} must be true or false, got {_short(text)}")
     return "true" if text.lower() in ("true", "1") else "false"
 
 
 def _seed(name: str, text: str) -> str:
-    if not text.isdigit():
-        raise ValueError(f"{name} must be a non-negative integer, got {text!r}")
-    return text
+    if not (re.fullmatch(r"\d{1,9}", text, re.ASCII) and int(text) <= MAX_SEED):
+        raise ValueError(f"{name} must be an integer from 0 to {MAX_SEED}, got {_short(text)}")
+    return str(int(text))
 
 
 #: How each directive option is checked and normalised (name, text) -> text.
@@ -153,8 +234,23 @@ def parse_options(options: dict[str, Any], known_presets: dict[str, Any]) -> str
             continue
         if key not in rules:  # pragma: no cover - docutils refuses unknown options first
             raise ValueError(f"unknown option {key!r}")
-        query.append((key, rules[key](key, str(raw).strip())))
-    return "&".join(f"{k}={v}" for k, v in query)
+        text = str(raw).strip(" \t\n\r\f\v")  # ASCII whitespace, as the script trims
+        if key not in ("x", "w") and len(text) > MAX_VALUE:
+            raise ValueError(f"{key} is {len(text)} characters long; at most {MAX_VALUE}")
+        query.append((key, rules[key](key, text)))
+    _check_shapes(dict(query))
+    # Percent-encoded ("1e+21" keeps its "+"), with "," and ";" left readable.
+    return "&".join(f"{k}={urllib.parse.quote(v, safe=',;')}" for k, v in query)
+
+
+def _check_shapes(query: dict[str, str]) -> None:
+    """``x`` and ``w`` must have the sizes ``input`` and ``kernel`` give, when both are given."""
+    for grid, size in (("x", "input"), ("w", "kernel")):
+        if grid in query and size in query:
+            rows = query[grid].split(";")
+            shape = f"{len(rows)}x{rows[0].count(',') + 1}"
+            if _pair(size, shape) != query[size]:
+                raise ValueError(f"{grid} is {shape} but {size} is {query[size]}")
 
 
 # --------------------------------------------------------------------------
@@ -324,10 +420,11 @@ def visit_html(self: Any, node: conv_explorer) -> None:
     data = data.replace("</", "<\\/")  # no "</script>" inside the script element
     page = builder.config.conv_explorer_page
     link = builder.get_relative_uri(builder.current_docname, page)
+    bounds = json.dumps(limits(), sort_keys=True, separators=(",", ":"))
     self.body.append(
         f'<div class="conv-explorer" data-config="{html.escape(node["query"])}" '
         f'data-url-state="{"true" if node["url_state"] else "false"}" '
-        f'data-explorer="{html.escape(link)}">'
+        f'data-explorer="{html.escape(link)}" data-limits="{html.escape(bounds)}">'
         "<noscript><p>The explorer needs JavaScript; the same numbers come from "
         "<code>conv-explained animate</code>.</p></noscript></div>\n"
         f'<script type="application/json" data-conv-explorer-presets>'

@@ -55,6 +55,7 @@ extensions = [
     "prose_numbers",  # docs/_ext: no number typed into the prose (a build warning)
     "code_digest",  # docs/_ext: re-run pages and scripts whose code changed; one-line failures
     "search_excerpts",  # docs/_ext: search excerpts from file:// too
+    "strict_csp",  # docs/_ext: no inline script (Content-Security-Policy default-src 'self')
 ]
 # TEMPORARY while the pages are rewritten (issues 15/16): findings are listed, not failed.
 prose_numbers_strict = False
@@ -174,8 +175,15 @@ html_copy_source = False
 html_last_updated_fmt = None
 # print.css: the site on paper (every page whole, no controls, code wrapped);
 # tools/build_pdf.py prints the guide's PDF with it.
-html_css_files = ["conv_explained.css", ("print.css", {"media": "print"})]
-html_js_files = ["label_toggles.js", ("player.js", {"defer": "defer"})]
+html_css_files = ["conv_explained.css", "strict_csp.css", ("print.css", {"media": "print"})]
+# mathjax_config.js: MathJax's configuration as a file, loaded before MathJax (which
+# is deferred); docs/_ext/strict_csp.py checks it equals what MyST asks for and
+# drops Sphinx's inline copy, so that no page holds an inline script.
+html_js_files = [
+    "label_toggles.js",
+    ("mathjax_config.js", {"priority": 400}),
+    ("player.js", {"defer": "defer"}),
+]
 
 # MathJax from the installed sphinx-mathjax-offline wheel (not listed as an
 # extension: that copies the files twice and is not parallel-safe).

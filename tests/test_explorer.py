@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import urllib.parse
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +32,7 @@ def test_options_become_the_explorer_query_normalised():
     query = _explorer.parse_options(
         {
             "mode": "transpose",
-            "input": "5, 7",
+            "input": "2, 2",  # x is 2x2: the two must agree
             "kernel": "3x3",
             "stride": "2X1",
             "padding": "1",
@@ -43,7 +44,7 @@ def test_options_become_the_explorer_query_normalised():
         PRESETS,
     )
     assert query == (
-        "mode=transpose&input=5x7&kernel=3&stride=2x1&padding=1&output_padding=1x0"
+        "mode=transpose&input=2&kernel=3&stride=2x1&padding=1&output_padding=1x0"
         "&seed=12&x=1,2;3,4.5"
     )
 
@@ -79,7 +80,18 @@ def test_booleans_and_presets():
             "padding_mode must be one of zeros, reflect, replicate, circular",
         ),
         ({"ceil_mode": "yes"}, "ceil_mode must be true or false, got 'yes'"),
-        ({"seed": "-1"}, "seed must be a non-negative integer, got '-1'"),
+        ({"seed": "-1"}, "seed must be an integer from 0 to 999999, got '-1'"),
+        ({"seed": "\u00b2"}, "seed must be an integer from 0 to 999999"),
+        ({"input": "17"}, "the explorer takes input from 1 to 16, got '17'"),
+        ({"kernel": "1" * 20}, "the explorer takes kernel from 1 to 7, got '111"),
+        ({"input": "\u0663"}, "input must be an integer or HxW"),  # an Arabic-Indic 3
+        ({"stride": "--3"}, "stride must be an integer or HxW"),
+        ({"x": "1,1e309"}, "x holds a number beyond the largest double"),
+        ({"x": "1,inf"}, "x must be numbers"),
+        ({"x": "1;" * 17 + "1"}, "x holds more than 16 rows or columns"),
+        ({"x": "1,2;3,4", "input": "3"}, "x is 2x2 but input is 3"),
+        ({"padding_mode": "zeros&preset=mxnet"}, "padding_mode must be one of"),
+        ({"mode": "x" * 65}, "mode is 65 characters long; at most 64"),
         ({"x": "1,2;3"}, "x must have the same number of values in every row"),
         ({"w": "1,a"}, "w must be numbers"),
     ],
@@ -87,6 +99,34 @@ def test_booleans_and_presets():
 def test_bad_options_name_the_option_and_quote_the_value(options, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         _explorer.parse_options(options, PRESETS)
+
+
+def test_the_query_is_percent_encoded_and_reads_back_exactly():
+    query = _explorer.parse_options({"x": "1e21,0.00004", "padding_mode": "zeros"}, PRESETS)
+    assert query == "x=1e%2B21,4e-05&padding_mode=zeros"
+    read = urllib.parse.parse_qs(query)
+    assert [float(v) for v in read["x"][0].split(",")] == [1e21, 0.00004]
+
+
+def test_messages_stay_short_whatever_the_value():
+    with pytest.raises(ValueError, match=r"^x holds more than 16") as caught:
+        _explorer.parse_options({"x": "1," * 5000 + "a"}, PRESETS)
+    assert len(str(caught.value)) < 120
+
+
+def test_the_page_carries_the_renderers_drawing_limits():
+    from conv_explained.render import _pipeline
+
+    draw = _explorer.limits()["draw"]
+    assert draw == {
+        "cells": _pipeline.MAX_CELLS,
+        "padded": _pipeline.MAX_PADDED,
+        "steps": _pipeline.MAX_STEPS,
+    }
+    js = (_explorer.STATIC / "explorer.js").read_text()
+    # No drawing limit or range is written into the script itself.
+    for number in {_pipeline.MAX_STEPS, _pipeline.MAX_PADDED, _pipeline.MAX_CELLS, 150}:
+        assert not re.search(rf"[<>]=? *{number}\b", js), number
 
 
 # --------------------------------------------------------------------------
@@ -231,6 +271,9 @@ def test_directive_writes_explorers_and_adds_assets_only_where_needed(tmp_path):
     )
     assert json.loads(data.group(1)) == json.loads(json.dumps(PRESETS))
     assert "<noscript>" in page
+    bounds = re.findall(r'data-limits="([^"]*)"', page)
+    assert len(bounds) == 2
+    assert json.loads(html.unescape(bounds[0])) == _explorer.limits()
     other = (out / "other.html").read_text()
     assert "explorer.js" not in other
     assert "explorer.css" not in other

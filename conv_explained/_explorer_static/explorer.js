@@ -7,8 +7,9 @@
 
   var MODES = ["correlate", "convolve", "transpose", "max-pool", "avg-pool"];
   var PMODES = ["zeros", "reflect", "replicate", "circular"];
-  var LIMITS = {input: [1, 16], kernel: [1, 7], stride: [1, 4], dilation: [1, 4],
-    padding: [0, 8], output_padding: [0, 3]};
+  /* The explorer's ranges, the renderer's drawing limits and the input bounds:
+   * written into the page by conv_explained._explorer (data-limits), never copied here. */
+  var L = null, LIMITS = null;
   var NP_PAD = {zeros: "constant", reflect: "reflect", replicate: "edge", circular: "wrap"};
   var SPEEDS = [0.5, 1, 2, 4];
   var NBSP_MINUS = "\u2212";
@@ -32,15 +33,25 @@
   function hw(p) { return eq(p) ? String(p[0]) : p[0] + "x" + p[1]; }
   function isInt(v) { return typeof v === "number" && isFinite(v) && Math.floor(v) === v; }
   function fmt(v, avg) {
-    if (v === -Infinity) return "-inf";
+    if (!isFinite(v)) return v > 0 ? "inf" : v < 0 ? "-inf" : "nan";
     if (avg) { var s = v.toFixed(2); return s === "-0.00" ? "0.00" : s; }
     if (isInt(v)) return String(v === 0 ? 0 : v);
     return String(parseFloat(v.toFixed(4)));
   }
   function term(v) { var s = fmt(v); return v < 0 ? "(" + s + ")" : s; }
+  /* A value as given: the shortest text that reads back as the same double. */
+  function exact(v) { return v === 0 ? "0" : String(v); }
+  /* The same as a Python literal: integers past 2**53 as floats (1e+21 is valid Python). */
+  function pyNum(v) { var s = exact(v); return /^-?\d+$/.test(s) && Math.abs(v) > 9007199254740992 ? s + ".0" : s; }
   function pyList(a) {
-    return "[" + a.map(function (r) { return "[" + r.map(function (v) { return fmt(v); }).join(", ") + "]"; }).join(", ") + "]";
+    return "[" + a.map(function (r) { return "[" + r.map(pyNum).join(", ") + "]"; }).join(", ") + "]";
   }
+  /* Shown in an editable cell: the exact value when short, else the rounded one. */
+  function cellText(v) { var s = exact(v); return s.length <= 10 ? s : fmt(v); }
+  function clip(text, n) { text = String(text); return text.length > n ? text.slice(0, n - 1) + "\u2026" : text; }
+  function quote(text) { return "'" + clip(text, 40) + "'"; }
+  function own(o, k) { return Object.prototype.hasOwnProperty.call(o, k); }
+  function trim(s) { return s.replace(/^[ \t\n\r\f\v]+|[ \t\n\r\f\v]+$/g, ""); }  // ASCII, as Python's
   function grid(h, w, f) {
     var out = [];
     for (var r = 0; r < h; r++) { var row = []; for (var c = 0; c < w; c++) row.push(f(r, c)); out.push(row); }
@@ -53,8 +64,8 @@
    * table, so a resize keeps the values of the cells that stay. */
   function seeded(seed, which, h, w, lo, hi) {
     var a = (seed * 2654435761 + (which === "x" ? 1 : 7)) >>> 0;
-    var table = [];
-    for (var n = 0; n < 256; n++) {
+    var table = [], wide = Math.max(16, LIMITS.input[1]);
+    for (var n = 0; n < wide * wide; n++) {
       a = (a + 0x6D2B79F5) >>> 0;
       var t = a;
       t = Math.imul(t ^ (t >>> 15), t | 1);
@@ -62,7 +73,7 @@
       t = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
       table.push(lo + Math.floor(t * (hi - lo + 1)));
     }
-    return grid(h, w, function (r, c) { return table[r * 16 + c]; });
+    return grid(h, w, function (r, c) { return table[r * wide + c]; });
   }
   function fillX(st) { return seeded(st.seed, "x", st.input[0], st.input[1], 0, 4); }
   function fillW(st) { return seeded(st.seed, "w", st.kernel[0], st.kernel[1], -2, 2); }
@@ -86,18 +97,31 @@
   }
   function isPool(mode) { return mode === "max-pool" || mode === "avg-pool"; }
 
+  var NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+  /* "the explorer takes input from 1 to 16, got 17": the explorer's own ranges. */
+  function rangeMsg(name, text) {
+    var lim = LIMITS[name];
+    return "the explorer takes " + name + " from " + lim[0] + " to " + lim[1] + ", got " + clip(text, 40);
+  }
   function parsePair(name, text) {
-    var m = /^\s*(-?\d+)\s*(?:[x,]\s*(-?\d+)\s*)?$/i.exec(text);
-    if (!m) throw new Error(name + " must be an integer or HxW (for example 2 or 2x1), got '" + text + "'");
+    var m = /^(-?\d+)[ \t\n\r\f\v]*(?:[x,][ \t\n\r\f\v]*(-?\d+))?$/i.exec(text);
+    if (!m) throw new Error(name + " must be an integer or HxW (for example 2 or 2x1), got " + quote(text));
+    if (m[1].length > 9 || (m[2] || "").length > 9) throw new Error(rangeMsg(name, text));
     var a = parseInt(m[1], 10), b = m[2] === undefined ? a : parseInt(m[2], 10);
     return [a, b];
   }
-  function parseGrid(name, text) {
-    var rows = text.split(";").map(function (row) {
-      return row.split(",").map(function (v) {
-        var t = v.trim();
-        if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t)) throw new Error(name + "= holds '" + t + "', which is not a number");
-        return parseFloat(t);
+  /* Rows and columns are counted before any number is read: a huge x= costs nothing. */
+  function parseGrid(name, text, lim) {
+    var rows = text.split(";");
+    if (rows.length > lim) throw new Error(name + "= has " + rows.length + " rows; the explorer takes at most " + lim);
+    rows = rows.map(function (row) {
+      var cells = row.split(",");
+      if (cells.length > lim) throw new Error(name + "= has " + cells.length + " values in a row; the explorer takes at most " + lim);
+      return cells.map(function (v) {
+        var t = trim(v), n = parseFloat(t);
+        if (t.length > L.number || !NUMBER.test(t)) throw new Error(name + "= holds " + quote(t) + ", which is not a number");
+        if (!isFinite(n)) throw new Error(name + "= holds " + quote(t) + ", which is beyond the largest double (\u00b11.8e308)");
+        return n;
       });
     });
     for (var r = 1; r < rows.length; r++) if (rows[r].length !== rows[0].length) {
@@ -110,77 +134,96 @@
     var t = text.toLowerCase();
     if (t === "1" || t === "true") return true;
     if (t === "0" || t === "false") return false;
-    throw new Error(name + " must be true or false, got '" + text + "'");
+    throw new Error(name + " must be true or false, got " + quote(text));
   }
+  function choice(name, text, list) {
+    if (list.indexOf(text) < 0) throw new Error(name + " must be one of " + list.join(", ") + ", got " + quote(text));
+    return text;
+  }
+  /* The sizes that size the grids (input, kernel): checked before any fill is made. */
+  function sizeMsg(st) {
+    var names = ["input", "kernel"];
+    for (var n = 0; n < 2; n++) {
+      var v = st[names[n]], lim = LIMITS[names[n]];
+      if (!(v[0] >= lim[0] && v[1] >= lim[0] && v[0] <= lim[1] && v[1] <= lim[1])) return rangeMsg(names[n], hw(v));
+    }
+    return null;
+  }
+  var KEYS = ["preset", "mode", "input", "kernel", "stride", "padding", "dilation", "output_padding", "padding_mode",
+    "ceil_mode", "count_include_pad", "seed", "x", "w"];
 
-  /* A state from query parameters (and a preset); errors are thrown with a message. */
-  function fromParams(params, presets, base) {
-    var st = base || defaults();
-    var p = params.get("preset");
-    if (p !== null) {
-      if (!presets[p]) throw new Error("unknown preset '" + p + "'; choose from " + Object.keys(presets).join(", "));
+  /* A state from a query string (and a preset); errors are thrown with a message.
+   * Every parameter is read once, trimmed and bounded in length before it is parsed. */
+  function fromParams(search, presets) {
+    search = String(search);
+    if (search.length > L.query) throw new Error("the address holds " + search.length + " characters; the explorer reads at most " + L.query);
+    var params = new URLSearchParams(search), given = {};
+    KEYS.forEach(function (k) {
+      var all = params.getAll(k);
+      if (all.length > 1) throw new Error(k + " is given " + all.length + " times");
+      if (!all.length) return;
+      var v = trim(all[0]);
+      if (k !== "x" && k !== "w" && v.length > L.value) throw new Error(k + " is " + v.length + " characters long; at most " + L.value);
+      given[k] = v;
+    });
+    var has = function (k) { return own(given, k); };
+    var st = defaults(), p = given.preset;
+    if (has("preset")) {
+      if (!own(presets, p)) throw new Error("unknown preset " + quote(p) + "; choose from " + clip(Object.keys(presets).join(", "), 120));
       st = applyPreset(st, presets[p]);
     }
-    var mode = params.get("mode");
-    if (mode !== null) {
-      if (MODES.indexOf(mode) < 0) throw new Error("mode must be one of " + MODES.join(", ") + ", got '" + mode + "'");
-      st.mode = mode;
-    }
+    if (has("mode")) st.mode = choice("mode", given.mode, MODES);
     ["input", "kernel", "stride", "dilation", "output_padding"].forEach(function (k) {
-      if (params.get(k) !== null) st[k] = parsePair(k, params.get(k));
+      if (has(k)) st[k] = parsePair(k, given[k]);
     });
-    if (isPool(st.mode) && params.get("stride") === null && p === null) st.stride = st.kernel.slice();
-    if (params.get("padding") !== null) {
-      var t = params.get("padding").toLowerCase();
+    if (isPool(st.mode) && !has("stride") && !has("preset")) st.stride = st.kernel.slice();
+    if (has("padding")) {
+      var t = given.padding.toLowerCase();
       st.padding = (t === "same" || t === "valid" || t === "full") ? t : parsePair("padding", t);
     }
-    if (params.get("padding_mode") !== null) st.padding_mode = params.get("padding_mode");
-    if (params.get("ceil_mode") !== null) st.ceil_mode = parseBool("ceil_mode", params.get("ceil_mode"));
-    if (params.get("count_include_pad") !== null) st.count_include_pad = parseBool("count_include_pad", params.get("count_include_pad"));
-    if (params.get("seed") !== null) {
-      if (!/^\d+$/.test(params.get("seed"))) throw new Error("seed must be a non-negative integer, got '" + params.get("seed") + "'");
-      st.seed = parseInt(params.get("seed"), 10);
+    if (has("padding_mode")) st.padding_mode = choice("padding_mode", given.padding_mode, PMODES);
+    if (has("ceil_mode")) st.ceil_mode = parseBool("ceil_mode", given.ceil_mode);
+    if (has("count_include_pad")) st.count_include_pad = parseBool("count_include_pad", given.count_include_pad);
+    if (has("seed")) {
+      if (!/^\d{1,9}$/.test(given.seed) || +given.seed > L.seed) throw new Error("seed must be an integer from 0 to " + L.seed + ", got " + quote(given.seed));
+      st.seed = +given.seed;
     }
-    if (params.get("x") !== null) {
-      st.x = parseGrid("x", params.get("x"));
-      var shape = [st.x.length, st.x[0].length];
-      if (params.get("input") !== null && (shape[0] !== st.input[0] || shape[1] !== st.input[1])) {
-        throw new Error("x= is " + shape[0] + "x" + shape[1] + " but input=" + params.get("input"));
+    ["x", "w"].forEach(function (k) {
+      if (!has(k)) return;
+      var size = k === "x" ? "input" : "kernel", g = parseGrid(k, given[k], LIMITS[size][1]), shape = [g.length, g[0].length];
+      if (has(size) && (shape[0] !== st[size][0] || shape[1] !== st[size][1])) {
+        throw new Error(k + "= is " + shape[0] + "x" + shape[1] + " but " + size + "=" + clip(given[size], 40));
       }
-      st.input = shape;
-    }
-    if (params.get("w") !== null) {
-      st.w = parseGrid("w", params.get("w"));
-      var ks = [st.w.length, st.w[0].length];
-      if (params.get("kernel") !== null && (ks[0] !== st.kernel[0] || ks[1] !== st.kernel[1])) {
-        throw new Error("w= is " + ks[0] + "x" + ks[1] + " but kernel=" + params.get("kernel"));
-      }
-      st.kernel = ks;
-    }
-    return st;
+      st[k] = g; st[size] = shape;
+    });
+    return st;  // sizes out of range are kept (the form shows them) and refused before any fill
   }
   function applyPreset(st, pr) {
     var s = defaults();
     s.seed = st.seed;
-    for (var k in pr) if (k in s) s[k] = (pr[k] && pr[k].slice) ? pr[k].slice() : pr[k];
+    for (var k in pr) if (own(pr, k) && own(s, k)) s[k] = (pr[k] && pr[k].slice) ? pr[k].slice() : pr[k];
     s.input = [pr.x.length, pr.x[0].length];
     s.kernel = pr.w ? [pr.w.length, pr.w[0].length] : pr.kernel.slice();
     s.x = pr.x.map(function (r) { return r.slice(); });
     s.w = pr.w ? pr.w.map(function (r) { return r.slice(); }) : null;
     return s;
   }
+  /* The state as an address: every value exact and percent-encoded (',' and ';' kept readable). */
   function toQuery(st) {
-    var q = ["mode=" + st.mode, "input=" + hw(st.input), "kernel=" + hw(st.kernel), "stride=" + hw(st.stride),
-      "padding=" + (typeof st.padding === "string" ? st.padding : hw(st.padding))];
-    if (st.mode !== "avg-pool") q.push("dilation=" + hw(st.dilation));
-    if (st.mode === "transpose") q.push("output_padding=" + hw(st.output_padding));
-    if (st.mode === "correlate" || st.mode === "convolve") q.push("padding_mode=" + st.padding_mode);
-    if (isPool(st.mode)) q.push("ceil_mode=" + st.ceil_mode);
-    if (st.mode === "avg-pool") q.push("count_include_pad=" + st.count_include_pad);
-    q.push("seed=" + st.seed);
-    var enc = function (g) { return g.map(function (r) { return r.map(function (v) { return fmt(v); }).join(","); }).join(";"); };
-    if (!sameGrid(st.x, fillX(st))) q.push("x=" + enc(st.x));
-    if (st.mode !== "max-pool" && st.mode !== "avg-pool" && !sameGrid(st.w, fillW(st))) q.push("w=" + enc(st.w));
+    var pair = function (k, v) { return k + "=" + encodeURIComponent(v).replace(/%2C/g, ",").replace(/%3B/g, ";"); };
+    var q = [pair("mode", st.mode), pair("input", hw(st.input)), pair("kernel", hw(st.kernel)), pair("stride", hw(st.stride)),
+      pair("padding", typeof st.padding === "string" ? st.padding : hw(st.padding))];
+    if (st.mode !== "avg-pool") q.push(pair("dilation", hw(st.dilation)));
+    if (st.mode === "transpose") q.push(pair("output_padding", hw(st.output_padding)));
+    if (st.mode === "correlate" || st.mode === "convolve") q.push(pair("padding_mode", st.padding_mode));
+    if (isPool(st.mode)) q.push(pair("ceil_mode", st.ceil_mode));
+    if (st.mode === "avg-pool") q.push(pair("count_include_pad", st.count_include_pad));
+    q.push(pair("seed", st.seed));
+    var enc = function (g) { return g.map(function (r) { return r.map(exact).join(","); }).join(";"); };
+    if (!sizeMsg(st)) {  // a refused size has no grid of its own to write
+      if (!sameGrid(st.x, fillX(st))) q.push(pair("x", enc(st.x)));
+      if (st.mode !== "max-pool" && st.mode !== "avg-pool" && !sameGrid(st.w, fillW(st))) q.push(pair("w", enc(st.w)));
+    }
     return "?" + q.join("&");
   }
 
@@ -207,7 +250,8 @@
     return [[st.padding[0], st.padding[0]], [st.padding[1], st.padding[1]]];
   }
   function validate(st) {
-    var m, ax, k = st.kernel, mode = st.mode;
+    var m = sizeMsg(st), ax, k = st.kernel, mode = st.mode;
+    if (m) return m;
     if (mode === "correlate" || mode === "convolve") {
       if (PMODES.indexOf(st.padding_mode) < 0) {
         return "padding_mode must be one of 'zeros', 'reflect', 'replicate', 'circular', got '" + st.padding_mode + "'";
@@ -253,15 +297,12 @@
         if (poolSize(st, ax) < 1 && (m = fitsMsg(st.input[ax], k[ax], dil[ax], p, p))) return m;
       }
     }
-    // The explorer's own ranges (the package has none).
-    var checks = [["input", st.input], ["kernel", st.kernel], ["stride", st.stride], ["dilation", st.dilation]];
+    // The explorer's own ranges (the package has none), for every parameter, used or not.
+    var checks = [["stride", st.stride], ["dilation", st.dilation], ["output_padding", st.output_padding]];
     if (typeof st.padding !== "string") checks.push(["padding", st.padding]);
-    if (mode === "transpose") checks.push(["output_padding", st.output_padding]);
     for (var n = 0; n < checks.length; n++) {
       var lim = LIMITS[checks[n][0]], v = checks[n][1];
-      if (v[0] < lim[0] || v[1] < lim[0] || v[0] > lim[1] || v[1] > lim[1]) {
-        return "the explorer takes " + checks[n][0] + " from " + lim[0] + " to " + lim[1] + ", got " + hw(v);
-      }
+      if (!(v[0] >= lim[0] && v[1] >= lim[0] && v[0] <= lim[1] && v[1] <= lim[1])) return rangeMsg(checks[n][0], hw(v));
     }
     return null;
   }
@@ -425,18 +466,24 @@
       T.push("y = F.conv_transpose2d(x, w, " + [opt("stride", st.stride), opt("padding", st.padding),
         opt("output_padding", st.output_padding), opt("dilation", st.dilation)].join(", ") + ")");
     } else if (m === "max-pool") {
-      T.push("y = F.max_pool2d(x, " + [opt("kernel_size", st.kernel), opt("stride", st.stride), opt("padding", st.padding),
+      T.push("y = F.max_pool2d(x, " + ["kernel_size=" + tuple(st.kernel), opt("stride", st.stride), opt("padding", st.padding),
         opt("dilation", st.dilation), "ceil_mode=" + (st.ceil_mode ? "True" : "False")].join(", ") + ")");
     } else {
-      T.push("y = F.avg_pool2d(x, " + [opt("kernel_size", st.kernel), opt("stride", st.stride), opt("padding", st.padding),
+      T.push("y = F.avg_pool2d(x, " + ["kernel_size=" + tuple(st.kernel), opt("stride", st.stride), opt("padding", st.padding),
         "ceil_mode=" + (st.ceil_mode ? "True" : "False"), "count_include_pad=" + (st.count_include_pad ? "True" : "False")].join(", ") + ")");
     }
     T.push("print(y[0, 0])");
-    // The CLI draws at most 12 cells per input axis, 16 per padded axis, 160 steps.
-    var why = null, G = res.grid;
-    if (st.input[0] > 12 || st.input[1] > 12) why = "inputs of at most 12\u00d712 cells";
-    else if (G.length > 16 || G[0].length > 16) why = "a padded (or zero-inserted) input of at most 16 cells per axis";
-    else if (res.size[0] * res.size[1] > 150 || st.input[0] * st.input[1] > 150) why = "at most 160 steps (frames)";
+    // The renderer's drawing limits (conv_explained.render, read at build time): cells per
+    // input axis; cells per padded axis (for transpose: its uncropped sum of stamps); steps,
+    // one per output cell (for transpose: one stamp per input cell).
+    var why = null, D = L.draw, ext = res.grid.length ? [res.grid.length, res.grid[0].length] : [0, 0];
+    var steps = m === "transpose" ? st.input[0] * st.input[1] : res.size[0] * res.size[1];
+    if (m === "transpose") ext = [0, 1].map(function (ax) {
+      return st.stride[ax] * (st.input[ax] - 1) + st.dilation[ax] * (st.kernel[ax] - 1) + 1 + Math.max(0, st.output_padding[ax] - st.padding[ax]);
+    });
+    if (st.input[0] > D.cells || st.input[1] > D.cells) why = "inputs of at most " + D.cells + "\u00d7" + D.cells + " cells";
+    else if (ext[0] > D.padded || ext[1] > D.padded) why = (m === "transpose" ? "an uncropped output" : "a padded input") + " of at most " + D.padded + " cells per axis";
+    else if (steps > D.steps) why = "at most " + D.steps + " steps (frames)";
     else if (m === "avg-pool" && !st.count_include_pad) why = "average pooling with count_include_pad=True only (it has no option for False)";
     if (why) {
       cli = "# Not expressible with the CLI: `conv-explained animate` draws " + why + ".\n# Its size arithmetic for this layer:\n" +
@@ -447,7 +494,7 @@
     } else {
       var save = "np.save('x.npy', np.array(" + x + "))" + (isPool(m) ? "" : "; np.save('w.npy', np.array(" + pyList(st.w) + "))");
       var c = ["conv-explained animate " + m, "--values-from x.npy"];
-      if (isPool(m)) c.push("--kernel " + hw(st.kernel)); else c.push("--kernel-from w.npy");
+      if (isPool(m)) c.push("--kernel " + st.kernel.join("x")); else c.push("--kernel-from w.npy");
       c.push("--stride " + hw(st.stride), "--padding " + (typeof st.padding === "string" ? st.padding : hw(st.padding)));
       if (m !== "avg-pool") c.push("--dilation " + hw(st.dilation));
       if (m === "transpose") c.push("--output-padding " + hw(st.output_padding));
@@ -460,7 +507,7 @@
   }
 
   // -------------------------------------------------------------- the view
-  var HTML = '<form class="cx-controls" novalidate>' +
+  function view() { return '<form class="cx-controls" novalidate>' +
     '<label>Mode <select name="mode">' + MODES.map(function (m) { return "<option>" + m + "</option>"; }).join("") + "</select></label>" +
     '<label>Preset <select name="preset"><option value="">(none)</option></select></label>' +
     '<fieldset><legend>Sizes (height \u00d7 width)</legend>' +
@@ -476,7 +523,7 @@
     '<label data-for="padding_mode">padding_mode <select name="padding_mode">' + PMODES.map(function (m) { return "<option>" + m + "</option>"; }).join("") + "</select></label>" +
     '<label data-for="ceil_mode"><input type="checkbox" name="ceil_mode"> ceil_mode</label>' +
     '<label data-for="count_include_pad"><input type="checkbox" name="count_include_pad"> count_include_pad</label>' +
-    '<label>seed <input type="number" name="seed" min="0" max="999999"></label> <button type="button" name="reseed">New random values</button>' +
+    '<label>seed <input type="number" name="seed" min="0" max="' + L.seed + '"></label> <button type="button" name="reseed">New random values</button>' +
     "</fieldset></form>" +
     '<div class="cx-alert" role="alert"></div>' +
     '<p class="cx-size"></p>' +
@@ -486,22 +533,22 @@
     '<label>speed <select name="speed">' + SPEEDS.map(function (s) { return "<option" + (s === 1 ? " selected" : "") + ' value="' + s + '">' + s + "\u00d7</option>"; }).join("") + "</select></label></div>" +
     '<p class="cx-formula" aria-live="polite"></p>' +
     '<details class="cx-code" open><summary>Code for this state</summary><div class="cx-codes"></div></details>';
+  }
 
   function Explorer(root, config, presets) {
     this.root = root; this.presets = presets; this.urlState = root.getAttribute("data-url-state") === "true";
     this.id = "cx" + (++uid);
-    root.innerHTML = HTML;
+    root.innerHTML = view();
     this.form = root.querySelector("form");
     var sel = this.form.elements.preset;
     Object.keys(presets).forEach(function (k) { sel.appendChild(el("option", {value: k}, presets[k].title)); });
     this.active = [0, 0]; this.step = -1; this.timer = null;
-    var st = defaults(), self = this;
+    var st, self = this;
     try {
       // A page address with a state replaces the page's own start state.
-      if (this.urlState && location.search.length > 1) st = fromParams(new URLSearchParams(location.search), presets, st);
-      else st = fromParams(new URLSearchParams(config), presets, st);
+      st = fromParams(this.urlState && location.search.length > 1 ? location.search : config, presets);
       this.parseError = null;
-    } catch (e) { this.parseError = e.message; }
+    } catch (e) { this.parseError = e.message; st = defaults(); }
     this.set(st, false);
     this.form.addEventListener("change", function (ev) { self.onControl(ev.target); });
     this.form.elements.reseed.addEventListener("click", function () {
@@ -518,16 +565,18 @@
   }
 
   Explorer.prototype.reload = function () {
-    try { var st = fromParams(new URLSearchParams(location.search), this.presets, defaults()); this.parseError = null; this.set(st, false); }
+    try { var st = fromParams(location.search, this.presets); this.parseError = null; this.set(st, false); }
     catch (e) { this.parseError = e.message; this.set(this.state, false); }
   };
 
   Explorer.prototype.set = function (st, push) {
-    var pr = st.mode;
-    if (!st.x || st.x.length !== st.input[0] || st.x[0].length !== st.input[1]) st.x = resized(st.x, st.input[0], st.input[1], fillX(st));
-    if (!isPool(pr) && (!st.w || st.w.length !== st.kernel[0] || st.w[0].length !== st.kernel[1])) st.w = resized(st.w, st.kernel[0], st.kernel[1], fillW(st));
+    // A size out of range is never filled: the grids keep their last drawable size.
+    if (!sizeMsg(st)) {
+      if (!st.x || st.x.length !== st.input[0] || st.x[0].length !== st.input[1]) st.x = resized(st.x, st.input[0], st.input[1], fillX(st));
+      if (!isPool(st.mode) && (!st.w || st.w.length !== st.kernel[0] || st.w[0].length !== st.kernel[1])) st.w = resized(st.w, st.kernel[0], st.kernel[1], fillW(st));
+    }
     this.state = st;
-    if (push && this.urlState && history.replaceState) { try { history.replaceState(null, "", toQuery(st)); } catch (e) { /* file:// in some browsers */ } }
+    if (push && this.urlState && !this.parseError && history.replaceState) { try { history.replaceState(null, "", toQuery(st)); } catch (e) { /* file:// in some browsers */ } }
     this.syncControls();
     this.render();
   };
@@ -549,35 +598,40 @@
 
   Explorer.prototype.onControl = function (t) {
     var st = this.state, f = this.form.elements, name = t.name;
-    if (name === "preset") { if (t.value) { this.set(applyPreset(st, this.presets[t.value]), true); t.value = ""; } return; }
+    if (name === "preset") {
+      if (own(this.presets, t.value)) { this.parseError = null; this.set(applyPreset(st, this.presets[t.value]), true); }
+      t.value = ""; return;
+    }
     if (name === "speed") { if (this.timer) { this.stop(); this.toggle(); } return; }
     if (!name || name === "step") return;
-    var num = function (k) { return parseInt(f[k].value, 10); };
+    // A field that is empty or not a whole number keeps its value (the browser's number field
+    // gives "" for text); 1e5 is read as 100000, not as 1.
+    var num = function (k) { var v = f[k].value.trim(); return v.length <= L.value && /^-?\d+(\.0*)?(e\+?\d+)?$/i.test(v) ? Number(v) : NaN; };
     var prevPool = isPool(st.mode);
-    st.mode = f.mode.value;
+    st.mode = MODES.indexOf(f.mode.value) < 0 ? st.mode : f.mode.value;
     ["input", "kernel", "stride", "dilation", "output_padding"].forEach(function (k) {
       var a = num(k + "0"), b = num(k + "1");
-      if (isFinite(a) && isFinite(b)) st[k] = [a, b];
+      if (Number.isInteger(a) && Number.isInteger(b)) st[k] = [a, b];
     });
     if (f.padword.value) st.padding = f.padword.value;
-    else { var p0 = num("padding0"), p1 = num("padding1"); st.padding = [isFinite(p0) ? p0 : 0, isFinite(p1) ? p1 : 0]; }
+    else { var p0 = num("padding0"), p1 = num("padding1"); st.padding = [Number.isInteger(p0) ? p0 : 0, Number.isInteger(p1) ? p1 : 0]; }
     if ((st.mode === "transpose" || isPool(st.mode)) && typeof st.padding === "string") st.padding = [0, 0];
     if (isPool(st.mode) && !prevPool) st.stride = st.kernel.slice();
     st.padding_mode = f.padding_mode.value; st.ceil_mode = f.ceil_mode.checked; st.count_include_pad = f.count_include_pad.checked;
     var seed = num("seed");
-    if (isFinite(seed) && seed >= 0 && seed !== st.seed) { st.seed = seed; st.x = null; st.w = null; }
+    if (Number.isInteger(seed) && seed >= 0 && seed <= L.seed && seed !== st.seed) { st.seed = seed; st.x = null; st.w = null; }
     this.parseError = null;
     this.set(st, true);
   };
 
   Explorer.prototype.render = function () {
     var st = this.state, root = this.root, alert = root.querySelector(".cx-alert"), grids = root.querySelector(".cx-grids");
-    var message = this.parseError || validate(st);
+    var message = this.parseError || validate(st), drawn = !this.parseError && !sizeMsg(st);
     this.res = null;
     var res = message ? null : compute(st);
-    alert.textContent = message || "";
+    alert.textContent = clip(message || "", L.alert);
     alert.hidden = !message;
-    root.querySelector(".cx-size").textContent = "Output size \u2014 " + sizeFormula(st, res).join("; ");
+    root.querySelector(".cx-size").textContent = drawn ? "Output size \u2014 " + clip(sizeFormula(st, res).join("; "), 2 * L.alert) : "";
     var figures = [], html;
     var table = function (name, caption, rows, cls) {
       html = [];
@@ -592,9 +646,9 @@
     };
     var inputCell = function (cell, r, c) {
       return '<td contenteditable="true" inputmode="decimal" data-r="' + r + '" data-c="' + c + '" data-i="' + r + '" data-j="' + c +
-        '" aria-label="x[' + r + ", " + c + ']">' + fmt(cell) + "</td>";
+        '" aria-label="x[' + r + ", " + c + ']" data-was="' + cellText(cell) + '">' + cellText(cell) + "</td>";
     };
-    if (res && st.mode !== "transpose") {
+    if (!drawn) { /* nothing of the requested size is drawn */ } else if (res && st.mode !== "transpose") {
       table("input", "input x (" + st.input.join("\u00d7") + "), padding hatched", res.grid, function (cell, r, c) {
         if (cell.pad) return '<td class="cx-pad" data-r="' + r + '" data-c="' + c + '" title="padding">' + fmt(cell.v) + "</td>";
         return inputCell(cell.v, r, c).replace(/data-i="\d+" data-j="\d+"/, 'data-i="' + cell.src[0] + '" data-j="' + cell.src[1] + '"')
@@ -603,9 +657,10 @@
     } else {
       table("input", "input x (" + st.input.join("\u00d7") + ")", st.x, function (v, r, c) { return inputCell(v, r, c); });
     }
-    if (!isPool(st.mode)) {
+    if (drawn && !isPool(st.mode)) {
       table("kernel", "kernel w (" + st.kernel.join("\u00d7") + "), as given", st.w, function (v, r, c) {
-        return '<td contenteditable="true" inputmode="decimal" data-k="1" data-r="' + r + '" data-c="' + c + '" aria-label="w[' + r + ", " + c + ']">' + fmt(v) + "</td>";
+        return '<td contenteditable="true" inputmode="decimal" data-k="1" data-r="' + r + '" data-c="' + c + '" aria-label="w[' + r + ", " + c +
+          ']" data-was="' + cellText(v) + '">' + cellText(v) + "</td>";
       });
       if (res && st.mode !== "correlate") {
         table("kernel-applied", "kernel as applied (flipped)", res.kapp, function (v, r, c) { return '<td data-u="' + r + '" data-v="' + c + '">' + fmt(v) + "</td>"; });
@@ -755,10 +810,11 @@
 
   Explorer.prototype.onEdit = function (t) {
     var text = t.textContent.trim().replace(NBSP_MINUS, "-"), v = parseFloat(text), st = this.state;
+    if (text === t.getAttribute("data-was")) return;  // unchanged (it may show a rounded value)
     var r = +t.getAttribute("data-i"), c = +t.getAttribute("data-j"), isK = t.hasAttribute("data-k");
     if (isK) { r = +t.getAttribute("data-r"); c = +t.getAttribute("data-c"); }
     var target = isK ? st.w : st.x;
-    if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(text) || !isFinite(v)) { t.textContent = fmt(target[r][c]); return; }
+    if (text.length > L.number || !NUMBER.test(text) || !isFinite(v)) { t.textContent = cellText(target[r][c]); return; }
     if (v === target[r][c]) return;
     target[r][c] = v;
     this.set(st, true);
@@ -795,8 +851,12 @@
     var data = document.querySelector("script[data-conv-explorer-presets]"), presets = {};
     if (data) { try { presets = JSON.parse(data.textContent); } catch (e) { presets = {}; } }
     var roots = document.querySelectorAll(".conv-explorer"), list = [];
-    for (var n = 0; n < roots.length; n++) list.push(new Explorer(roots[n], roots[n].getAttribute("data-config") || "", presets));
-    window.convExplorer = {instances: list, compute: compute, validate: validate, toQuery: toQuery, version: 1};
+    for (var n = 0; n < roots.length; n++) {
+      try { L = JSON.parse(roots[n].getAttribute("data-limits")); LIMITS = L.ranges; } catch (e) { L = null; }
+      if (!L || !LIMITS) { roots[n].textContent = "The explorer cannot start: this page lacks its limits (data-limits)."; continue; }
+      list.push(new Explorer(roots[n], roots[n].getAttribute("data-config") || "", presets));
+    }
+    window.convExplorer = {instances: list, compute: compute, validate: validate, toQuery: toQuery, fromParams: fromParams, limits: L, version: 2};
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
 })();
