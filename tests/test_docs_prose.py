@@ -192,14 +192,31 @@ WRONG = {
         "the kernel's extent times the product of the earlier strides",  # d(k - 1) times it
         "for complex data the kernel is conjugated",  # PyTorch's conv1d does not
         "the way most libraries compute it",  # cuDNN: implicit GEMM, Winograd, FFT
+        # with stride s a shift by ms moves the output by m, not by the same amount (review_a)
+        "strides keep it only for shifts by their multiples",
+        "A 1-D correlation with a fixed kernel is multiplication by one;",  # stride 1 only
+        "An axis of the data whose entries are not neighbours",  # a channel is one entry
     ],
     "padding_stride_dilation.md": [
         "exactly when (i + 2p − k) mod s ≠ 0",
         r"that is when $(i + 2p - k) \bmod s \neq 0$",  # misses the cells between windows
         "the build checks each stride by changing the last input cell",
+        # review_a: when r < p all r trailing cells are padding, not "the last p"
+        "The last $p$ of them are padding",
+        # shared output sizes come from any stride > 1, not from unread cells
+        "Several input sizes then give the same output size",
+        r"needs an odd number $k - 1$ of padding cells",  # d(k - 1) for a dilated kernel
+        'expected_by="same_padding")',  # exercise 2 checked same_padding against itself
+        'truth_by="the three kinds"',  # exercise 1's kinds checked against the page's rule
+        "gives three positions per axis",  # a result typed as a word
     ],
     "arithmetic_reference.md": [
         "that is, when the convolution used every input cell",  # 7/3/4 and 6/3/2/1 (issue 15)
+        # review_a: receptive_field takes one axis only; it refuses a tuple kernel size
+        "All of them accept one size or a tuple with one size per axis.",
+        "(negative positions are padding)",  # positions from i on are padding too
+        "optionally the ceiling instead of the floor",  # ceil_mode also drops a last window
+        "weights_plain, weights_dilated = 3 * 3 * 3",  # typed arithmetic, now counted by torch
     ],
     "pooling.md": [
         "pooling chiefly in one place",  # ResNet also max-pools in its stem
@@ -276,6 +293,9 @@ def test_unread_cells_are_checked_cell_by_cell_against_torch():
     assert "def unread_by_torch(i, k, **options):" in text
     assert '"the three kinds of unread cells", layers(), rule=lambda c: unread_by_rule(*c)' in text
     assert "unused = {s: unread_by_torch(7, 3, stride=s) for s in range(1, 8)}" in text
+    # each kind, not only their union, against a classification of torch's unread cells
+    assert "rule=lambda c: unread_kinds(*c), truth=lambda c: kinds_by_torch(*c)," in text
+    assert "truth=lambda s: kinds_by_torch(7, 3, s, 0, 1)," in text
 
 
 def test_dilation_growth_is_exponential_only_when_it_doubles():
