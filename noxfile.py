@@ -121,18 +121,24 @@ def frameworks(session: nox.Session, framework: str) -> None:
 CHROMIUM = Path("/usr/bin/chromium")
 
 
+def _chromium(session: nox.Session) -> None:
+    """Debian's Chromium, installed with apt-get when missing (as root)."""
+    if CHROMIUM.exists():
+        return
+    if os.geteuid() != 0:
+        session.error(f"{CHROMIUM} is missing: apt-get install -y chromium (as root)")
+    apt = {"DEBIAN_FRONTEND": "noninteractive"}
+    session.run("apt-get", "update", external=True, env=apt)
+    session.run("apt-get", "install", "-y", "chromium", external=True, env=apt)
+
+
 @nox.session
 def browser(session: nox.Session) -> None:
     """Check the built site in headless Chromium: pages, images, math, search, links, axe."""
     site = Path(os.environ.get("CONV_EXPLAINED_SITE", ROOT / "docs" / "_build" / "html"))
     if not (site / "index.html").is_file():
         session.error(f"no built site in {site}: run `nox -s docs` first")
-    if not CHROMIUM.exists():
-        if os.geteuid() != 0:
-            session.error(f"{CHROMIUM} is missing: apt-get install -y chromium (as root)")
-        apt = {"DEBIAN_FRONTEND": "noninteractive"}
-        session.run("apt-get", "update", external=True, env=apt)
-        session.run("apt-get", "install", "-y", "chromium", external=True, env=apt)
+    _chromium(session)
     # The explorer's agreement test compares with the package and torch.
     _install(session, "test")
     session.install(
@@ -154,8 +160,7 @@ def pdf(session: nox.Session) -> None:
     site = Path(os.environ.get("CONV_EXPLAINED_SITE", ROOT / "docs" / "_build" / "html"))
     if not (site / "index.html").is_file():
         session.error(f"no built site in {site}: run `nox -s docs` first")
-    if not CHROMIUM.exists():
-        session.error(f"{CHROMIUM} is missing: apt-get install -y chromium (as root)")
+    _chromium(session)
     session.install("playwright>=1.40", "pypdf>=5", "pikepdf>=9", "pytest>=8")
     # Prints every page of the verified build with Chromium, merges them with
     # pypdf into docs/_build/pdf/conv_explained.pdf and copies it into the site.
