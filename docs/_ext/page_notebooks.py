@@ -52,13 +52,12 @@ def add_download(app: Any, doctree: Any, docname: str) -> None:
         return
     text = source.read_text(encoding="utf-8")
     notebook = page_notebook(text)
-    if notebook is None:
+    if notebook is None or docname == app.config.root_doc:  # the landing page: no link
         return
     # A page that reads the recorded framework outputs also needs them made.
     needs_probes = re.search(r"^\s*from probes\b|^\s*import probes\b", text, re.MULTILINE)
     probes_note = (
-        " and <code>nox -s frameworks</code> (it reads the framework outputs recorded in "
-        "<code>probes/results</code>)"
+        ", then <code>nox -s frameworks</code> (it reads the recorded framework outputs)"
         if needs_probes
         else ""
     )
@@ -68,9 +67,9 @@ def add_download(app: Any, doctree: Any, docname: str) -> None:
     link = nodes.raw(
         "",
         f'<p class="ce-notebook-download"><a class="reference download internal" '
-        f'download="{name}" href="{href}">Download this page as a notebook '
-        f"(<code>{name}</code>)</a>. It runs top to bottom in a clone of the repository "
-        f"after <code>pip install -e '.[docs]'</code>{probes_note}.</p>",
+        f'download="{name}" href="{href}">Notebook <code>{name}</code></a> '
+        f"<span class='ce-notebook-note'>(runs in a clone of the repository after "
+        f"<code>pip install -e '.[docs]'</code>{probes_note})</span></p>",
         format="html",
     )
     section = doctree.next_node(nodes.section)
