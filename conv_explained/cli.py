@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import numpy as np
 
 from . import shapes
+from .verify import VerificationError
 
 if TYPE_CHECKING:
     from .render._pipeline import OpSpec
@@ -754,8 +755,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         _report(exc)
         return 2
-    except (ValueError, TypeError, OSError, RuntimeError) as exc:
-        _report(exc)
+    except (ValueError, TypeError, OSError, RuntimeError, VerificationError) as exc:
+        _report(exc)  # VerificationError: the numbers disagree with torch, nothing written
         return 2
     except (MemoryError, OverflowError) as exc:  # a size no check foresaw: still one line
         kind = "memory ran out" if isinstance(exc, MemoryError) else "a number overflowed"
