@@ -7,6 +7,7 @@ and a renderer for numerically annotated figures and animations.
 
 from . import verify as verify  # the checks and their certificates
 from .grad import avg_pool_grad, correlate_grad, max_pool_grad
+from .local import locally_connected
 from .matrix import col2im, conv_matrix, im2col
 from .ops import conv_transpose, convolve, correlate, flip, transposed_as_correlation
 from .pooling import avg_pool, global_avg_pool, global_max_pool, max_pool
@@ -42,6 +43,7 @@ __all__ = [
     "global_avg_pool",
     "global_max_pool",
     "im2col",
+    "locally_connected",
     "max_pool",
     "max_pool_grad",
     "pool_output_size",

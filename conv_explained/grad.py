@@ -1,9 +1,13 @@
 r"""Gradients of correlation and pooling, built from the package's own operators.
 
 Backpropagation through a "convolution" layer is itself made of
-convolutions: the gradient with respect to the input is a true convolution
-(the kernel flipped) of the output gradient, and the gradient with respect to
-the weight is a correlation of the input with the output gradient. Pooling
+convolutions: the gradient with respect to the input is a *full* true
+convolution (the kernel flipped, padded by the dilated kernel's extent less
+one, then cropped by the forward padding) of the output gradient with zeros
+inserted (``stride - 1`` between neighbours) by the dilated kernel, and the
+gradient with respect to the weight is a correlation of the padded input
+with the output gradient (its taps ``stride`` apart, moving ``dilation`` at a
+time). Pooling
 sends each output gradient back to the cells its window read: all of it to the
 maximum for max pooling, an equal share to every counted cell for average
 pooling.

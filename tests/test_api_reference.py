@@ -11,6 +11,7 @@ API = Path(__file__).resolve().parents[1] / "docs" / "api.md"
 MODULES = [
     "conv_explained",
     "conv_explained.ops",
+    "conv_explained.local",
     "conv_explained.shapes",
     "conv_explained.pooling",
     "conv_explained.grad",

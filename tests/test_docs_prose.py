@@ -301,7 +301,9 @@ def test_unread_cells_are_checked_cell_by_cell_against_torch():
 def test_dilation_growth_is_exponential_only_when_it_doubles():
     text = (DOCS / "receptive_fields.md").read_text()
     assert "constant = [r for r, _ in ce.receptive_field([(3, 1, 2)] * max(depths))]" in text
-    assert "assert constant == [4 * L + 1 for L in depths]" in text
+    # checked as a rule against torch's gradient: linear (4L + 1 cells) and with holes
+    assert "(4 * c[0] + 1, False)" in text
+    assert 'truth_by="torch.autograd.grad, nonzero cells"' in text
 
 
 def _numbered_items(block: str) -> int:
