@@ -212,8 +212,9 @@ class Certificate:
         else:
             against = self.library or self.reference
         dtype = f", {self.dtype}" if self.dtype else ""
+        numbers = "number" if self.count == 1 else "numbers"
         return (
-            f"checked against {against}{dtype}: {self.count:,} numbers, "
+            f"checked against {against}{dtype}: {self.count:,} {numbers}, "
             f"largest difference {_number(self.max_diff)}, tolerance {_number(self.tolerance)}"
         )
 
