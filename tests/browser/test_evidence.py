@@ -41,9 +41,7 @@ def _pages() -> list[str]:
     if not SITE.is_dir():
         return []
     pages = [
-        p
-        for p in site_checks.html_pages(SITE)
-        if "/" not in p or p.startswith("auto_gallery/")
+        p for p in site_checks.html_pages(SITE) if "/" not in p or p.startswith("auto_gallery/")
     ]
     return [
         p
