@@ -239,8 +239,8 @@ def test_full_page_loads_of_hostile_addresses(browser: Any, site: Any) -> None:
     """The constructor's path (a fresh page per address), for the hostile values alone."""
     base = site.resolve().as_uri() + "/"
     start = time.perf_counter()
-    for key in ("input", "kernel", "x", "preset", "padding_mode", "seed"):
-        for value in HOSTILE[::3]:
+    for key in ("input", "x", "preset", "padding_mode"):
+        for value in HOSTILE[::6]:  # about 30 fresh pages (the fuzz above covers the rest)
             page, visit = site_checks.open_page(
                 browser, base, PAGE + "?" + urllib.parse.urlencode({key: value})
             )
