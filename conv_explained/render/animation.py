@@ -72,7 +72,7 @@ def reading_ms(caption: str, *, final: bool = False) -> int:
     >>> reading_ms("output[0, 0] = 9")
     1200
     >>> reading_ms("output[0, 0] = 0·0 + 1·1 + 1·2 + 2·3 + 2·4 + 0·5 + 0·6 + 1·7 = 9")
-    1950
+    1920
     >>> reading_ms("all 9 output cells computed", final=True)
     2500
     """
@@ -89,7 +89,7 @@ def key_frames_of(scenes: Sequence[Scene]) -> list[int]:
     --------
     >>> from conv_explained.render.frames import Scene
     >>> key_frames_of([Scene((), "a", 0), Scene((), "b", 1), Scene((), "c", 2), Scene((), "d", None)])
-    [0, 2, 3]
+    [0, 1, 3]
     >>> key_frames_of([Scene((), "a", 0), Scene((), "end", None)])
     [0, 1]
     """
