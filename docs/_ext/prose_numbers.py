@@ -63,6 +63,15 @@ QUOTED: dict[str, list[str]] = {
     "correlation_or_convolution": [
         "60 56 52 / 39 61 66 / 54 78 82",  # the MXNet post's printout, asserted in a cell
     ],
+    "auto_gallery/01_correlation/plot_01_correlation_vs_convolution": [
+        "60 56 52 / 39 61 66 / 54 78 82",  # the same printout, compared in the lesson
+    ],
+    # Definitions an example sets up, not results:
+    "efficient_computation": ["8 operations each"],  # a complex multiply-add in real operations
+    "pooling": [
+        "over 5 cells",  # the example's input size
+        "a map that is 8 everywhere",  # the example's input
+    ],
 }
 
 #: Node types whose text is not prose.
