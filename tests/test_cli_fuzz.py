@@ -508,7 +508,9 @@ def test_csv_contents_are_drawn_as_given_or_refused_in_one_line(text: str, op: s
             )
         else:
             # a refusal names the file, a size, a rule, or the ambiguous rank of --values-from
-            assert any(w in err for w in ("v.csv", "too large to draw", "must", "--values-from")), err
+            assert any(
+                w in err for w in ("v.csv", "too large to draw", "must", "--values-from")
+            ), err
 
 
 @FILE_SETTINGS

@@ -287,7 +287,12 @@ class Animation:
         frames = self.frames
         target = atomic_write(path, lambda f: write_gif(f, frames, self.durations))
         record(
-            target, "gif", self.alt_text, self.panel_boxes, player=self, certificate=self.certificate
+            target,
+            "gif",
+            self.alt_text,
+            self.panel_boxes,
+            player=self,
+            certificate=self.certificate,
         )
         return target
 
