@@ -23,17 +23,19 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from . import shapes
+from . import grad, ops, pooling, shapes, verify
 from ._counts import layer_counts, separable_words
 from .render import Animation, animate, compare
 from .render.gif import atomic_write, written
+from .verify import Certificate
 
 __all__ = [
     "CATALOG",
@@ -113,6 +115,286 @@ class Case:
             )
             return compare(left, right, self.titles)
         return animate(self.op, **arrays, **self.params, verify=verify)
+
+    def certify(
+        self,
+        anim: Animation | None = None,
+        *,
+        also: Mapping[str, ArrayLike] | None = None,
+    ) -> Certificate:
+        """Check the case against an independently built torch layer; one certificate.
+
+        The case's inputs go through a ``torch.nn`` layer built here with the
+        case's options (``Conv1d/2d/3d``, ``ConvTranspose*d``, ``MaxPool*d``,
+        ``AvgPool*d``, ``AdaptiveMaxPool*d``/``AdaptiveAvgPool*d`` for the
+        global pools, and autograd through the layer for the gradients), in
+        float64. Compared with the layer's result are: the package operator's
+        result (:func:`~conv_explained.correlate`, ``convolve``,
+        ``conv_transpose`` and, for ``transpose-direct``, the direct form of
+        :func:`~conv_explained.transposed_as_correlation`, the pools and the
+        gradients), the animation's values, and every array in ``also``.
+
+        Parameters
+        ----------
+        anim : Animation, optional
+            The case's animation, if already rendered (rendered here otherwise,
+            with the renderer's own torch check).
+        also : mapping of str to array_like, optional
+            Further results of the same case computed another way, named by
+            how they were computed ("the stamps added up with numpy"); each is
+            compared with the layer too. A plain array may leave out a single
+            channel axis.
+
+        Returns
+        -------
+        Certificate
+            One certificate (:func:`conv_explained.verify.combine`) over all
+            the comparisons.
+
+        Raises
+        ------
+        VerificationError
+            If any result differs from the torch layer's (one line naming it).
+        ValueError
+            For an option the check does not know (named in the message).
+        """
+        if anim is None:
+            anim = self.animate()
+        arrays = self.inputs()
+        if self.second is not None:
+            op2, params2 = self.second
+            first = _reference(self.op, arrays, self.params)
+            second_arrays = {"x": first.layer_result, "weight": arrays["weight2"]}
+            then = _reference(op2, second_arrays, params2)
+            then_ours = _reference(op2, {**second_arrays, "x": first.ours[0][1]}, params2)
+            parts = [first, _Reference(then.layer, then.layer_result, then_ours.ours)]
+            drawn: list[Any] = list(anim.values)
+        elif self.op == "compare":
+            parts = [_reference(op, arrays, self.params) for op in self.compare_ops]
+            drawn = list(anim.values)
+        else:
+            parts = [_reference(self.op, arrays, self.params)]
+            drawn = [anim.values]
+        certificates = []
+        for ref, values in zip(parts, drawn, strict=True):
+            results = [*ref.ours, ("the animation", np.asarray(values))]
+            if ref is parts[-1] and also:
+                results += [(name, np.asarray(a)) for name, a in also.items()]
+            for by, got in results:
+                expected = ref.layer_result
+                if got.ndim == expected.ndim - 1 and expected.shape[0] == 1:
+                    expected = expected[0]  # a plain result of a single channel
+                certificates.append(
+                    verify.compare(
+                        got,
+                        expected,
+                        what=f"{self.name}: {by}",
+                        got_by=by,
+                        expected_by=ref.layer,
+                        atol=_ATOL,
+                        rtol=_RTOL,
+                        dtype="float64",
+                    )
+                )
+        return verify.combine(f"{self.title} (the operator and the animation)", certificates)
+
+
+#: Largest difference allowed from the torch layer (float64; the inputs are small integers).
+_ATOL = 1e-12
+_RTOL = 1e-12
+
+#: Options :meth:`Case.certify` passes to the torch layer; drawing-only options are ignored.
+_DRAWING_ONLY = frozenset({"view", "mac", "spatial_dims"})
+
+
+@dataclass(frozen=True)
+class _Reference:
+    layer: str  # "torch.nn.Conv2d"
+    layer_result: np.ndarray  # (C, *spatial), float64
+    ours: list[tuple[str, np.ndarray]]  # (package function, result (C, *spatial))
+
+
+def _conv_layout(x: Any, weight: Any) -> tuple[np.ndarray, np.ndarray, int]:
+    """``x`` as ``(1, C, *sp)``, the weight with both channel axes, and the rank."""
+    w = np.asarray(weight)
+    if w.ndim in (1, 2):
+        d, w = w.ndim, w[None, None]
+    else:
+        d = w.ndim - 2
+    a = np.asarray(x)
+    xb = a[None, None] if a.ndim == d else a[None] if a.ndim == d + 1 else a
+    return xb, w, d
+
+
+def _pool_layout(x: Any, params: Mapping[str, Any]) -> tuple[np.ndarray, int]:
+    """``x`` as ``(1, C, *sp)`` and the rank (a tuple kernel_size or the renderer's rule)."""
+    a = np.asarray(x)
+    kernel = params.get("kernel_size")
+    if params.get("spatial_dims") is not None:
+        d = int(params["spatial_dims"])
+    elif isinstance(kernel, Sequence):
+        d = len(kernel)
+    else:
+        d = {1: 1, 2: 2, 3: 2, 4: 2, 5: 3}[a.ndim]
+    xb = a[None, None] if a.ndim == d else a[None] if a.ndim == d + 1 else a
+    return xb, d
+
+
+def _reference(op: str, arrays: Mapping[str, Any], params: Mapping[str, Any]) -> _Reference:
+    """The torch layer's result for one op of a case, and the package operator's."""
+    import torch  # lazily: the package imports without torch
+    from torch import nn
+
+    unknown = set(params) - _DRAWING_ONLY - {
+        "stride",
+        "padding",
+        "dilation",
+        "groups",
+        "padding_mode",
+        "output_padding",
+        "kernel_size",
+        "ceil_mode",
+        "count_include_pad",
+    }
+    if unknown:
+        raise ValueError(
+            f"params must hold options of the torch layer, got {', '.join(sorted(unknown))}"
+        )
+    opts = {k: v for k, v in params.items() if k not in _DRAWING_ONLY}
+    f64 = torch.float64
+
+    def tensor(a: Any) -> Any:
+        return torch.tensor(np.asarray(a, dtype=np.float64), dtype=f64)
+
+    def out(t: Any) -> np.ndarray:
+        return np.asarray(t.detach().numpy()[0], dtype=np.float64)
+
+    def first(result: Any) -> np.ndarray:
+        return np.asarray(result)[0]
+
+    bias = arrays.get("bias")
+    if op in ("correlate", "convolve", "input-grad"):
+        xb, w, d = _conv_layout(arrays["x"], arrays["weight"])
+        padding = opts.get("padding", 0)
+        dilation = opts.get("dilation", 1)
+        if padding == "full":  # torch has no "full": d(k - 1) on each side
+            dil = (dilation,) * d if isinstance(dilation, int) else tuple(dilation)
+            padding = tuple(di * (k - 1) for di, k in zip(dil, w.shape[2:], strict=True))
+        layer = getattr(nn, f"Conv{d}d")(
+            w.shape[1] * opts.get("groups", 1),
+            w.shape[0],
+            kernel_size=w.shape[2:],
+            stride=opts.get("stride", 1),
+            padding=padding,
+            dilation=dilation,
+            groups=opts.get("groups", 1),
+            bias=bias is not None,
+            padding_mode=opts.get("padding_mode", "zeros"),
+            dtype=f64,
+        )
+        kernel = tensor(w)
+        if op == "convolve":  # a convolution is the correlation with the flipped kernel
+            kernel = torch.flip(kernel, dims=tuple(range(2, 2 + d)))
+        with torch.no_grad():
+            layer.weight.copy_(kernel)
+            if bias is not None:
+                layer.bias.copy_(tensor(np.reshape(bias, -1)))
+        conv_opts = {
+            k: opts[k] for k in ("stride", "padding", "dilation", "groups") if k in opts
+        }
+        name = f"torch.nn.Conv{d}d"
+        if op == "input-grad":
+            xt = tensor(xb).requires_grad_(True)
+            y = layer(xt)
+            y.backward(tensor(arrays["grad_output"]).reshape(y.shape))
+            g = np.asarray(arrays["grad_output"]).reshape(tuple(y.shape))
+            ours = grad.correlate_grad(xb, w, g, **conv_opts)[0]
+            return _Reference(
+                f"{name} (autograd)", out(xt.grad), [("conv_explained.correlate_grad", first(ours))]
+            )
+        fn = ops.correlate if op == "correlate" else ops.convolve
+        mode = opts.get("padding_mode", "zeros")
+        result = fn(xb, w, bias, **conv_opts, padding_mode=mode)
+        return _Reference(name, out(layer(tensor(xb))), [(f"conv_explained.{op}", first(result))])
+    if op in ("transpose", "transpose-direct"):
+        xb, w, d = _conv_layout(arrays["x"], arrays["weight"])
+        groups = opts.get("groups", 1)
+        t_opts = {
+            k: opts[k]
+            for k in ("stride", "padding", "output_padding", "groups", "dilation")
+            if k in opts
+        }
+        layer = getattr(nn, f"ConvTranspose{d}d")(
+            w.shape[0],
+            w.shape[1] * groups,
+            kernel_size=w.shape[2:],
+            bias=bias is not None,
+            dtype=f64,
+            **{k: v for k, v in t_opts.items() if k != "groups"},
+            groups=groups,
+        )
+        with torch.no_grad():
+            layer.weight.copy_(tensor(w))
+            if bias is not None:
+                layer.bias.copy_(tensor(np.reshape(bias, -1)))
+        expected = out(layer(tensor(xb)))
+        ours = [("conv_explained.conv_transpose", first(ops.conv_transpose(xb, w, bias, **t_opts)))]
+        if op == "transpose-direct":
+            x_direct, w_direct = ops.transposed_as_correlation(xb, w, **t_opts)
+            direct = ops.correlate(
+                x_direct, w_direct, bias, dilation=opts.get("dilation", 1), groups=groups
+            )
+            ours.append(("the direct form (conv_explained.transposed_as_correlation)", first(direct)))
+        return _Reference(f"torch.nn.ConvTranspose{d}d", expected, ours)
+    if op in ("max-pool", "avg-pool", "max-pool-grad"):
+        x_given = arrays["x"]
+        if "kernel_size" not in opts:
+            raise ValueError(f"params must give kernel_size for {op!r}, got {dict(params)!r}")
+        xb, d = _pool_layout(x_given, opts)
+        pool_opts = {
+            k: opts[k]
+            for k in ("kernel_size", "stride", "padding", "dilation", "ceil_mode")
+            if k in opts
+        }
+        if op == "avg-pool":
+            pool_opts.pop("dilation", None)
+            if "count_include_pad" in opts:
+                pool_opts["count_include_pad"] = opts["count_include_pad"]
+            layer = getattr(nn, f"AvgPool{d}d")(**pool_opts)
+            ours = pooling.avg_pool(xb, ndim=d, **pool_opts)
+            return _Reference(
+                f"torch.nn.AvgPool{d}d",
+                out(layer(tensor(xb))),
+                [("conv_explained.avg_pool", first(ours))],
+            )
+        layer = getattr(nn, f"MaxPool{d}d")(**pool_opts)
+        if op == "max-pool":
+            return _Reference(
+                f"torch.nn.MaxPool{d}d",
+                out(layer(tensor(xb))),
+                [("conv_explained.max_pool", first(pooling.max_pool(xb, ndim=d, **pool_opts)))],
+            )
+        xt = tensor(xb).requires_grad_(True)
+        y = layer(xt)
+        y.backward(tensor(arrays["grad_output"]).reshape(y.shape))
+        g = np.asarray(arrays["grad_output"]).reshape(tuple(y.shape))
+        ours = grad.max_pool_grad(xb, g, ndim=d, **pool_opts)
+        return _Reference(
+            f"torch.nn.MaxPool{d}d (autograd)",
+            out(xt.grad),
+            [("conv_explained.max_pool_grad", first(ours))],
+        )
+    if op in ("global-max-pool", "global-avg-pool"):
+        xb, d = _pool_layout(arrays["x"], opts)
+        kind = "Max" if op == "global-max-pool" else "Avg"
+        layer = getattr(nn, f"Adaptive{kind}Pool{d}d")(1)
+        fn = pooling.global_max_pool if kind == "Max" else pooling.global_avg_pool
+        return _Reference(
+            f"torch.nn.Adaptive{kind}Pool{d}d",
+            out(layer(tensor(xb))),
+            [(f"conv_explained.{fn.__name__}", first(fn(xb, ndim=d)))],
+        )
+    raise ValueError(f"op must be an op of conv_explained.render.animate, got {op!r}")
 
 
 def _ints(shape: Sequence[int], high: int) -> Build:
