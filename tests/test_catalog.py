@@ -243,14 +243,14 @@ def _case(op, build, **params):
     return catalog.Case("probe", "Probe", "A probe.", op, build, params=params)
 
 
-def _random_conv(x_shape, w_shape, bias=False):
+def _random_conv(x_shape, w_shape, bias=False, bias_size=None):
     def build(rng):
         arrays = {
             "x": rng.integers(-3, 4, size=x_shape),
             "weight": rng.integers(-2, 3, size=w_shape),
         }
         if bias:
-            arrays["bias"] = rng.integers(-2, 3, size=(w_shape[0],))
+            arrays["bias"] = rng.integers(-2, 3, size=(bias_size or w_shape[0],))
         return arrays
 
     return build
@@ -287,7 +287,8 @@ def _torch_conv2d(arrays, params, flip=False):
 @pytest.mark.parametrize("params", CONV_OPTIONS, ids=str)
 @pytest.mark.parametrize("op", ["correlate", "convolve"])
 def test_certify_checks_a_correlation_with_every_option_against_torch(op, params):
-    case = _case(op, _random_conv((4, 7, 7), (4, 2, 3, 3), bias=True), **params)
+    w_shape = (2, 2 // params.get("groups", 1), 3, 3)
+    case = _case(op, _random_conv((2, 5, 5), w_shape, bias=True), **params)
     cert = case.certify()
     arrays = case.inputs()
     expected = _torch_conv2d(arrays, params, flip=op == "convolve")
@@ -315,7 +316,9 @@ def test_certify_checks_a_correlation_with_every_option_against_torch(op, params
 )
 @pytest.mark.parametrize("op", ["transpose", "transpose-direct"])
 def test_certify_checks_a_transposed_convolution_with_every_option(op, params):
-    case = _case(op, _random_conv((4, 3, 3), (4, 1, 3, 3), bias=True), **params)
+    groups = params.get("groups", 1)
+    build = _random_conv((2, 3, 3), (2, 1, 3, 3), bias=True, bias_size=groups)
+    case = _case(op, build, **params)
     cert = case.certify()
     arrays = case.inputs()
     x = torch.tensor(arrays["x"], dtype=torch.float64)[None]
