@@ -120,7 +120,7 @@ class Case:
         self,
         anim: Animation | None = None,
         *,
-        also: Mapping[str, ArrayLike] | None = None,
+        also: Mapping[str, ArrayLike] | Sequence[Mapping[str, ArrayLike]] | None = None,
     ) -> Certificate:
         """Check the case against an independently built torch layer; one certificate.
 
@@ -139,11 +139,13 @@ class Case:
         anim : Animation, optional
             The case's animation, if already rendered (rendered here otherwise,
             with the renderer's own torch check).
-        also : mapping of str to array_like, optional
+        also : mapping of str to array_like, or a sequence of two such, optional
             Further results of the same case computed another way, named by
             how they were computed ("the stamps added up with numpy"); each is
             compared with the layer too. A plain array may leave out a single
-            channel axis.
+            channel axis. For a case of two parts (``op == "compare"`` or a
+            ``second`` layer) a single mapping belongs to the last part; give
+            one mapping per part to check both.
 
         Returns
         -------
@@ -175,11 +177,20 @@ class Case:
         else:
             parts = [_reference(self.op, arrays, self.params)]
             drawn = [anim.values]
+        if also is None:
+            extras: list[Mapping[str, ArrayLike]] = [{} for _ in parts]
+        elif isinstance(also, Mapping):
+            extras = [*({} for _ in parts[1:]), also]
+        else:
+            extras = list(also)
+            if len(extras) != len(parts):
+                raise ValueError(
+                    f"also must hold one mapping per part ({len(parts)}), got {len(extras)}"
+                )
         certificates = []
-        for ref, values in zip(parts, drawn, strict=True):
+        for ref, values, more in zip(parts, drawn, extras, strict=True):
             results = [*ref.ours, ("the animation", np.asarray(values))]
-            if ref is parts[-1] and also:
-                results += [(name, np.asarray(a)) for name, a in also.items()]
+            results += [(name, np.asarray(a)) for name, a in more.items()]
             for by, got in results:
                 expected = ref.layer_result
                 if got.ndim == expected.ndim - 1 and expected.shape[0] == 1:
