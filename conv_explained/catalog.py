@@ -32,7 +32,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import grad, ops, pooling, shapes, verify
-from ._counts import layer_counts, separable_words
+from ._counts import layer_counts
 from .render import Animation, animate, compare
 from .render.gif import atomic_write, written
 from .verify import Certificate
@@ -562,7 +562,7 @@ def _other_cases() -> list[Case]:
             "checkerboard_scatter",
             "Checkerboard: uneven overlap (scatter)",
             "All-ones input and 3x3 kernel with stride 2: stamps overlap on every other row "
-            "and column, so the output counts 1, 2, 1, 2, ... and 4 where four meet.",
+            "and column, so the output counts the stamps over each cell, in a checkerboard.",
             "transpose",
             _ones((3, 3), 3),
             params={"stride": 2},
@@ -572,7 +572,7 @@ def _other_cases() -> list[Case]:
             "checkerboard_direct",
             "Checkerboard: uneven overlap (direct)",
             "The same transposed convolution as a direct convolution over the zero-inserted "
-            "input: windows cover 1, 2 or 4 input cells.",
+            "input: the number of input cells under the window changes from place to place.",
             "transpose-direct",
             _ones((3, 3), 3),
             params={"stride": 2},
@@ -660,7 +660,7 @@ def _other_cases() -> list[Case]:
         Case(
             "pointwise_1x1",
             "1x1 convolution",
-            "A 1x1 convolution mixes channels at each position: 3 input maps, 2 output maps.",
+            _channels_words("A 1x1 convolution mixes channels at each position", (3, 3, 3), 2),
             "correlate",
             _conv((3, 3, 3), (2, 3, 1, 1)),
             seed=502,
@@ -680,7 +680,7 @@ def _other_cases() -> list[Case]:
         Case(
             "signal_1d",
             "1-D signal",
-            "A 3-tap kernel slides along a 10-sample signal with padding 1.",
+            "A 3-tap kernel slides along a 10-cell signal with padding 1.",
             "correlate",
             _conv((10,), (3,)),
             params={"padding": 1},
@@ -763,18 +763,41 @@ def _separable(
     return build
 
 
+def _channels_words(lead: str, x_shape: Sequence[int], c_out: int) -> str:
+    """``lead`` and the channel counts, read from the shapes (never typed)."""
+    return f"{lead} ({x_shape[0]} input channels, {c_out} output channels)."
+
+
 def _tensor_cases() -> list[Case]:
-    """Channels, groups, depthwise, pointwise, separable and pooling in the tensor view."""
+    """Channels, groups, depthwise, pointwise, separable and pooling in the tensor view.
+
+    The channel counts in the descriptions are read from each case's shapes.
+    """
     tensor = {"view": "tensor"}
+    multi = ((3, 4, 4), (1, 3, 3, 3))
+    kernels = ((3, 4, 4), (2, 3, 3, 3))
+    grouped, groups = ((4, 4, 4), (2, 2, 3, 3)), 2
+    depthwise = ((2, 4, 4), (4, 1, 3, 3))
+    pointwise = ((3, 3, 3), (2, 3, 1, 1))
+    separable = ((3, 4, 4), (3, 1, 3, 3), (3, 3, 1, 1))
+    pooled = (3, 4, 4)
+
+    def shape(dims: Sequence[int]) -> str:
+        return "x".join(str(d) for d in dims)
+
     return [
         Case(
             "tensor_multi_channel",
             "Tensor view: one filter spans all channels",
-            "A 3x4x4 input block and one 3x3x3 filter block: at each position the filter "
-            "covers all three channels, and the three per-channel sums add into one output "
-            "cell (3 -> 1 channels).",
+            _channels_words(
+                f"A {shape(multi[0])} input block and one {shape(multi[1][1:])} filter block: at "
+                "each position the filter covers every input channel, and the per-channel sums "
+                "add into one output cell",
+                multi[0],
+                multi[1][0],
+            ),
             "correlate",
-            _conv((3, 4, 4), (1, 3, 3, 3)),
+            _conv(*multi),
             params=tensor,
             seed=500,
             group="tensor view",
@@ -782,43 +805,61 @@ def _tensor_cases() -> list[Case]:
         Case(
             "tensor_multi_kernel",
             "Tensor view: one output channel per filter",
-            "Two 3x3x3 filter blocks over a 3x4x4 input: each filter makes one channel of the "
-            "2x2x2 output block (3 -> 2 channels).",
+            _channels_words(
+                f"{shape(kernels[1][1:])} filter blocks over a {shape(kernels[0])} input: each "
+                "filter makes one channel of the output block",
+                kernels[0],
+                kernels[1][0],
+            ),
             "correlate",
-            _conv((3, 4, 4), (2, 3, 3, 3)),
+            _conv(*kernels),
             params=tensor,
             seed=504,
             group="tensor view",
         ),
         Case(
             "tensor_groups",
-            "Tensor view: groups = 2",
-            "With groups=2 the 4 input channels split in two halves; each 2x3x3 filter sees "
-            "only its own group's channels (4 -> 2 channels).",
+            f"Tensor view: groups {groups}",
+            _channels_words(
+                f"With groups {groups} the input channels split into groups of "
+                f"{grouped[0][0] // groups} channels; each {shape(grouped[1][1:])} filter sees "
+                "only its own group's channels",
+                grouped[0],
+                grouped[1][0],
+            ),
             "correlate",
-            _conv((4, 4, 4), (2, 2, 3, 3)),
-            params={**tensor, "groups": 2},
+            _conv(*grouped),
+            params={**tensor, "groups": groups},
             seed=505,
             group="tensor view",
         ),
         Case(
             "tensor_depthwise",
-            "Tensor view: depthwise, channel multiplier 2",
-            "Depthwise convolution with groups = C_in = 2 and two filters per channel: each "
-            "1x3x3 filter reads one input channel, and channels never mix (2 -> 4 channels).",
+            "Tensor view: depthwise, with a channel multiplier",
+            _channels_words(
+                "Depthwise convolution, one group per input channel and several filters per "
+                f"group: each {shape(depthwise[1][1:])} filter reads one input channel, and "
+                "channels never mix",
+                depthwise[0],
+                depthwise[1][0],
+            ),
             "correlate",
-            _conv((2, 4, 4), (4, 1, 3, 3)),
-            params={**tensor, "groups": 2},
+            _conv(*depthwise),
+            params={**tensor, "groups": depthwise[0][0]},
             seed=506,
             group="tensor view",
         ),
         Case(
             "tensor_pointwise",
             "Tensor view: 1x1 convolution",
-            "A 1x1 convolution is a matrix product across channels at each pixel: each "
-            "3x1x1 filter weighs the three values of one pixel column (3 -> 2 channels).",
+            _channels_words(
+                "A 1x1 convolution is a matrix product across channels at each pixel: each "
+                f"{shape(pointwise[1][1:])} filter weighs the values of one pixel column",
+                pointwise[0],
+                pointwise[1][0],
+            ),
             "correlate",
-            _conv((3, 3, 3), (2, 3, 1, 1)),
+            _conv(*pointwise),
             params=tensor,
             seed=502,
             group="tensor view",
@@ -826,22 +867,29 @@ def _tensor_cases() -> list[Case]:
         Case(
             "tensor_depthwise_separable",
             "Tensor view: depthwise separable",
-            separable_words(3, 3, 3, 4),
+            f"Depthwise then pointwise: a {shape(separable[1][2:])} depthwise layer (groups "
+            f"{separable[0][0]}) then a 1x1 layer mixing {separable[2][1]} channels into "
+            f"{separable[2][0]} channels; the lesson counts their parameters and multiply-adds "
+            f"against one full {shape(separable[1][2:])} convolution on the same "
+            f"{shape(separable[0][1:])} input.",
             "correlate",
-            _separable((3, 4, 4), (3, 1, 3, 3), (3, 3, 1, 1)),
-            params={**tensor, "groups": 3},
+            _separable(*separable),
+            params={**tensor, "groups": separable[0][0]},
             seed=507,
             group="tensor view",
-            titles=("1. depthwise 3x3, groups=3", "2. pointwise 1x1"),
+            titles=(
+                f"1. depthwise {shape(separable[1][2:])}, groups={separable[0][0]}",
+                "2. pointwise 1x1",
+            ),
             second=("correlate", tensor),
         ),
         Case(
             "tensor_max_pool",
             "Tensor view: max pooling, channel by channel",
-            "2x2 max pooling with stride 2 over a 3x4x4 block: the window never crosses "
-            "channels, so the output keeps 3 channels.",
+            f"2x2 max pooling with stride 2 over a {shape(pooled)} block: the window never "
+            f"crosses channels, so the output keeps {pooled[0]} channels.",
             "max-pool",
-            _ints((3, 4, 4), 10),
+            _ints(pooled, 10),
             params={**tensor, "kernel_size": 2},
             seed=508,
             group="tensor view",

@@ -171,7 +171,7 @@ def test_tensor_max_pool_pools_each_channel_alone():
     assert all(len(s.terms) == 4 for s in anim.scenes if s.step is not None)
 
 
-def test_depthwise_separable_is_two_layers_whose_counts_are_stated_and_true():
+def test_depthwise_separable_is_two_layers_whose_counts_match_torch():
     torch = pytest.importorskip("torch")
     case = catalog.get("tensor_depthwise_separable")
     arrays = case.inputs()
@@ -201,11 +201,6 @@ def test_depthwise_separable_is_two_layers_whose_counts_are_stated_and_true():
     assert catalog.layer_counts(3, 3, 3, 4, groups=3) == dw_c
     assert catalog.layer_counts(3, 3, 1, 2) == pw_c
     assert catalog.layer_counts(3, 3, 3, 4) == full
-    words = case.description
-    assert (
-        f"Together {dw_c[0] + pw_c[0]} parameters and {dw_c[1] + pw_c[1]} multiply-adds" in words
-    )
-    assert f"against {full[0]} parameters and {full[1]} multiply-adds" in words
 
 
 def test_layer_counts_follow_shapes_with_padding():
