@@ -251,12 +251,8 @@ def _pool_layout(x: Any, params: Mapping[str, Any]) -> tuple[np.ndarray, int]:
     return xb, d
 
 
-def _reference(op: str, arrays: Mapping[str, Any], params: Mapping[str, Any]) -> _Reference:
-    """The torch layer's result for one op of a case, and the package operator's."""
-    import torch  # lazily: the package imports without torch
-    from torch import nn
-
-    unknown = set(params) - _DRAWING_ONLY - {
+_OPTIONS = frozenset(
+    {
         "stride",
         "padding",
         "dilation",
@@ -267,145 +263,196 @@ def _reference(op: str, arrays: Mapping[str, Any], params: Mapping[str, Any]) ->
         "ceil_mode",
         "count_include_pad",
     }
+)
+
+
+def _tensor(a: Any) -> Any:
+    import torch
+
+    return torch.tensor(np.asarray(a, dtype=np.float64), dtype=torch.float64)
+
+
+def _unbatched(t: Any) -> np.ndarray:
+    """A batched torch result (or tensor-like) as a float64 ``(C, *spatial)`` array."""
+    if hasattr(t, "detach"):
+        t = t.detach().numpy()
+    return np.asarray(np.asarray(t)[0], dtype=np.float64)
+
+
+def _pick(opts: Mapping[str, Any], *names: str) -> dict[str, Any]:
+    return {k: opts[k] for k in names if k in opts}
+
+
+def _load(layer: Any, weight: Any, bias: Any) -> Any:
+    import torch
+
+    with torch.no_grad():
+        layer.weight.copy_(weight)
+        if bias is not None:
+            layer.bias.copy_(_tensor(np.reshape(bias, -1)))
+    return layer
+
+
+def _backward(layer: Any, xb: np.ndarray, grad_output: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Autograd through ``layer``: the input gradient, and ``grad_output`` in the output's shape."""
+    xt = _tensor(xb).requires_grad_(True)
+    y = layer(xt)
+    g = np.asarray(grad_output).reshape(tuple(y.shape))
+    y.backward(_tensor(g))
+    return _unbatched(xt.grad), g
+
+
+def _conv_reference(op: str, arrays: Mapping[str, Any], opts: Mapping[str, Any]) -> _Reference:
+    import torch
+    from torch import nn
+
+    xb, w, d = _conv_layout(arrays["x"], arrays["weight"])
+    bias = arrays.get("bias")
+    padding = opts.get("padding", 0)
+    dilation = opts.get("dilation", 1)
+    if padding == "full":  # torch has no "full": d(k - 1) on each side
+        dil = (dilation,) * d if isinstance(dilation, int) else tuple(dilation)
+        padding = tuple(di * (k - 1) for di, k in zip(dil, w.shape[2:], strict=True))
+    groups = opts.get("groups", 1)
+    layer = getattr(nn, f"Conv{d}d")(
+        w.shape[1] * groups,
+        w.shape[0],
+        kernel_size=w.shape[2:],
+        stride=opts.get("stride", 1),
+        padding=padding,
+        dilation=dilation,
+        groups=groups,
+        bias=bias is not None,
+        padding_mode=opts.get("padding_mode", "zeros"),
+        dtype=torch.float64,
+    )
+    kernel = _tensor(w)
+    if op == "convolve":  # a convolution is the correlation with the flipped kernel
+        kernel = torch.flip(kernel, dims=tuple(range(2, 2 + d)))
+    _load(layer, kernel, bias)
+    conv_opts = _pick(opts, "stride", "padding", "dilation", "groups")
+    name = f"torch.nn.Conv{d}d"
+    if op == "input-grad":
+        expected, g = _backward(layer, xb, arrays["grad_output"])
+        ours = grad.correlate_grad(xb, w, g, **conv_opts)[0]
+        return _Reference(
+            f"{name} (autograd)", expected, [("conv_explained.correlate_grad", _unbatched(ours))]
+        )
+    fn = ops.correlate if op == "correlate" else ops.convolve
+    result = fn(xb, w, bias, **conv_opts, padding_mode=opts.get("padding_mode", "zeros"))
+    return _Reference(
+        name, _unbatched(layer(_tensor(xb))), [(f"conv_explained.{op}", _unbatched(result))]
+    )
+
+
+def _transpose_reference(
+    op: str, arrays: Mapping[str, Any], opts: Mapping[str, Any]
+) -> _Reference:
+    import torch
+    from torch import nn
+
+    xb, w, d = _conv_layout(arrays["x"], arrays["weight"])
+    bias = arrays.get("bias")
+    t_opts = _pick(opts, "stride", "padding", "output_padding", "groups", "dilation")
+    groups = t_opts.get("groups", 1)
+    layer = getattr(nn, f"ConvTranspose{d}d")(
+        w.shape[0],
+        w.shape[1] * groups,
+        kernel_size=w.shape[2:],
+        bias=bias is not None,
+        dtype=torch.float64,
+        **t_opts,
+    )
+    _load(layer, _tensor(w), bias)
+    scatter = ops.conv_transpose(xb, w, bias, **t_opts)
+    ours = [("conv_explained.conv_transpose", _unbatched(scatter))]
+    if op == "transpose-direct":
+        x_direct, w_direct = ops.transposed_as_correlation(xb, w, **t_opts)
+        direct = ops.correlate(
+            x_direct, w_direct, bias, dilation=opts.get("dilation", 1), groups=groups
+        )
+        ours.append(
+            ("the direct form (conv_explained.transposed_as_correlation)", _unbatched(direct))
+        )
+    return _Reference(f"torch.nn.ConvTranspose{d}d", _unbatched(layer(_tensor(xb))), ours)
+
+
+def _pool_reference(op: str, arrays: Mapping[str, Any], opts: Mapping[str, Any]) -> _Reference:
+    from torch import nn
+
+    if "kernel_size" not in opts:
+        raise ValueError(f"params must give kernel_size for {op!r}, got {dict(opts)!r}")
+    xb, d = _pool_layout(arrays["x"], opts)
+    pool_opts = _pick(opts, "kernel_size", "stride", "padding", "dilation", "ceil_mode")
+    if op == "avg-pool":
+        pool_opts.pop("dilation", None)
+        pool_opts |= _pick(opts, "count_include_pad")
+        layer = getattr(nn, f"AvgPool{d}d")(**pool_opts)
+        ours = pooling.avg_pool(xb, ndim=d, **pool_opts)
+        return _Reference(
+            f"torch.nn.AvgPool{d}d",
+            _unbatched(layer(_tensor(xb))),
+            [("conv_explained.avg_pool", _unbatched(ours))],
+        )
+    layer = getattr(nn, f"MaxPool{d}d")(**pool_opts)
+    if op == "max-pool":
+        pooled = pooling.max_pool(xb, ndim=d, **pool_opts)
+        return _Reference(
+            f"torch.nn.MaxPool{d}d",
+            _unbatched(layer(_tensor(xb))),
+            [("conv_explained.max_pool", _unbatched(pooled))],
+        )
+    expected, g = _backward(layer, xb, arrays["grad_output"])
+    routed = grad.max_pool_grad(xb, g, ndim=d, **pool_opts)
+    return _Reference(
+        f"torch.nn.MaxPool{d}d (autograd)",
+        expected,
+        [("conv_explained.max_pool_grad", _unbatched(routed))],
+    )
+
+
+def _global_reference(op: str, arrays: Mapping[str, Any], opts: Mapping[str, Any]) -> _Reference:
+    from torch import nn
+
+    xb, d = _pool_layout(arrays["x"], opts)
+    kind = "Max" if op == "global-max-pool" else "Avg"
+    layer = getattr(nn, f"Adaptive{kind}Pool{d}d")(1)
+    fn = pooling.global_max_pool if kind == "Max" else pooling.global_avg_pool
+    return _Reference(
+        f"torch.nn.Adaptive{kind}Pool{d}d",
+        _unbatched(layer(_tensor(xb))),
+        [(f"conv_explained.{fn.__name__}", _unbatched(fn(xb, ndim=d)))],
+    )
+
+
+_REFERENCES: dict[str, Callable[[str, Mapping[str, Any], Mapping[str, Any]], _Reference]] = {
+    "correlate": _conv_reference,
+    "convolve": _conv_reference,
+    "input-grad": _conv_reference,
+    "transpose": _transpose_reference,
+    "transpose-direct": _transpose_reference,
+    "max-pool": _pool_reference,
+    "avg-pool": _pool_reference,
+    "max-pool-grad": _pool_reference,
+    "global-max-pool": _global_reference,
+    "global-avg-pool": _global_reference,
+}
+
+
+def _reference(op: str, arrays: Mapping[str, Any], params: Mapping[str, Any]) -> _Reference:
+    """The torch layer's result for one op of a case, and the package operator's.
+
+    torch is imported lazily, so that the package imports without it.
+    """
+    unknown = set(params) - _DRAWING_ONLY - _OPTIONS
     if unknown:
         raise ValueError(
             f"params must hold options of the torch layer, got {', '.join(sorted(unknown))}"
         )
+    if op not in _REFERENCES:
+        raise ValueError(f"op must be an op of conv_explained.render.animate, got {op!r}")
     opts = {k: v for k, v in params.items() if k not in _DRAWING_ONLY}
-    f64 = torch.float64
-
-    def tensor(a: Any) -> Any:
-        return torch.tensor(np.asarray(a, dtype=np.float64), dtype=f64)
-
-    def out(t: Any) -> np.ndarray:
-        return np.asarray(t.detach().numpy()[0], dtype=np.float64)
-
-    def first(result: Any) -> np.ndarray:
-        return np.asarray(result)[0]
-
-    bias = arrays.get("bias")
-    if op in ("correlate", "convolve", "input-grad"):
-        xb, w, d = _conv_layout(arrays["x"], arrays["weight"])
-        padding = opts.get("padding", 0)
-        dilation = opts.get("dilation", 1)
-        if padding == "full":  # torch has no "full": d(k - 1) on each side
-            dil = (dilation,) * d if isinstance(dilation, int) else tuple(dilation)
-            padding = tuple(di * (k - 1) for di, k in zip(dil, w.shape[2:], strict=True))
-        layer = getattr(nn, f"Conv{d}d")(
-            w.shape[1] * opts.get("groups", 1),
-            w.shape[0],
-            kernel_size=w.shape[2:],
-            stride=opts.get("stride", 1),
-            padding=padding,
-            dilation=dilation,
-            groups=opts.get("groups", 1),
-            bias=bias is not None,
-            padding_mode=opts.get("padding_mode", "zeros"),
-            dtype=f64,
-        )
-        kernel = tensor(w)
-        if op == "convolve":  # a convolution is the correlation with the flipped kernel
-            kernel = torch.flip(kernel, dims=tuple(range(2, 2 + d)))
-        with torch.no_grad():
-            layer.weight.copy_(kernel)
-            if bias is not None:
-                layer.bias.copy_(tensor(np.reshape(bias, -1)))
-        conv_opts = {
-            k: opts[k] for k in ("stride", "padding", "dilation", "groups") if k in opts
-        }
-        name = f"torch.nn.Conv{d}d"
-        if op == "input-grad":
-            xt = tensor(xb).requires_grad_(True)
-            y = layer(xt)
-            y.backward(tensor(arrays["grad_output"]).reshape(y.shape))
-            g = np.asarray(arrays["grad_output"]).reshape(tuple(y.shape))
-            ours = grad.correlate_grad(xb, w, g, **conv_opts)[0]
-            return _Reference(
-                f"{name} (autograd)", out(xt.grad), [("conv_explained.correlate_grad", first(ours))]
-            )
-        fn = ops.correlate if op == "correlate" else ops.convolve
-        mode = opts.get("padding_mode", "zeros")
-        result = fn(xb, w, bias, **conv_opts, padding_mode=mode)
-        return _Reference(name, out(layer(tensor(xb))), [(f"conv_explained.{op}", first(result))])
-    if op in ("transpose", "transpose-direct"):
-        xb, w, d = _conv_layout(arrays["x"], arrays["weight"])
-        groups = opts.get("groups", 1)
-        t_opts = {
-            k: opts[k]
-            for k in ("stride", "padding", "output_padding", "groups", "dilation")
-            if k in opts
-        }
-        layer = getattr(nn, f"ConvTranspose{d}d")(
-            w.shape[0],
-            w.shape[1] * groups,
-            kernel_size=w.shape[2:],
-            bias=bias is not None,
-            dtype=f64,
-            **{k: v for k, v in t_opts.items() if k != "groups"},
-            groups=groups,
-        )
-        with torch.no_grad():
-            layer.weight.copy_(tensor(w))
-            if bias is not None:
-                layer.bias.copy_(tensor(np.reshape(bias, -1)))
-        expected = out(layer(tensor(xb)))
-        ours = [("conv_explained.conv_transpose", first(ops.conv_transpose(xb, w, bias, **t_opts)))]
-        if op == "transpose-direct":
-            x_direct, w_direct = ops.transposed_as_correlation(xb, w, **t_opts)
-            direct = ops.correlate(
-                x_direct, w_direct, bias, dilation=opts.get("dilation", 1), groups=groups
-            )
-            ours.append(("the direct form (conv_explained.transposed_as_correlation)", first(direct)))
-        return _Reference(f"torch.nn.ConvTranspose{d}d", expected, ours)
-    if op in ("max-pool", "avg-pool", "max-pool-grad"):
-        x_given = arrays["x"]
-        if "kernel_size" not in opts:
-            raise ValueError(f"params must give kernel_size for {op!r}, got {dict(params)!r}")
-        xb, d = _pool_layout(x_given, opts)
-        pool_opts = {
-            k: opts[k]
-            for k in ("kernel_size", "stride", "padding", "dilation", "ceil_mode")
-            if k in opts
-        }
-        if op == "avg-pool":
-            pool_opts.pop("dilation", None)
-            if "count_include_pad" in opts:
-                pool_opts["count_include_pad"] = opts["count_include_pad"]
-            layer = getattr(nn, f"AvgPool{d}d")(**pool_opts)
-            ours = pooling.avg_pool(xb, ndim=d, **pool_opts)
-            return _Reference(
-                f"torch.nn.AvgPool{d}d",
-                out(layer(tensor(xb))),
-                [("conv_explained.avg_pool", first(ours))],
-            )
-        layer = getattr(nn, f"MaxPool{d}d")(**pool_opts)
-        if op == "max-pool":
-            return _Reference(
-                f"torch.nn.MaxPool{d}d",
-                out(layer(tensor(xb))),
-                [("conv_explained.max_pool", first(pooling.max_pool(xb, ndim=d, **pool_opts)))],
-            )
-        xt = tensor(xb).requires_grad_(True)
-        y = layer(xt)
-        y.backward(tensor(arrays["grad_output"]).reshape(y.shape))
-        g = np.asarray(arrays["grad_output"]).reshape(tuple(y.shape))
-        ours = grad.max_pool_grad(xb, g, ndim=d, **pool_opts)
-        return _Reference(
-            f"torch.nn.MaxPool{d}d (autograd)",
-            out(xt.grad),
-            [("conv_explained.max_pool_grad", first(ours))],
-        )
-    if op in ("global-max-pool", "global-avg-pool"):
-        xb, d = _pool_layout(arrays["x"], opts)
-        kind = "Max" if op == "global-max-pool" else "Avg"
-        layer = getattr(nn, f"Adaptive{kind}Pool{d}d")(1)
-        fn = pooling.global_max_pool if kind == "Max" else pooling.global_avg_pool
-        return _Reference(
-            f"torch.nn.Adaptive{kind}Pool{d}d",
-            out(layer(tensor(xb))),
-            [(f"conv_explained.{fn.__name__}", first(fn(xb, ndim=d)))],
-        )
-    raise ValueError(f"op must be an op of conv_explained.render.animate, got {op!r}")
+    return _REFERENCES[op](op, arrays, opts)
 
 
 def _ints(shape: Sequence[int], high: int) -> Build:

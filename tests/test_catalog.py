@@ -209,9 +209,9 @@ def test_layer_counts_follow_shapes_with_padding():
 
 # --- Case.certify: the one visible check of a lesson, itself checked here -------------------
 
-import torch  # noqa: E402  (the certify tests need torch; the cases above do not)
+import torch
 
-from conv_explained import ops, pooling, verify  # noqa: E402
+from conv_explained import ops, pooling, verify
 
 CONV_OPTIONS = [
     {},
@@ -263,13 +263,18 @@ def _torch_conv2d(arrays, params, flip=False):
     dilation = params.get("dilation", 1)
     if padding == "full":
         d = (dilation,) * 2 if isinstance(dilation, int) else dilation
-        padding = tuple(di * (k - 1) for di, k in zip(d, w.shape[2:]))
+        padding = tuple(di * (k - 1) for di, k in zip(d, w.shape[2:], strict=False))
     mode = params.get("padding_mode", "zeros")
     if mode != "zeros":
         if padding == "same":
             d = (dilation,) * 2 if isinstance(dilation, int) else dilation
-            total = [di * (k - 1) for di, k in zip(d, w.shape[2:])]
-            pads = [total[1] // 2, total[1] - total[1] // 2, total[0] // 2, total[0] - total[0] // 2]
+            total = [di * (k - 1) for di, k in zip(d, w.shape[2:], strict=False)]
+            pads = [
+                total[1] // 2,
+                total[1] - total[1] // 2,
+                total[0] // 2,
+                total[0] - total[0] // 2,
+            ]
         else:
             p = (padding,) * 2 if isinstance(padding, int) else padding
             pads = [p[1], p[1], p[0], p[0]]
@@ -290,8 +295,10 @@ def test_certify_checks_a_correlation_with_every_option_against_torch(op, params
     # the operator and the animation, each on every output number
     assert cert.count == 2 * expected.size
     assert cert.max_diff <= 1e-12
-    assert cert.unit == "numbers" and cert.dtype == "float64"
-    assert "torch.nn.Conv2d" in cert.reference and cert.library.startswith("torch ")
+    assert cert.unit == "numbers"
+    assert cert.dtype == "float64"
+    assert "torch.nn.Conv2d" in cert.reference
+    assert cert.library.startswith("torch ")
     np.testing.assert_allclose(case.animate().values, expected, rtol=0, atol=1e-12)
 
 
@@ -339,7 +346,13 @@ POOL_OPTIONS = [
     ("avg-pool", {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True}),
     (
         "avg-pool",
-        {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True, "count_include_pad": False},
+        {
+            "kernel_size": 3,
+            "stride": 2,
+            "padding": 1,
+            "ceil_mode": True,
+            "count_include_pad": False,
+        },
     ),
     ("max-pool-grad", {"kernel_size": 3, "stride": 2, "padding": 1}),
     ("max-pool-grad", {"kernel_size": 2, "stride": 1, "ceil_mode": True}),
@@ -351,7 +364,7 @@ def test_certify_checks_pooling_with_every_option_against_torch(op, params):
     def build(rng):
         arrays = {"x": rng.integers(0, 10, size=(2, 5, 5))}
         if op == "max-pool-grad":
-            forward = {k: v for k, v in params.items()}
+            forward = dict(params.items())
             y = pooling.max_pool(arrays["x"][None], ndim=2, **forward)
             arrays["grad_output"] = rng.integers(1, 5, size=y.shape[1:])
         return arrays
@@ -359,7 +372,7 @@ def test_certify_checks_pooling_with_every_option_against_torch(op, params):
     case = _case(op, build, **params)
     cert = case.certify()
     x = torch.tensor(case.inputs()["x"], dtype=torch.float64)[None]
-    forward = {k: v for k, v in params.items()}
+    forward = dict(params.items())
     if op == "avg-pool":
         expected = torch.nn.functional.avg_pool2d(x, **forward)[0].numpy()
     elif op == "max-pool":
@@ -405,7 +418,11 @@ def test_certify_checks_the_input_gradient_against_autograd(params):
 
 @pytest.mark.parametrize(
     ("x_shape", "w_shape", "layer"),
-    [((9,), (3,), "Conv1d"), ((2, 9), (3, 2, 3), "Conv1d"), ((1, 3, 4, 4), (1, 1, 2, 2, 2), "Conv3d")],
+    [
+        ((9,), (3,), "Conv1d"),
+        ((2, 9), (3, 2, 3), "Conv1d"),
+        ((1, 3, 4, 4), (1, 1, 2, 2, 2), "Conv3d"),
+    ],
 )
 def test_certify_uses_the_layer_of_the_input_rank(x_shape, w_shape, layer):
     case = _case("correlate", _random_conv(x_shape, w_shape), padding=1)
@@ -416,7 +433,8 @@ def test_certify_uses_the_layer_of_the_input_rank(x_shape, w_shape, layer):
 def test_every_catalog_case_certifies(name):
     case = catalog.get(name)
     cert = case.certify()
-    assert cert.count > 0 and cert.max_diff <= 1e-12
+    assert cert.count > 0
+    assert cert.max_diff <= 1e-12
     assert cert.library.startswith("torch ")
 
 
@@ -456,13 +474,18 @@ def test_certify_raises_when_the_operator_is_wrong(monkeypatch, name, module, fu
     with pytest.raises(verify.VerificationError) as info:
         case.certify(anim)
     message = str(info.value)
-    assert "\n" not in message and "torch.nn." in message and name in message
+    assert "\n" not in message
+    assert "torch.nn." in message
+    assert name in message
 
 
 def test_certify_raises_when_the_gradient_operators_are_wrong(monkeypatch):
     from conv_explained import grad
 
-    for name, function in [("input_gradient", "correlate_grad"), ("max_pool_grad", "max_pool_grad")]:
+    for name, function in [
+        ("input_gradient", "correlate_grad"),
+        ("max_pool_grad", "max_pool_grad"),
+    ]:
         case = catalog.get(name)
         anim = case.animate()
         original = getattr(grad, function)

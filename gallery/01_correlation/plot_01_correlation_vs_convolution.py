@@ -45,7 +45,10 @@ mxnet_printout = np.array([[60, 56, 52], [39, 61, 66], [54, 78, 82]])
 # The certificate compares the package, both animations, SciPy's convolution
 # and the post's printout with ``torch.nn.Conv2d`` (the convolution with the
 # kernel flipped by ``torch.flip``).
-case.certify(both, also=[
-    {"the MXNet post's printout": mxnet_printout},
-    {"scipy.signal.convolve2d": by_scipy},
-])
+case.certify(
+    both,
+    also=[
+        {"the MXNet post's printout": mxnet_printout},
+        {"scipy.signal.convolve2d": by_scipy},
+    ],
+)

@@ -38,8 +38,10 @@ print(anim.alt_text)
 # The size from the shape function and from the formula above.
 s, p, d = options["stride"], options["padding"], options["dilation"]
 o = ce.conv_output_size(i, k, **options)
-print(f"output {o}×{o}; formula: ({i} + {2 * p} - {d * (k - 1)} - 1) // {s} + 1 = "
-      f"{(i + 2 * p - d * (k - 1) - 1) // s + 1}")
+print(
+    f"output {o}×{o}; formula: ({i} + {2 * p} - {d * (k - 1)} - 1) // {s} + 1 = "
+    f"{(i + 2 * p - d * (k - 1) - 1) // s + 1}"
+)
 
 # %%
 # The certificate: the package's ``correlate`` and the animation against a

@@ -73,12 +73,15 @@ print("inner outputs, zero padding:\n", zeros[p:-p, p:-p])
 verify.combine(
     "the three padding modes",
     [
-        case.certify(anims[mode], also={
-            "scipy.signal.correlate2d on np.pad": scipy.signal.correlate2d(
-                padded[mode], w, mode="valid"),
-            **({"numpy.fft": by_fft} if mode == "circular" else {}),
-        })
-        for mode, case in [("reflect", reflect), ("replicate", replicate),
-                           ("circular", circular)]
+        case.certify(
+            anims[mode],
+            also={
+                "scipy.signal.correlate2d on np.pad": scipy.signal.correlate2d(
+                    padded[mode], w, mode="valid"
+                ),
+                **({"numpy.fft": by_fft} if mode == "circular" else {}),
+            },
+        )
+        for mode, case in [("reflect", reflect), ("replicate", replicate), ("circular", circular)]
     ],
 )

@@ -49,7 +49,9 @@ print(stamps)
 # ``conv2d`` when the output gradient is ``x``.
 forward_input = torch.zeros((1, 1, o_prime, o_prime), dtype=torch.float64, requires_grad=True)
 forward = torch.nn.functional.conv2d(forward_input, torch.tensor(w, dtype=torch.float64))
-(gradient,) = torch.autograd.grad(forward, forward_input, torch.tensor(x[None, None], dtype=torch.float64))
+(gradient,) = torch.autograd.grad(
+    forward, forward_input, torch.tensor(x[None, None], dtype=torch.float64)
+)
 
 # %%
 # The certificate compares the stamps, the gradient, the package's

@@ -29,8 +29,10 @@ x, w = case.inputs()["x"], case.inputs()["weight"]
 s, p, a = (case.params[name] for name in ("stride", "padding", "output_padding"))
 i_prime, k = x.shape[0], w.shape[-1]
 for i in (ce.conv_transpose_output_size(i_prime, k, stride=s, padding=p) + n for n in (0, 1)):
-    print(f"forward input {i}: output {ce.conv_output_size(i, k, stride=s, padding=p)}, "
-          f"output_padding {ce.conv_transpose_output_padding(i, i_prime, k, stride=s, padding=p)}")
+    print(
+        f"forward input {i}: output {ce.conv_output_size(i, k, stride=s, padding=p)}, "
+        f"output_padding {ce.conv_transpose_output_padding(i, i_prime, k, stride=s, padding=p)}"
+    )
 
 # %%
 # Without it the output is one row and column shorter, and equal to the

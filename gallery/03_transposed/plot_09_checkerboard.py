@@ -58,7 +58,8 @@ print(f"k = {k}, s = {s}: {counts}\nk = {k + 1}, s = {s}: {even}")
 # %%
 # One certificate for both pictures: the counts, the package and each
 # animation against a ``torch.nn.ConvTranspose2d``.
-verify.combine("the checkerboard, both ways", [
-    scatter_case.certify(scatter, also={"numpy counts": by_counts}),
-    direct_case.certify(direct, also={"numpy counts": by_counts}),
-])
+both = [(scatter_case, scatter), (direct_case, direct)]
+verify.combine(
+    "the checkerboard, both ways",
+    [case.certify(anim, also={"numpy counts": by_counts}) for case, anim in both],
+)

@@ -27,8 +27,10 @@ print(anim.alt_text)
 # padding, so that every window holds a real cell.
 x = case.inputs()["x"]
 k, s, p = (case.params[name] for name in ("kernel_size", "stride", "padding"))
-print(f"output {ce.pool_output_size(x.shape[0], k, stride=s, padding=p)}; "
-      f"largest padding allowed {k // 2}")
+print(
+    f"output {ce.pool_output_size(x.shape[0], k, stride=s, padding=p)}; "
+    f"largest padding allowed {k // 2}"
+)
 
 # %%
 # NumPy over the input padded with :math:`-\infty`: all windows, every

@@ -9,7 +9,7 @@ hand their last feature maps to a fully connected classifier.
 """
 
 # sphinx_gallery_thumbnail_number = 1
-from conv_explained import catalog
+from conv_explained import catalog, verify
 
 # %%
 # Global max pooling; the animation takes one channel per step, and its text
@@ -27,10 +27,6 @@ x_max = max_case.inputs()["x"]
 by_numpy = x_max.max(axis=(1, 2))
 print(f"{x_max.shape[0]} maps of {x_max.shape[1]}×{x_max.shape[2]}: maxima {by_numpy}")
 
-# %%
-# The certificate compares it, the package's ``global_max_pool`` and the
-# animation with ``torch.nn.AdaptiveMaxPool2d``.
-max_case.certify(max_anim, also={"numpy max over the spatial axes": by_numpy[:, None, None]})
 
 # %%
 # Global average pooling: the same with the mean.
@@ -41,8 +37,18 @@ avg_anim.save_still("global_avg_pool.png")
 print(avg_anim.alt_text)
 
 # %%
-# NumPy's mean over the spatial axes, and its certificate against
-# ``torch.nn.AdaptiveAvgPool2d``.
+# NumPy's mean over the spatial axes.
 by_mean = avg_case.inputs()["x"].mean(axis=(1, 2))
 print("global means:", by_mean)
-avg_case.certify(avg_anim, also={"numpy mean over the spatial axes": by_mean[:, None, None]})
+
+# %%
+# One certificate for both: NumPy, the package's global pools and the
+# animations against ``torch.nn.AdaptiveMaxPool2d`` and ``AdaptiveAvgPool2d``.
+runs = [(max_case, max_anim, by_numpy), (avg_case, avg_anim, by_mean)]
+verify.combine(
+    "global max and average pooling",
+    [
+        case.certify(anim, also={"numpy over the spatial axes": by_numpy[:, None, None]})
+        for case, anim, by_numpy in runs
+    ],
+)

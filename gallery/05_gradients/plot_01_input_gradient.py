@@ -33,8 +33,10 @@ print(anim.alt_text)
 # size.
 x, w, g = (case.inputs()[name] for name in ("x", "weight", "grad_output"))
 g, i, k = g[0], x.shape[0], w.shape[0]
-print(f"{g.shape[0]}×{g.shape[0]} output gradient -> {i}×{i} input gradient; "
-      f"transposed size {ce.conv_transpose_output_size(g.shape[0], k)}")
+print(
+    f"{g.shape[0]}×{g.shape[0]} output gradient -> {i}×{i} input gradient; "
+    f"transposed size {ce.conv_transpose_output_size(g.shape[0], k)}"
+)
 
 # %%
 # SciPy's ``full`` convolution (which flips the kernel), the full correlation
@@ -48,8 +50,11 @@ print(f"corner: {g[0, 0]} × {w[0, 0]} = {by_convolve[0, 0]}, one product only")
 # %%
 # The certificate compares all three, the package's ``correlate_grad`` and
 # the animation with autograd through ``torch.nn.Conv2d``.
-case.certify(anim, also={
-    "scipy.signal.convolve2d, mode='full'": by_convolve,
-    "scipy.signal.correlate2d with the flipped kernel": by_correlate,
-    "conv_explained.conv_transpose": by_transpose,
-})
+case.certify(
+    anim,
+    also={
+        "scipy.signal.convolve2d, mode='full'": by_convolve,
+        "scipy.signal.correlate2d with the flipped kernel": by_correlate,
+        "conv_explained.conv_transpose": by_transpose,
+    },
+)

@@ -48,7 +48,10 @@ print(by_convolve)
 # %%
 # The certificate compares both, the package's ``correlate_grad`` and the
 # animation with autograd through a strided ``torch.nn.Conv2d``.
-case.certify(anim, also={
-    "scipy.signal.convolve2d of the stretched gradient": by_convolve,
-    "conv_explained.conv_transpose": by_transpose,
-})
+case.certify(
+    anim,
+    also={
+        "scipy.signal.convolve2d of the stretched gradient": by_convolve,
+        "conv_explained.conv_transpose": by_transpose,
+    },
+)

@@ -75,10 +75,16 @@ def torch_counts(c_i, c_o, kernel, groups, padding, size):
 
 
 layers = [(c_i, c_o, k, g, p, n) for c_i, c_o, k, n, p in shapes for g in (1, c_i)]
-layers += [(c_i, c_o, 1, 1, 0, ce.conv_output_size(n, k, padding=p)) for c_i, c_o, k, n, p in shapes]
+layers += [
+    (c_i, c_o, 1, 1, 0, ce.conv_output_size(n, k, padding=p)) for c_i, c_o, k, n, p in shapes
+]
 verify.check_rule(
-    "layer_counts (parameters, multiply-adds)", layers,
-    rule=lambda c: counts(c[0], c[1] if c[3] == 1 else c[0], c[2], c[5], groups=c[3], padding=c[4]),
+    "layer_counts (parameters, multiply-adds)",
+    layers,
+    rule=lambda c: counts(
+        c[0], c[1] if c[3] == 1 else c[0], c[2], c[5], groups=c[3], padding=c[4]
+    ),
     truth=lambda c: torch_counts(c[0], c[1] if c[3] == 1 else c[0], c[2], c[3], c[4], c[5]),
-    truth_by="torch.nn.Conv2d", grid="the layers counted above",
+    truth_by="torch.nn.Conv2d",
+    grid="the layers counted above",
 )
