@@ -23,17 +23,19 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from . import shapes
-from ._counts import layer_counts, separable_words
+from . import grad, ops, pooling, shapes, verify
+from ._counts import layer_counts
 from .render import Animation, animate, compare
 from .render.gif import atomic_write, written
+from .verify import Certificate
 
 __all__ = [
     "CATALOG",
@@ -113,6 +115,344 @@ class Case:
             )
             return compare(left, right, self.titles)
         return animate(self.op, **arrays, **self.params, verify=verify)
+
+    def certify(
+        self,
+        anim: Animation | None = None,
+        *,
+        also: Mapping[str, ArrayLike] | Sequence[Mapping[str, ArrayLike]] | None = None,
+    ) -> Certificate:
+        """Check the case against an independently built torch layer; one certificate.
+
+        The case's inputs go through a ``torch.nn`` layer built here with the
+        case's options (``Conv1d/2d/3d``, ``ConvTranspose*d``, ``MaxPool*d``,
+        ``AvgPool*d``, ``AdaptiveMaxPool*d``/``AdaptiveAvgPool*d`` for the
+        global pools, and autograd through the layer for the gradients), in
+        float64. Compared with the layer's result are: the package operator's
+        result (:func:`~conv_explained.correlate`, ``convolve``,
+        ``conv_transpose`` and, for ``transpose-direct``, the direct form of
+        :func:`~conv_explained.transposed_as_correlation`, the pools and the
+        gradients), the animation's values, and every array in ``also``.
+
+        Parameters
+        ----------
+        anim : Animation, optional
+            The case's animation, if already rendered (rendered here otherwise,
+            with the renderer's own torch check).
+        also : mapping of str to array_like, or a sequence of two such, optional
+            Further results of the same case computed another way, named by
+            how they were computed ("the stamps added up with numpy"); each is
+            compared with the layer too. A plain array may leave out a single
+            channel axis. For a case of two parts (``op == "compare"`` or a
+            ``second`` layer) a single mapping belongs to the last part; give
+            one mapping per part to check both.
+
+        Returns
+        -------
+        Certificate
+            One certificate (:func:`conv_explained.verify.combine`) over all
+            the comparisons.
+
+        Raises
+        ------
+        VerificationError
+            If any result differs from the torch layer's (one line naming it).
+        ValueError
+            For an option the check does not know (named in the message).
+        """
+        if anim is None:
+            anim = self.animate()
+        arrays = self.inputs()
+        if self.second is not None:
+            op2, params2 = self.second
+            first = _reference(self.op, arrays, self.params)
+            second_arrays = {"x": first.layer_result, "weight": arrays["weight2"]}
+            then = _reference(op2, second_arrays, params2)
+            then_ours = _reference(op2, {**second_arrays, "x": first.ours[0][1]}, params2)
+            parts = [first, _Reference(then.layer, then.layer_result, then_ours.ours)]
+            drawn: list[Any] = list(anim.values)
+        elif self.op == "compare":
+            parts = [_reference(op, arrays, self.params) for op in self.compare_ops]
+            drawn = list(anim.values)
+        else:
+            parts = [_reference(self.op, arrays, self.params)]
+            drawn = [anim.values]
+        if also is None:
+            extras: list[Mapping[str, ArrayLike]] = [{} for _ in parts]
+        elif isinstance(also, Mapping):
+            extras = [*({} for _ in parts[1:]), also]
+        else:
+            extras = list(also)
+            if len(extras) != len(parts):
+                raise ValueError(
+                    f"also must hold one mapping per part ({len(parts)}), got {len(extras)}"
+                )
+        certificates = []
+        for ref, values, more in zip(parts, drawn, extras, strict=True):
+            results = [*ref.ours, ("the animation", np.asarray(values))]
+            results += [(name, np.asarray(a)) for name, a in more.items()]
+            for by, got in results:
+                expected = ref.layer_result
+                if got.ndim == expected.ndim - 1 and expected.shape[0] == 1:
+                    expected = expected[0]  # a plain result of a single channel
+                certificates.append(
+                    verify.compare(
+                        got,
+                        expected,
+                        what=f"{self.name}: {by}",
+                        got_by=by,
+                        expected_by=ref.layer,
+                        atol=_ATOL,
+                        rtol=_RTOL,
+                        dtype="float64",
+                    )
+                )
+        return verify.combine(f"{self.title} (the operator and the animation)", certificates)
+
+
+#: Largest difference allowed from the torch layer (float64; the inputs are small integers).
+_ATOL = 1e-12
+_RTOL = 1e-12
+
+#: Options :meth:`Case.certify` passes to the torch layer; drawing-only options are ignored.
+_DRAWING_ONLY = frozenset({"view", "mac", "spatial_dims"})
+
+
+@dataclass(frozen=True)
+class _Reference:
+    layer: str  # "torch.nn.Conv2d"
+    layer_result: np.ndarray  # (C, *spatial), float64
+    ours: list[tuple[str, np.ndarray]]  # (package function, result (C, *spatial))
+
+
+def _conv_layout(x: Any, weight: Any) -> tuple[np.ndarray, np.ndarray, int]:
+    """``x`` as ``(1, C, *sp)``, the weight with both channel axes, and the rank."""
+    w = np.asarray(weight)
+    if w.ndim in (1, 2):
+        d, w = w.ndim, w[None, None]
+    else:
+        d = w.ndim - 2
+    a = np.asarray(x)
+    xb = a[None, None] if a.ndim == d else a[None] if a.ndim == d + 1 else a
+    return xb, w, d
+
+
+def _pool_layout(x: Any, params: Mapping[str, Any]) -> tuple[np.ndarray, int]:
+    """``x`` as ``(1, C, *sp)`` and the rank (a tuple kernel_size or the renderer's rule)."""
+    a = np.asarray(x)
+    kernel = params.get("kernel_size")
+    if params.get("spatial_dims") is not None:
+        d = int(params["spatial_dims"])
+    elif isinstance(kernel, Sequence):
+        d = len(kernel)
+    else:
+        d = {1: 1, 2: 2, 3: 2, 4: 2, 5: 3}[a.ndim]
+    xb = a[None, None] if a.ndim == d else a[None] if a.ndim == d + 1 else a
+    return xb, d
+
+
+_OPTIONS = frozenset(
+    {
+        "stride",
+        "padding",
+        "dilation",
+        "groups",
+        "padding_mode",
+        "output_padding",
+        "kernel_size",
+        "ceil_mode",
+        "count_include_pad",
+    }
+)
+
+
+def _tensor(a: Any) -> Any:
+    import torch
+
+    return torch.tensor(np.asarray(a, dtype=np.float64), dtype=torch.float64)
+
+
+def _unbatched(t: Any) -> np.ndarray:
+    """A batched torch result (or tensor-like) as a float64 ``(C, *spatial)`` array."""
+    if hasattr(t, "detach"):
+        t = t.detach().numpy()
+    return np.asarray(np.asarray(t)[0], dtype=np.float64)
+
+
+def _pick(opts: Mapping[str, Any], *names: str) -> dict[str, Any]:
+    return {k: opts[k] for k in names if k in opts}
+
+
+def _load(layer: Any, weight: Any, bias: Any) -> Any:
+    import torch
+
+    with torch.no_grad():
+        layer.weight.copy_(weight)
+        if bias is not None:
+            layer.bias.copy_(_tensor(np.reshape(bias, -1)))
+    return layer
+
+
+def _backward(layer: Any, xb: np.ndarray, grad_output: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Autograd through ``layer``: the input gradient, and ``grad_output`` in the output's shape."""
+    xt = _tensor(xb).requires_grad_(True)
+    y = layer(xt)
+    g = np.asarray(grad_output).reshape(tuple(y.shape))
+    y.backward(_tensor(g))
+    return _unbatched(xt.grad), g
+
+
+def _conv_reference(op: str, arrays: Mapping[str, Any], opts: Mapping[str, Any]) -> _Reference:
+    import torch
+    from torch import nn
+
+    xb, w, d = _conv_layout(arrays["x"], arrays["weight"])
+    bias = arrays.get("bias")
+    padding = opts.get("padding", 0)
+    dilation = opts.get("dilation", 1)
+    if padding == "full":  # torch has no "full": d(k - 1) on each side
+        dil = (dilation,) * d if isinstance(dilation, int) else tuple(dilation)
+        padding = tuple(di * (k - 1) for di, k in zip(dil, w.shape[2:], strict=True))
+    groups = opts.get("groups", 1)
+    layer = getattr(nn, f"Conv{d}d")(
+        w.shape[1] * groups,
+        w.shape[0],
+        kernel_size=w.shape[2:],
+        stride=opts.get("stride", 1),
+        padding=padding,
+        dilation=dilation,
+        groups=groups,
+        bias=bias is not None,
+        padding_mode=opts.get("padding_mode", "zeros"),
+        dtype=torch.float64,
+    )
+    kernel = _tensor(w)
+    if op == "convolve":  # a convolution is the correlation with the flipped kernel
+        kernel = torch.flip(kernel, dims=tuple(range(2, 2 + d)))
+    _load(layer, kernel, bias)
+    conv_opts = _pick(opts, "stride", "padding", "dilation", "groups")
+    name = f"torch.nn.Conv{d}d"
+    if op == "input-grad":
+        expected, g = _backward(layer, xb, arrays["grad_output"])
+        ours = grad.correlate_grad(xb, w, g, **conv_opts)[0]
+        return _Reference(
+            f"{name} (autograd)", expected, [("conv_explained.correlate_grad", _unbatched(ours))]
+        )
+    fn = ops.correlate if op == "correlate" else ops.convolve
+    result = fn(xb, w, bias, **conv_opts, padding_mode=opts.get("padding_mode", "zeros"))
+    return _Reference(
+        name, _unbatched(layer(_tensor(xb))), [(f"conv_explained.{op}", _unbatched(result))]
+    )
+
+
+def _transpose_reference(
+    op: str, arrays: Mapping[str, Any], opts: Mapping[str, Any]
+) -> _Reference:
+    import torch
+    from torch import nn
+
+    xb, w, d = _conv_layout(arrays["x"], arrays["weight"])
+    bias = arrays.get("bias")
+    t_opts = _pick(opts, "stride", "padding", "output_padding", "groups", "dilation")
+    groups = t_opts.get("groups", 1)
+    layer = getattr(nn, f"ConvTranspose{d}d")(
+        w.shape[0],
+        w.shape[1] * groups,
+        kernel_size=w.shape[2:],
+        bias=bias is not None,
+        dtype=torch.float64,
+        **t_opts,
+    )
+    _load(layer, _tensor(w), bias)
+    scatter = ops.conv_transpose(xb, w, bias, **t_opts)
+    ours = [("conv_explained.conv_transpose", _unbatched(scatter))]
+    if op == "transpose-direct":
+        x_direct, w_direct = ops.transposed_as_correlation(xb, w, **t_opts)
+        direct = ops.correlate(
+            x_direct, w_direct, bias, dilation=opts.get("dilation", 1), groups=groups
+        )
+        ours.append(
+            ("the direct form (conv_explained.transposed_as_correlation)", _unbatched(direct))
+        )
+    return _Reference(f"torch.nn.ConvTranspose{d}d", _unbatched(layer(_tensor(xb))), ours)
+
+
+def _pool_reference(op: str, arrays: Mapping[str, Any], opts: Mapping[str, Any]) -> _Reference:
+    from torch import nn
+
+    if "kernel_size" not in opts:
+        raise ValueError(f"params must give kernel_size for {op!r}, got {dict(opts)!r}")
+    xb, d = _pool_layout(arrays["x"], opts)
+    pool_opts = _pick(opts, "kernel_size", "stride", "padding", "dilation", "ceil_mode")
+    if op == "avg-pool":
+        pool_opts.pop("dilation", None)
+        pool_opts |= _pick(opts, "count_include_pad")
+        layer = getattr(nn, f"AvgPool{d}d")(**pool_opts)
+        ours = pooling.avg_pool(xb, ndim=d, **pool_opts)
+        return _Reference(
+            f"torch.nn.AvgPool{d}d",
+            _unbatched(layer(_tensor(xb))),
+            [("conv_explained.avg_pool", _unbatched(ours))],
+        )
+    layer = getattr(nn, f"MaxPool{d}d")(**pool_opts)
+    if op == "max-pool":
+        pooled = pooling.max_pool(xb, ndim=d, **pool_opts)
+        return _Reference(
+            f"torch.nn.MaxPool{d}d",
+            _unbatched(layer(_tensor(xb))),
+            [("conv_explained.max_pool", _unbatched(pooled))],
+        )
+    expected, g = _backward(layer, xb, arrays["grad_output"])
+    routed = grad.max_pool_grad(xb, g, ndim=d, **pool_opts)
+    return _Reference(
+        f"torch.nn.MaxPool{d}d (autograd)",
+        expected,
+        [("conv_explained.max_pool_grad", _unbatched(routed))],
+    )
+
+
+def _global_reference(op: str, arrays: Mapping[str, Any], opts: Mapping[str, Any]) -> _Reference:
+    from torch import nn
+
+    xb, d = _pool_layout(arrays["x"], opts)
+    kind = "Max" if op == "global-max-pool" else "Avg"
+    layer = getattr(nn, f"Adaptive{kind}Pool{d}d")(1)
+    fn = pooling.global_max_pool if kind == "Max" else pooling.global_avg_pool
+    return _Reference(
+        f"torch.nn.Adaptive{kind}Pool{d}d",
+        _unbatched(layer(_tensor(xb))),
+        [(f"conv_explained.{fn.__name__}", _unbatched(fn(xb, ndim=d)))],
+    )
+
+
+_REFERENCES: dict[str, Callable[[str, Mapping[str, Any], Mapping[str, Any]], _Reference]] = {
+    "correlate": _conv_reference,
+    "convolve": _conv_reference,
+    "input-grad": _conv_reference,
+    "transpose": _transpose_reference,
+    "transpose-direct": _transpose_reference,
+    "max-pool": _pool_reference,
+    "avg-pool": _pool_reference,
+    "max-pool-grad": _pool_reference,
+    "global-max-pool": _global_reference,
+    "global-avg-pool": _global_reference,
+}
+
+
+def _reference(op: str, arrays: Mapping[str, Any], params: Mapping[str, Any]) -> _Reference:
+    """The torch layer's result for one op of a case, and the package operator's.
+
+    torch is imported lazily, so that the package imports without it.
+    """
+    unknown = set(params) - _DRAWING_ONLY - _OPTIONS
+    if unknown:
+        raise ValueError(
+            f"params must hold options of the torch layer, got {', '.join(sorted(unknown))}"
+        )
+    if op not in _REFERENCES:
+        raise ValueError(f"op must be an op of conv_explained.render.animate, got {op!r}")
+    opts = {k: v for k, v in params.items() if k not in _DRAWING_ONLY}
+    return _REFERENCES[op](op, arrays, opts)
 
 
 def _ints(shape: Sequence[int], high: int) -> Build:
@@ -269,7 +609,7 @@ def _other_cases() -> list[Case]:
             "checkerboard_scatter",
             "Checkerboard: uneven overlap (scatter)",
             "All-ones input and 3x3 kernel with stride 2: stamps overlap on every other row "
-            "and column, so the output counts 1, 2, 1, 2, ... and 4 where four meet.",
+            "and column, so the output counts the stamps over each cell, in a checkerboard.",
             "transpose",
             _ones((3, 3), 3),
             params={"stride": 2},
@@ -279,7 +619,7 @@ def _other_cases() -> list[Case]:
             "checkerboard_direct",
             "Checkerboard: uneven overlap (direct)",
             "The same transposed convolution as a direct convolution over the zero-inserted "
-            "input: windows cover 1, 2 or 4 input cells.",
+            "input: the number of input cells under the window changes from place to place.",
             "transpose-direct",
             _ones((3, 3), 3),
             params={"stride": 2},
@@ -367,7 +707,7 @@ def _other_cases() -> list[Case]:
         Case(
             "pointwise_1x1",
             "1x1 convolution",
-            "A 1x1 convolution mixes channels at each position: 3 input maps, 2 output maps.",
+            _channels_words("A 1x1 convolution mixes channels at each position", (3, 3, 3), 2),
             "correlate",
             _conv((3, 3, 3), (2, 3, 1, 1)),
             seed=502,
@@ -387,7 +727,7 @@ def _other_cases() -> list[Case]:
         Case(
             "signal_1d",
             "1-D signal",
-            "A 3-tap kernel slides along a 10-sample signal with padding 1.",
+            "A 3-tap kernel slides along a 10-cell signal with padding 1.",
             "correlate",
             _conv((10,), (3,)),
             params={"padding": 1},
@@ -470,18 +810,41 @@ def _separable(
     return build
 
 
+def _channels_words(lead: str, x_shape: Sequence[int], c_out: int) -> str:
+    """``lead`` and the channel counts, read from the shapes (never typed)."""
+    return f"{lead} ({x_shape[0]} input channels, {c_out} output channels)."
+
+
 def _tensor_cases() -> list[Case]:
-    """Channels, groups, depthwise, pointwise, separable and pooling in the tensor view."""
+    """Channels, groups, depthwise, pointwise, separable and pooling in the tensor view.
+
+    The channel counts in the descriptions are read from each case's shapes.
+    """
     tensor = {"view": "tensor"}
+    multi = ((3, 4, 4), (1, 3, 3, 3))
+    kernels = ((3, 4, 4), (2, 3, 3, 3))
+    grouped, groups = ((4, 4, 4), (2, 2, 3, 3)), 2
+    depthwise = ((2, 4, 4), (4, 1, 3, 3))
+    pointwise = ((3, 3, 3), (2, 3, 1, 1))
+    separable = ((3, 4, 4), (3, 1, 3, 3), (3, 3, 1, 1))
+    pooled = (3, 4, 4)
+
+    def shape(dims: Sequence[int]) -> str:
+        return "x".join(str(d) for d in dims)
+
     return [
         Case(
             "tensor_multi_channel",
             "Tensor view: one filter spans all channels",
-            "A 3x4x4 input block and one 3x3x3 filter block: at each position the filter "
-            "covers all three channels, and the three per-channel sums add into one output "
-            "cell (3 -> 1 channels).",
+            _channels_words(
+                f"A {shape(multi[0])} input block and one {shape(multi[1][1:])} filter block: at "
+                "each position the filter covers every input channel, and the per-channel sums "
+                "add into one output cell",
+                multi[0],
+                multi[1][0],
+            ),
             "correlate",
-            _conv((3, 4, 4), (1, 3, 3, 3)),
+            _conv(*multi),
             params=tensor,
             seed=500,
             group="tensor view",
@@ -489,43 +852,61 @@ def _tensor_cases() -> list[Case]:
         Case(
             "tensor_multi_kernel",
             "Tensor view: one output channel per filter",
-            "Two 3x3x3 filter blocks over a 3x4x4 input: each filter makes one channel of the "
-            "2x2x2 output block (3 -> 2 channels).",
+            _channels_words(
+                f"{shape(kernels[1][1:])} filter blocks over a {shape(kernels[0])} input: each "
+                "filter makes one channel of the output block",
+                kernels[0],
+                kernels[1][0],
+            ),
             "correlate",
-            _conv((3, 4, 4), (2, 3, 3, 3)),
+            _conv(*kernels),
             params=tensor,
             seed=504,
             group="tensor view",
         ),
         Case(
             "tensor_groups",
-            "Tensor view: groups = 2",
-            "With groups=2 the 4 input channels split in two halves; each 2x3x3 filter sees "
-            "only its own group's channels (4 -> 2 channels).",
+            f"Tensor view: groups {groups}",
+            _channels_words(
+                f"With groups {groups} the input channels split into groups of "
+                f"{grouped[0][0] // groups} channels; each {shape(grouped[1][1:])} filter sees "
+                "only its own group's channels",
+                grouped[0],
+                grouped[1][0],
+            ),
             "correlate",
-            _conv((4, 4, 4), (2, 2, 3, 3)),
-            params={**tensor, "groups": 2},
+            _conv(*grouped),
+            params={**tensor, "groups": groups},
             seed=505,
             group="tensor view",
         ),
         Case(
             "tensor_depthwise",
-            "Tensor view: depthwise, channel multiplier 2",
-            "Depthwise convolution with groups = C_in = 2 and two filters per channel: each "
-            "1x3x3 filter reads one input channel, and channels never mix (2 -> 4 channels).",
+            "Tensor view: depthwise, with a channel multiplier",
+            _channels_words(
+                "Depthwise convolution, one group per input channel and several filters per "
+                f"group: each {shape(depthwise[1][1:])} filter reads one input channel, and "
+                "channels never mix",
+                depthwise[0],
+                depthwise[1][0],
+            ),
             "correlate",
-            _conv((2, 4, 4), (4, 1, 3, 3)),
-            params={**tensor, "groups": 2},
+            _conv(*depthwise),
+            params={**tensor, "groups": depthwise[0][0]},
             seed=506,
             group="tensor view",
         ),
         Case(
             "tensor_pointwise",
             "Tensor view: 1x1 convolution",
-            "A 1x1 convolution is a matrix product across channels at each pixel: each "
-            "3x1x1 filter weighs the three values of one pixel column (3 -> 2 channels).",
+            _channels_words(
+                "A 1x1 convolution is a matrix product across channels at each pixel: each "
+                f"{shape(pointwise[1][1:])} filter weighs the values of one pixel column",
+                pointwise[0],
+                pointwise[1][0],
+            ),
             "correlate",
-            _conv((3, 3, 3), (2, 3, 1, 1)),
+            _conv(*pointwise),
             params=tensor,
             seed=502,
             group="tensor view",
@@ -533,22 +914,29 @@ def _tensor_cases() -> list[Case]:
         Case(
             "tensor_depthwise_separable",
             "Tensor view: depthwise separable",
-            separable_words(3, 3, 3, 4),
+            f"Depthwise then pointwise: a {shape(separable[1][2:])} depthwise layer (groups "
+            f"{separable[0][0]}) then a 1x1 layer mixing {separable[2][1]} channels into "
+            f"{separable[2][0]} channels; the lesson counts their parameters and multiply-adds "
+            f"against one full {shape(separable[1][2:])} convolution on the same "
+            f"{shape(separable[0][1:])} input.",
             "correlate",
-            _separable((3, 4, 4), (3, 1, 3, 3), (3, 3, 1, 1)),
-            params={**tensor, "groups": 3},
+            _separable(*separable),
+            params={**tensor, "groups": separable[0][0]},
             seed=507,
             group="tensor view",
-            titles=("1. depthwise 3x3, groups=3", "2. pointwise 1x1"),
+            titles=(
+                f"1. depthwise {shape(separable[1][2:])}, groups={separable[0][0]}",
+                "2. pointwise 1x1",
+            ),
             second=("correlate", tensor),
         ),
         Case(
             "tensor_max_pool",
             "Tensor view: max pooling, channel by channel",
-            "2x2 max pooling with stride 2 over a 3x4x4 block: the window never crosses "
-            "channels, so the output keeps 3 channels.",
+            f"2x2 max pooling with stride 2 over a {shape(pooled)} block: the window never "
+            f"crosses channels, so the output keeps {pooled[0]} channels.",
             "max-pool",
-            _ints((3, 4, 4), 10),
+            _ints(pooled, 10),
             params={**tensor, "kernel_size": 2},
             seed=508,
             group="tensor view",

@@ -171,7 +171,7 @@ def test_tensor_max_pool_pools_each_channel_alone():
     assert all(len(s.terms) == 4 for s in anim.scenes if s.step is not None)
 
 
-def test_depthwise_separable_is_two_layers_whose_counts_are_stated_and_true():
+def test_depthwise_separable_is_two_layers_whose_counts_match_torch():
     torch = pytest.importorskip("torch")
     case = catalog.get("tensor_depthwise_separable")
     arrays = case.inputs()
@@ -201,12 +201,326 @@ def test_depthwise_separable_is_two_layers_whose_counts_are_stated_and_true():
     assert catalog.layer_counts(3, 3, 3, 4, groups=3) == dw_c
     assert catalog.layer_counts(3, 3, 1, 2) == pw_c
     assert catalog.layer_counts(3, 3, 3, 4) == full
-    words = case.description
-    assert (
-        f"Together {dw_c[0] + pw_c[0]} parameters and {dw_c[1] + pw_c[1]} multiply-adds" in words
-    )
-    assert f"against {full[0]} parameters and {full[1]} multiply-adds" in words
 
 
 def test_layer_counts_follow_shapes_with_padding():
     assert catalog.layer_counts(64, 128, 3, 56, padding=1) == (73728, 73728 * 56 * 56)
+
+
+# --- Case.certify: the one visible check of a lesson, itself checked here -------------------
+
+import torch
+
+from conv_explained import ops, pooling, verify
+
+CONV_OPTIONS = [
+    {},
+    {"stride": 2},
+    {"stride": (2, 1)},
+    {"padding": 1},
+    {"padding": (1, 2)},
+    {"padding": "same"},
+    {"padding": "same", "dilation": 2},
+    {"padding": "valid"},
+    {"padding": "full"},
+    {"dilation": 2},
+    {"dilation": (1, 2), "padding": 1},
+    {"groups": 2},
+    {"stride": 2, "padding": 1, "dilation": 2, "groups": 2},
+    {"padding": 1, "padding_mode": "reflect"},
+    {"padding": (1, 2), "padding_mode": "replicate"},
+    {"padding": 2, "padding_mode": "circular"},
+    {"padding": "same", "padding_mode": "reflect"},
+]
+
+
+def _case(op, build, **params):
+    return catalog.Case("probe", "Probe", "A probe.", op, build, params=params)
+
+
+def _random_conv(x_shape, w_shape, bias=False, bias_size=None):
+    def build(rng):
+        arrays = {
+            "x": rng.integers(-3, 4, size=x_shape),
+            "weight": rng.integers(-2, 3, size=w_shape),
+        }
+        if bias:
+            arrays["bias"] = rng.integers(-2, 3, size=(bias_size or w_shape[0],))
+        return arrays
+
+    return build
+
+
+def _torch_conv2d(arrays, params, flip=False):
+    """F.conv2d with padding_mode done by F.pad: a second, functional torch reference."""
+    x = torch.tensor(arrays["x"], dtype=torch.float64)[None]
+    w = torch.tensor(arrays["weight"], dtype=torch.float64)
+    if flip:
+        w = torch.flip(w, dims=(2, 3))
+    b = arrays.get("bias")
+    b = None if b is None else torch.tensor(b, dtype=torch.float64)
+    padding = params.get("padding", 0)
+    dilation = params.get("dilation", 1)
+    if padding == "full":
+        d = (dilation,) * 2 if isinstance(dilation, int) else dilation
+        padding = tuple(di * (k - 1) for di, k in zip(d, w.shape[2:], strict=False))
+    mode = params.get("padding_mode", "zeros")
+    if mode != "zeros":
+        if padding == "same":
+            d = (dilation,) * 2 if isinstance(dilation, int) else dilation
+            total = [di * (k - 1) for di, k in zip(d, w.shape[2:], strict=False)]
+            pads = [
+                total[1] // 2,
+                total[1] - total[1] // 2,
+                total[0] // 2,
+                total[0] - total[0] // 2,
+            ]
+        else:
+            p = (padding,) * 2 if isinstance(padding, int) else padding
+            pads = [p[1], p[1], p[0], p[0]]
+        x = torch.nn.functional.pad(x, pads, mode=mode)
+        padding = 0
+    opts = {k: params[k] for k in ("stride", "dilation", "groups") if k in params}
+    return torch.nn.functional.conv2d(x, w, b, padding=padding, **opts)[0].numpy()
+
+
+@pytest.mark.parametrize("params", CONV_OPTIONS, ids=str)
+@pytest.mark.parametrize("op", ["correlate", "convolve"])
+def test_certify_checks_a_correlation_with_every_option_against_torch(op, params):
+    w_shape = (2, 2 // params.get("groups", 1), 3, 3)
+    case = _case(op, _random_conv((2, 5, 5), w_shape, bias=True), **params)
+    cert = case.certify()
+    arrays = case.inputs()
+    expected = _torch_conv2d(arrays, params, flip=op == "convolve")
+    # the operator and the animation, each on every output number
+    assert cert.count == 2 * expected.size
+    assert cert.max_diff <= 1e-12
+    assert cert.unit == "numbers"
+    assert cert.dtype == "float64"
+    assert "torch.nn.Conv2d" in cert.reference
+    assert cert.library.startswith("torch ")
+    np.testing.assert_allclose(case.animate().values, expected, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"stride": 2},
+        {"stride": (2, 3), "padding": (1, 0)},
+        {"stride": 2, "padding": 1, "output_padding": 1},
+        {"stride": 3, "output_padding": (2, 1)},
+        {"dilation": 2, "padding": 1},
+        {"groups": 2, "stride": 2},
+        {"groups": 2, "stride": 2, "padding": 1, "dilation": 2, "output_padding": 1},
+    ],
+    ids=str,
+)
+@pytest.mark.parametrize("op", ["transpose", "transpose-direct"])
+def test_certify_checks_a_transposed_convolution_with_every_option(op, params):
+    groups = params.get("groups", 1)
+    build = _random_conv((2, 3, 3), (2, 1, 3, 3), bias=True, bias_size=groups)
+    case = _case(op, build, **params)
+    cert = case.certify()
+    arrays = case.inputs()
+    x = torch.tensor(arrays["x"], dtype=torch.float64)[None]
+    w = torch.tensor(arrays["weight"], dtype=torch.float64)
+    b = torch.tensor(arrays["bias"], dtype=torch.float64)
+    expected = torch.nn.functional.conv_transpose2d(x, w, b, **params)[0].numpy()
+    ours = 3 if op == "transpose-direct" else 2  # scatter, direct form, animation
+    assert cert.count == ours * expected.size
+    assert "ConvTranspose2d" in cert.reference
+    np.testing.assert_allclose(case.animate().values, expected, rtol=0, atol=1e-12)
+
+
+POOL_OPTIONS = [
+    ("max-pool", {"kernel_size": 2}),
+    ("max-pool", {"kernel_size": 3, "stride": 2, "padding": 1}),
+    ("max-pool", {"kernel_size": (2, 3), "stride": (1, 2)}),
+    ("max-pool", {"kernel_size": 2, "dilation": 2}),
+    ("max-pool", {"kernel_size": 2, "stride": 2, "ceil_mode": True}),
+    ("avg-pool", {"kernel_size": 2}),
+    ("avg-pool", {"kernel_size": 3, "stride": 2, "padding": 1}),
+    ("avg-pool", {"kernel_size": 3, "stride": 2, "padding": 1, "count_include_pad": False}),
+    ("avg-pool", {"kernel_size": 2, "stride": 2, "ceil_mode": True}),
+    ("avg-pool", {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True}),
+    (
+        "avg-pool",
+        {
+            "kernel_size": 3,
+            "stride": 2,
+            "padding": 1,
+            "ceil_mode": True,
+            "count_include_pad": False,
+        },
+    ),
+    ("max-pool-grad", {"kernel_size": 3, "stride": 2, "padding": 1}),
+    ("max-pool-grad", {"kernel_size": 2, "stride": 1, "ceil_mode": True}),
+]
+
+
+@pytest.mark.parametrize(("op", "params"), POOL_OPTIONS, ids=str)
+def test_certify_checks_pooling_with_every_option_against_torch(op, params):
+    def build(rng):
+        arrays = {"x": rng.integers(0, 10, size=(2, 5, 5))}
+        if op == "max-pool-grad":
+            forward = dict(params.items())
+            y = pooling.max_pool(arrays["x"][None], ndim=2, **forward)
+            arrays["grad_output"] = rng.integers(1, 5, size=y.shape[1:])
+        return arrays
+
+    case = _case(op, build, **params)
+    cert = case.certify()
+    x = torch.tensor(case.inputs()["x"], dtype=torch.float64)[None]
+    forward = dict(params.items())
+    if op == "avg-pool":
+        expected = torch.nn.functional.avg_pool2d(x, **forward)[0].numpy()
+    elif op == "max-pool":
+        expected = torch.nn.functional.max_pool2d(x, **forward)[0].numpy()
+    else:
+        x.requires_grad_(True)
+        y = torch.nn.functional.max_pool2d(x, **forward)
+        g = torch.tensor(case.inputs()["grad_output"], dtype=torch.float64)[None]
+        (expected,) = torch.autograd.grad(y, x, g)
+        expected = expected[0].numpy()
+    assert cert.count == 2 * expected.size
+    np.testing.assert_allclose(case.animate().values, expected, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("op", ["global-max-pool", "global-avg-pool"])
+def test_certify_checks_global_pooling(op):
+    case = _case(op, _ints_build((3, 4, 4)))
+    cert = case.certify()
+    assert cert.count == 2 * 3
+    assert "Adaptive" in cert.reference
+
+
+def _ints_build(shape):
+    def build(rng):
+        return {"x": rng.integers(0, 10, size=shape)}
+
+    return build
+
+
+@pytest.mark.parametrize("params", [{}, {"stride": 2}, {"padding": 1, "dilation": 2}], ids=str)
+def test_certify_checks_the_input_gradient_against_autograd(params):
+    def build(rng):
+        arrays = _random_conv((1, 6, 6), (1, 1, 3, 3))(rng)
+        y = ops.correlate(arrays["x"], arrays["weight"], **params)
+        arrays["grad_output"] = rng.integers(1, 5, size=y.shape)
+        return arrays
+
+    case = _case("input-grad", build, **params)
+    cert = case.certify()
+    assert cert.count == 2 * 36
+    assert "autograd" in cert.reference
+
+
+@pytest.mark.parametrize(
+    ("x_shape", "w_shape", "layer"),
+    [
+        ((9,), (3,), "Conv1d"),
+        ((2, 9), (3, 2, 3), "Conv1d"),
+        ((1, 3, 4, 4), (1, 1, 2, 2, 2), "Conv3d"),
+    ],
+)
+def test_certify_uses_the_layer_of_the_input_rank(x_shape, w_shape, layer):
+    case = _case("correlate", _random_conv(x_shape, w_shape), padding=1)
+    assert f"torch.nn.{layer}" in case.certify().reference
+
+
+@pytest.mark.parametrize("name", catalog.names())
+def test_every_catalog_case_certifies(name):
+    case = catalog.get(name)
+    cert = case.certify()
+    assert cert.count > 0
+    assert cert.max_diff <= 1e-12
+    assert cert.library.startswith("torch ")
+
+
+def _off_by_one(fn):
+    def wrong(*args, **kwargs):
+        result = fn(*args, **kwargs)
+        return result + (np.arange(result.size).reshape(result.shape) == result.size - 1)
+
+    return wrong
+
+
+@pytest.mark.parametrize(
+    ("name", "module", "function"),
+    [
+        ("padding_strides", ops, "correlate"),
+        ("correlation_vs_convolution", ops, "convolve"),
+        ("transposed_scatter", ops, "conv_transpose"),
+        ("padding_strides_odd_transposed", ops, "transposed_as_correlation"),
+        ("max_pool_overlapping", pooling, "max_pool"),
+        ("avg_pool", pooling, "avg_pool"),
+        ("global_avg_pool", pooling, "global_avg_pool"),
+    ],
+)
+def test_certify_raises_when_the_operator_is_wrong(monkeypatch, name, module, function):
+    case = catalog.get(name)
+    anim = case.animate()  # rendered by the right operator
+    original = getattr(module, function)
+    if function == "transposed_as_correlation":
+
+        def wrong(*args, **kwargs):
+            x_direct, w_direct = original(*args, **kwargs)
+            return x_direct, np.flip(w_direct, axis=-1).copy()  # a kernel axis left unflipped
+
+    else:
+        wrong = _off_by_one(original)
+    monkeypatch.setattr(module, function, wrong)
+    with pytest.raises(verify.VerificationError) as info:
+        case.certify(anim)
+    message = str(info.value)
+    assert "\n" not in message
+    assert "torch.nn." in message
+    assert name in message
+
+
+def test_certify_raises_when_the_gradient_operators_are_wrong(monkeypatch):
+    from conv_explained import grad
+
+    for name, function in [
+        ("input_gradient", "correlate_grad"),
+        ("max_pool_grad", "max_pool_grad"),
+    ]:
+        case = catalog.get(name)
+        anim = case.animate()
+        original = getattr(grad, function)
+        if function == "correlate_grad":
+
+            def wrong(*args, _f=original, **kwargs):
+                gx, gw, gb = _f(*args, **kwargs)
+                return 2 * gx, gw, gb
+
+        else:
+            wrong = _off_by_one(original)
+        monkeypatch.setattr(grad, function, wrong)
+        with pytest.raises(verify.VerificationError, match=name):
+            case.certify(anim)
+        monkeypatch.undo()
+
+
+def test_certify_raises_when_the_animation_is_wrong():
+    case = catalog.get("dilation")
+    wrong = catalog.get("no_padding_strides").animate()  # another case's picture
+    with pytest.raises(verify.VerificationError, match="the animation"):
+        case.certify(wrong)
+
+
+def test_certify_compares_the_extra_results_and_raises_on_a_wrong_one():
+    case = catalog.get("padding_strides")
+    anim = case.animate()
+    right = anim.values[0]
+    cert = case.certify(anim, also={"numpy by hand": right})
+    assert cert.count == 3 * right.size
+    with pytest.raises(verify.VerificationError, match="numpy by hand"):
+        case.certify(anim, also={"numpy by hand": right + 1})
+
+
+def test_certify_refuses_an_option_it_does_not_know():
+    case = _case("correlate", _random_conv((1, 4, 4), (1, 1, 3, 3)), bogus=1)
+    with pytest.raises(ValueError, match="bogus"):
+        case.certify(catalog.get("no_padding_no_strides").animate())

@@ -276,7 +276,7 @@ def test_gotchas_say_pytorch_refuses_strided_same():
 
 
 def test_lecture_notation_keeps_its_minus_one():
-    script = (ROOT / "gallery/06_channels/plot_01_multi_channel.py").read_text()
+    script = (ROOT / "gallery/07_channels/plot_01_multi_channel.py").read_text()
     assert "lecture notes' notation" in script
     assert r"V_{l,\,j+m-1,\,k+n-1}" in script
 

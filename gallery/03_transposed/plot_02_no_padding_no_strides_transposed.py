@@ -4,70 +4,66 @@ No padding, no strides, transposed
 
 The transpose of a 3×3 convolution over a 4×4 input without padding: it
 takes a 2×2 input back to 4×4. Drawn as a direct convolution, the input
-gets :math:`k - 1 = 2` cells of zero padding on every side (full padding)
-and the flipped kernel slides over it at stride 1: Dumoulin and Visin's
+gets :math:`k - 1` cells of zero padding on every side (full padding) and
+the flipped kernel slides over it at stride 1: Dumoulin and Visin's
 relationship 8, :math:`o' = i' + (k - 1)`.
+
+This lesson writes out the direct recipe that every transposed lesson after
+it draws; the others use it as the package's
+:func:`~conv_explained.transposed_as_correlation`.
 """
 
 # sphinx_gallery_thumbnail_number = 1
 import numpy as np
 import scipy.signal
-import torch
-import torch.nn.functional as F
 
 import conv_explained as ce
 from conv_explained import catalog
 
 # %%
-# The catalog case. Its input holds 1 to 3, never 0, so that no input cell
-# can be mistaken for an inserted zero; the kernel is in ``conv_transpose2d``'s
-# layout ``(C_in, C_out, k, k)``.
+# The catalog case. Its input never holds zero, so that no input cell can be
+# mistaken for an inserted zero; the hatched cells are padding, and each
+# output sum is the flipped kernel times the cells under it.
 case = catalog.get("no_padding_no_strides_transposed")
-arrays = case.inputs()
-x, w = arrays["x"], arrays["weight"]
-s, p = case.params["stride"], case.params["padding"]
-a = case.params.get("output_padding", 0)
-i_prime, k = x.shape[0], w.shape[-1]
-print(f"input {i_prime}×{i_prime}, kernel {k}×{k}, stride {s}, padding {p}, output_padding {a}")
-
-# %%
-# Sizes: the package's shape function, the general formula
-# :math:`o' = s(i' - 1) + k - 2p + a`, and relationship 8. A convolution
-# with the same options takes the output back to the input's size.
-o_prime = ce.conv_transpose_output_size(i_prime, k, stride=s, padding=p, output_padding=a)
-assert o_prime == s * (i_prime - 1) + k - 2 * p + a
-assert o_prime == i_prime + (k - 1) == 4
-assert ce.conv_output_size(o_prime, k, stride=s, padding=p) == i_prime
-print(f"output size: {o_prime}×{o_prime}")
-
-# %%
-# Values: ``conv_transpose2d`` in float64, and the direct recipe by hand with
-# NumPy and SciPy: insert :math:`s - 1` zeros between input cells, pad with
-# :math:`k - 1 - p` zeros (and :math:`a` more at the end), then slide the
-# flipped kernel at stride 1, which is what ``convolve2d`` does.
 anim = case.animate()
-x64 = torch.tensor(x, dtype=torch.float64)[None, None]
-w64 = torch.tensor(w, dtype=torch.float64)
-expected = F.conv_transpose2d(x64, w64, stride=s, padding=p, output_padding=a)[0].numpy()
-stretched = np.zeros((s * (i_prime - 1) + 1,) * 2, dtype=x.dtype)
-stretched[::s, ::s] = x
-q = k - 1 - p
-direct_input = np.pad(stretched, (q, q + a))
-direct = scipy.signal.convolve2d(direct_input, w[0, 0], mode="valid")
-np.testing.assert_array_equal(anim.values, expected)
-np.testing.assert_array_equal(anim.values[0], direct)
-assert anim.values.shape == (1, o_prime, o_prime)
-assert anim.verification["passed"]
-print("input seen by the flipped kernel:\n", direct_input, "\noutput:\n", anim.values[0])
-
-# %%
-# The padding of the direct form is full padding, the transposed partner of
-# no padding.
-assert q == ce.full_padding(k) == k - 1
-
-# %%
-# The animation: the hatched cells are padding, and each output sum is the
-# flipped kernel times the cells under it. Its text alternative follows.
-print(anim.alt_text)
 anim.save_gif("no_padding_no_strides_transposed.gif")
 anim.save_still("no_padding_no_strides_transposed.png")
+print(anim.alt_text)
+
+# %%
+# The direct recipe, for any stride :math:`s`, padding :math:`p` and
+# ``output_padding`` :math:`a` (one channel, no dilation):
+#
+# 1. insert :math:`s - 1` zeros between neighbouring input cells;
+# 2. pad with :math:`k - 1 - p` zeros on every side, and :math:`a` more at
+#    the end;
+# 3. slide the flipped kernel over it at stride 1, which is what SciPy's
+#    ``convolve2d`` does.
+
+
+def direct_recipe(x, kernel, stride, padding, output_padding=0):
+    k = kernel.shape[-1]
+    stretched = np.zeros((stride * (x.shape[0] - 1) + 1,) * 2, dtype=x.dtype)
+    stretched[::stride, ::stride] = x
+    q = k - 1 - padding
+    padded = np.pad(stretched, (q, q + output_padding))
+    return padded, scipy.signal.convolve2d(padded, kernel, mode="valid")
+
+
+x, w = case.inputs()["x"], case.inputs()["weight"]
+s, p = case.params["stride"], case.params["padding"]
+padded, by_recipe = direct_recipe(x, w[0, 0], s, p)
+print("input seen by the flipped kernel:\n", padded, "\noutput:\n", by_recipe)
+
+# %%
+# Here :math:`s = 1` and :math:`p = 0`, so the recipe only pads, by
+# :math:`k - 1`: full padding, the transposed partner of no padding. The
+# package's shape function gives the size of relationship 8.
+k = w.shape[-1]
+print(f"padding of the direct form {k - 1 - p}, full padding {ce.full_padding(k)}")
+print(f"output size {ce.conv_transpose_output_size(x.shape[0], k)}")
+
+# %%
+# The certificate compares the recipe, the package's ``conv_transpose`` and
+# direct form, and the animation with a ``torch.nn.ConvTranspose2d``.
+case.certify(anim, also={"the recipe with numpy and scipy": by_recipe})

@@ -10,43 +10,33 @@ window size.
 
 # sphinx_gallery_thumbnail_number = 1
 import numpy as np
-import torch
-import torch.nn.functional as F
 
 import conv_explained as ce
 from conv_explained import catalog
 
 # %%
-# The catalog case: a 4×4 input and the window size.
+# The catalog case and its animation.
 case = catalog.get("avg_pool")
-x = case.inputs()["x"]
-k = case.params["kernel_size"]
-s, p = k, 0
-i = x.shape[0]
-print("input:\n", x, f"\nwindow {k}×{k}, stride {s}")
+anim = case.animate()
+anim.save_gif("avg_pool.gif")
+anim.save_still("avg_pool.png")
+print(anim.alt_text)
 
 # %%
 # Sizes, as for max pooling.
-o = ce.pool_output_size(i, k)
-assert o == (i + 2 * p - k) // s + 1 == 2
-print(f"output size: {o}×{o}")
+x, k = case.inputs()["x"], case.params["kernel_size"]
+o = ce.pool_output_size(x.shape[0], k)
+print(f"window {k}, stride {k}: output {o}")
 
 # %%
-# Values: ``avg_pool2d`` in float64, the NumPy reshape with a mean, and a
-# stride-2 ``conv2d`` with the constant kernel. Means of four integers are
-# multiples of 1/4, exact in binary, so the comparisons are exact.
-anim = case.animate()
-x64 = torch.tensor(x, dtype=torch.float64)[None, None]
-box = torch.full((1, 1, k, k), 1 / k**2, dtype=torch.float64)
-np.testing.assert_array_equal(anim.values, F.avg_pool2d(x64, k)[0].numpy())
-np.testing.assert_array_equal(anim.values[0], x.reshape(o, k, o, k).mean(axis=(1, 3)))
-np.testing.assert_array_equal(anim.values, F.conv2d(x64, box, stride=s)[0].numpy())
-assert anim.values.shape == (1, o, o)
-assert anim.verification["passed"]
-print(anim.values[0])
+# The reshape with a mean, and the convolution in disguise: a correlation at
+# stride :math:`k` with the constant kernel.
+by_reshape = x.reshape(o, k, o, k).mean(axis=(1, 3))
+box = np.full((k, k), 1 / k**2)
+by_box = ce.correlate(x, box, stride=k)
+print(by_box)
 
 # %%
-# The animation and its text alternative.
-print(anim.alt_text)
-anim.save_gif("avg_pool.gif")
-anim.save_still("avg_pool.png")
+# The certificate compares both, the package's ``avg_pool`` and the
+# animation with ``torch.nn.AvgPool2d``.
+case.certify(anim, also={"numpy reshape and mean": by_reshape, "the box kernel": by_box})

@@ -11,40 +11,57 @@ the same shapes.
 """
 
 # sphinx_gallery_thumbnail_number = 1
-import numpy as np
 import torch
-import torch.nn.functional as F
 
 import conv_explained as ce
-from conv_explained import catalog
+from conv_explained import catalog, verify
 
 # %%
 # The catalog case draws two layers: the depthwise one on the left
-# (``groups = C_in = 3``, 3×4×4 → 3×2×2), the pointwise one on the right, fed
-# with the depthwise output (3×2×2 → 3×2×2).
+# (``groups = C_in``), the pointwise one on the right, fed with the depthwise
+# output.
 case = catalog.get("tensor_depthwise_separable")
-arrays = case.inputs()
-x, w_dw, w_pw = arrays["x"], arrays["weight"], arrays["weight2"]
 anim = case.animate()
-depthwise, pointwise = anim.parts
-x64 = torch.tensor(x[None], dtype=torch.float64)
-dw64 = F.conv2d(x64, torch.tensor(w_dw, dtype=torch.float64), groups=3)
-pw64 = F.conv2d(dw64, torch.tensor(w_pw, dtype=torch.float64))
-np.testing.assert_array_equal(depthwise.values, dw64[0].numpy())
-np.testing.assert_array_equal(pointwise.values, pw64[0].numpy())
-assert anim.verification["passed"]
-print(anim.alt_text)
 anim.save_gif("tensor_depthwise_separable.gif")
 anim.save_still("tensor_depthwise_separable.png", frame=0)
+print(anim.alt_text)
 
 # %%
-# Counting. :func:`conv_explained.catalog.layer_counts` takes the output size
-# from :func:`conv_explained.conv_output_size`; a layer's parameters are
-# ``C_out · C_in/groups · k²`` and its multiply-adds that times the number of
-# output pixels. Both are checked independently here: parameters against
-# ``torch.nn.Conv2d``, multiply-adds by running the layer on ones with
-# all-one weights (every tap then adds 1, so the outputs sum to the number of
-# multiply-adds).
+# The certificate of both layers: the package's two correlations and both
+# animations against two ``torch.nn.Conv2d`` layers, the second fed with the
+# first one's torch output.
+case.certify(anim)
+
+# %%
+# Counting. :func:`conv_explained.catalog.layer_counts` gives a layer's
+# parameters, ``C_out · C_in/groups · k²``, and its multiply-adds, that times
+# the number of output pixels. A depthwise separable layer is the sum of its
+# two parts; the textbook ratio of multiply-adds is :math:`1/C_{out} + 1/k^2`.
+counts = ce.catalog.layer_counts
+
+
+def separable_counts(c_i, c_o, kernel, size, padding):
+    inner = ce.conv_output_size(size, kernel, padding=padding)
+    dw = counts(c_i, c_i, kernel, size, groups=c_i, padding=padding)
+    pw = counts(c_i, c_o, 1, inner)
+    return counts(c_i, c_o, kernel, size, padding=padding), (dw[0] + pw[0], dw[1] + pw[1])
+
+
+shapes = [(3, 3, 3, 4, 0), (64, 128, 3, 56, 1)]  # the animated layer, and a typical one
+for c_i, c_o, kernel, size, padding in shapes:
+    full, separable = separable_counts(c_i, c_o, kernel, size, padding)
+    print(
+        f"{c_i}→{c_o} channels, {kernel}×{kernel}, {size}×{size}: "
+        f"full conv {full[0]:,} parameters, {full[1]:,} multiply-adds; "
+        f"depthwise separable {separable[0]:,} parameters, {separable[1]:,} multiply-adds "
+        f"({separable[1] / full[1]:.1%}; 1/C_out + 1/k² = {1 / c_o + 1 / kernel**2:.1%})"
+    )
+
+# %%
+# The counts, checked: parameters against ``torch.nn.Conv2d``, multiply-adds by
+# running the layer on ones with all-one weights (every tap then adds one, so
+# the outputs sum to the number of multiply-adds; circular padding keeps every
+# tap on a one).
 
 
 def torch_counts(c_i, c_o, kernel, groups, padding, size):
@@ -57,35 +74,17 @@ def torch_counts(c_i, c_o, kernel, groups, padding, size):
     return conv.weight.numel(), round(taps)
 
 
-def compare(c_i, c_o, kernel, size, padding):
-    counts = ce.catalog.layer_counts
-    inner = ce.conv_output_size(size, kernel, padding=padding)
-    full = counts(c_i, c_o, kernel, size, padding=padding)
-    dw = counts(c_i, c_i, kernel, size, groups=c_i, padding=padding)
-    pw = counts(c_i, c_o, 1, inner)
-    assert full == torch_counts(c_i, c_o, kernel, 1, padding, size)
-    assert dw == torch_counts(c_i, c_i, kernel, c_i, padding, size)
-    assert pw == torch_counts(c_i, c_o, 1, 1, 0, inner)
-    separable = (dw[0] + pw[0], dw[1] + pw[1])
-    # The textbook ratio of multiply-adds, 1/C_out + 1/k², exactly.
-    assert separable[1] * c_o * kernel**2 == full[1] * (kernel**2 + c_o)
-    return full, separable
-
-
-for c_i, c_o, kernel, size, padding in [(3, 3, 3, 4, 0), (64, 128, 3, 56, 1)]:
-    full, separable = compare(c_i, c_o, kernel, size, padding)
-    print(
-        f"{c_i}→{c_o} channels, {kernel}×{kernel}, {size}×{size}: "
-        f"full conv {full[0]:,} parameters, {full[1]:,} multiply-adds; "
-        f"depthwise separable {separable[0]:,} parameters, {separable[1]:,} multiply-adds "
-        f"({separable[1] / full[1]:.1%})"
-    )
-
-# %%
-# The case's description states the counts of the animated layers; they are
-# the ones just checked.
-full, separable = compare(3, 3, 3, 4, 0)
-assert (full, separable) == ((81, 324), (36, 144))
-assert f"Together {separable[0]} parameters and {separable[1]} multiply-adds" in case.description
-assert f"against {full[0]} parameters and {full[1]} multiply-adds" in case.description
-print(case.description)
+layers = [(c_i, c_o, k, g, p, n) for c_i, c_o, k, n, p in shapes for g in (1, c_i)]
+layers += [
+    (c_i, c_o, 1, 1, 0, ce.conv_output_size(n, k, padding=p)) for c_i, c_o, k, n, p in shapes
+]
+verify.check_rule(
+    "layer_counts (parameters, multiply-adds)",
+    layers,
+    rule=lambda c: counts(
+        c[0], c[1] if c[3] == 1 else c[0], c[2], c[5], groups=c[3], padding=c[4]
+    ),
+    truth=lambda c: torch_counts(c[0], c[1] if c[3] == 1 else c[0], c[2], c[3], c[4], c[5]),
+    truth_by="torch.nn.Conv2d",
+    grid="the layers counted above",
+)
