@@ -57,8 +57,6 @@ extensions = [
     "search_excerpts",  # docs/_ext: search excerpts from file:// too
     "strict_csp",  # docs/_ext: no inline script (Content-Security-Policy default-src 'self')
 ]
-# TEMPORARY while the pages are rewritten (issues 15/16): findings are listed, not failed.
-prose_numbers_strict = False
 templates_path = ["_templates"]
 exclude_patterns = [
     "_build",
