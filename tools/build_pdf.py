@@ -230,8 +230,25 @@ async (timeout) => {
     if (bad) return {error: bad + " TeX errors"};
   }
   window.dispatchEvent(new Event("beforeprint"));  // the explorer's print summary
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  await document.fonts.ready;
+  // Wait until the layout stops moving (late fonts shift lines by a fraction
+  // of a pixel, and two builds would differ): the same positions 3 times.
+  const signature = () => {
+    let sum = 0;
+    for (const e of document.querySelectorAll("p, pre, td, li, h1, h2, h3, img, mjx-container")) {
+      const r = e.getBoundingClientRect();
+      sum = (sum * 31 + r.top * 7 + r.height * 3 + r.width) % 1e12;
+    }
+    return sum;
+  };
+  let last = null, same = 0;
+  const start2 = Date.now();
+  while (same < 3 && Date.now() - start2 < timeout) {
+    await document.fonts.ready;
+    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 100)));
+    const now = signature();
+    same = now === last ? same + 1 : 0;
+    last = now;
+  }
   const h1 = document.querySelector("article h1, main h1, h1");
   return {title: h1 ? h1.textContent.replace(/[#\\u00b6]\\s*$/, "").trim() : document.title};
 }
@@ -276,10 +293,10 @@ def print_page(browser: Any, url: str, style: str, network: Network) -> tuple[by
     try:
         page.emulate_media(media="print")
         page.goto(url, wait_until="load", timeout=TIMEOUT_MS)
+        page.add_style_tag(content=style)
         state = page.evaluate(_PREPARE, TIMEOUT_MS)
         if "error" in state:
             raise BuildError(f"{url}: {state['error']}")
-        page.add_style_tag(content=style)
         data = page.pdf(
             tagged=True,
             outline=True,
