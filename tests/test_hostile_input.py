@@ -89,7 +89,7 @@ def test_max_pool_of_a_csv_holding_minus_inf_draws_minus_infinity(tmp_path: Path
             "--values-from",
             str(tmp_path / "m.csv"),
             "--kernel",
-            "1",
+            "1x1",  # a 2-D window: a plain 2x2 CSV could also be read as (C, L)
             "--out",
             str(tmp_path / "m.gif"),
         ]

@@ -38,7 +38,7 @@ ALLOWED = [
     r"\b(?:19|20)\d\d[a-z]?\b",  # years in citations
     r"\b\d+\.\d+(?:\.\d+)+\b",  # versions (MXNet 1.9.1)
     r"\b[A-Za-z]+-\d+\b",  # compound settings: stride-2, float-64
-    r"\b\d+-(?:cell|tap|layer|element|channel|pixel|step)s?\b",  # sizes as adjectives
+    r"\b\d+-(?:cell|tap|layer|element|channel|pixel|step|wide|sample)s?\b",  # sizes as adjectives
     # parameter settings of an example: "stride 2", "padding 1", "dilations 1, 2, 4"
     (
         r"\b(?:strides?|padding|dilations?|groups|seed|kernel|window|lengths?|taps?|sizes?|"
