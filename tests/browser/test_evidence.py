@@ -54,7 +54,15 @@ def _pages() -> list[str]:
 
 
 PAGES = _pages()
-GUIDE = [p for p in PAGES if "/" not in p]
+#: Reference pages and the two comparison chapters teach with tables, not a key picture.
+NO_KEY_PICTURE = {
+    "about_verification.html",
+    "arithmetic_reference.html",
+    "cheatsheet.html",
+    "frameworks.html",
+    "gotchas.html",
+}
+GUIDE = [p for p in PAGES if "/" not in p and p not in NO_KEY_PICTURE]
 
 _FIGURES = """
 () => {
