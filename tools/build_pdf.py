@@ -244,7 +244,7 @@ async (timeout) => {
   const start2 = Date.now();
   while (same < 3 && Date.now() - start2 < timeout) {
     await document.fonts.ready;
-    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 100)));
+    await new Promise((resolve) => setTimeout(resolve, 100));  // no rAF: a print-emulated headless page may never paint
     const now = signature();
     same = now === last ? same + 1 : 0;
     last = now;
