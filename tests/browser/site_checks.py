@@ -204,6 +204,8 @@ def check_links(root: Path, pages: list[str] | None = None) -> list[str]:
                 problems.append(f"{where}: points outside the site")
                 continue
             if not file.is_file():
+                if file.name == "conv_explained.pdf" and file.parent == root:
+                    continue  # the guide's PDF exists only after `nox -s pdf`
                 problems.append(f"{where}: no such file {file.relative_to(root).as_posix()}")
                 continue
             if fragment and file.suffix == ".html" and fragment not in parse(file).ids:
