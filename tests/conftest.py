@@ -12,11 +12,15 @@ Property tests that call the slow loop implementations in
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 import torch
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -365,3 +369,48 @@ def assert_exact_int64(ours: np.ndarray, reference: np.ndarray) -> None:
     assert ours.dtype == np.int64
     expected = np.rint(reference).astype(np.int64)
     np.testing.assert_array_equal(ours, expected)
+
+
+@pytest.fixture
+def notebook_page(tmp_path: Path) -> Callable[[dict[str, Any]], str]:
+    """Build a one-page site from a notebook whose one code cell output ``bundle``.
+
+    The fixture is a function: ``notebook_page(bundle)`` builds the page with
+    MyST-NB (not executed) and ``conv_explained._sphinx``, under ``-W``, and
+    returns the page's HTML; the build lies in ``tmp_path / "html"``.
+    """
+    pytest.importorskip("myst_nb")
+    from sphinx.cmd.build import build_main
+
+    def build(bundle: dict[str, Any]) -> str:
+        output = {"output_type": "execute_result", "execution_count": 1, "metadata": {}}
+        notebook = {
+            "nbformat": 4,
+            "nbformat_minor": 5,
+            "metadata": {
+                "kernelspec": {"name": "python3", "display_name": "Python 3"},
+                "language_info": {"name": "python"},
+            },
+            "cells": [
+                {"cell_type": "markdown", "id": "t", "metadata": {}, "source": "# Title"},
+                {
+                    "cell_type": "code",
+                    "id": "c",
+                    "metadata": {},
+                    "execution_count": 1,
+                    "source": "show(anim)",
+                    "outputs": [{**output, "data": bundle}],
+                },
+            ],
+        }
+        src = tmp_path / "src"
+        src.mkdir()
+        (src / "index.ipynb").write_text(json.dumps(notebook))
+        (src / "conf.py").write_text(
+            'extensions = ["myst_nb", "conv_explained._sphinx"]\nnb_execution_mode = "off"\n'
+        )
+        out = tmp_path / "html"
+        assert build_main(["-q", "-W", "-b", "html", str(src), str(out)]) == 0
+        return (out / "index.html").read_text()
+
+    return build

@@ -275,49 +275,12 @@ def test_conf_excludes_sphinx_gallery_outputs(conf):
         assert pattern in conf.exclude_patterns
 
 
-def test_notebook_output_with_gif_and_png_becomes_a_picture(tmp_path):
+def test_notebook_output_with_gif_and_png_becomes_a_picture(tmp_path, notebook_page):
     """MyST-NB output of ``show(anim)``: one <picture>, alt text from text/plain."""
-    pytest.importorskip("myst_nb")
-    import json
-
-    src = tmp_path / "src"
-    src.mkdir()
     gif = make_gif(tmp_path / "a.gif").read_bytes()
     png = make_png(tmp_path / "a.png").read_bytes()
     bundle = _sphinx.AnimatedPicture(gif, png, "Three colours in turn.")._repr_mimebundle_()
-    notebook = {
-        "nbformat": 4,
-        "nbformat_minor": 5,
-        "metadata": {
-            "kernelspec": {"name": "python3", "display_name": "Python 3"},
-            "language_info": {"name": "python"},
-        },
-        "cells": [
-            {"cell_type": "markdown", "id": "t", "metadata": {}, "source": "# Title"},
-            {
-                "cell_type": "code",
-                "id": "c",
-                "metadata": {},
-                "execution_count": 1,
-                "source": "show(anim)",
-                "outputs": [
-                    {
-                        "output_type": "execute_result",
-                        "execution_count": 1,
-                        "metadata": {},
-                        "data": bundle,
-                    }
-                ],
-            },
-        ],
-    }
-    (src / "index.ipynb").write_text(json.dumps(notebook))
-    (src / "conf.py").write_text(
-        'extensions = ["myst_nb", "conv_explained._sphinx"]\nnb_execution_mode = "off"\n'
-    )
-    out = tmp_path / "html"
-    assert build_main(["-q", "-W", "-b", "html", str(src), str(out)]) == 0
-    html = (out / "index.html").read_text()
+    html = notebook_page(bundle)
     picture = re.search(r"<picture>.*?</picture>", html, re.DOTALL).group(0)
     assert REDUCED in picture
     assert re.search(r'<source [^>]*srcset="_images/\w+\.png"', picture)

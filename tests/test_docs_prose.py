@@ -10,9 +10,13 @@ allow-list below names each kind of definition, with the reason.
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "docs" / "_ext"))
+import prose_numbers
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -23,29 +27,12 @@ PAGES = sorted(p for p in DOCS.glob("*.md"))
 _NOT_PROSE = ("{code-cell}", "{glue", "{math}", "console", "bash", "python", "text", "")
 _NUMBER = re.compile(r"(?<![\w.\\^{])\d+(?:\.\d+)?(?![\w.]*\d)(?![\w])")
 
-#: Definitions: patterns whose numbers describe a setup, not a result.
+#: Definitions: the build check's allow-list (docs/_ext/prose_numbers.py, one list
+#: for both), plus what only a page's Markdown source shows.
 ALLOWED = [
-    r"\b\d-D\b",  # dimension names: 1-D, 2-D, 3-D, a 4-D tensor
-    r"\b\d+\s*[x×]\s*\d+(?:\s*[x×]\s*\d+)*",  # an example's shape: 3×3 kernel, 5x5 image
-    r"\b\d+°",  # a rotation by 180°
-    r"\b\d+-bit\b",  # number formats
-    r"\b[01]-based\b",  # index bases
-    r"\b(?:19|20)\d\d\b",  # years in citations
-    r"\b\d+\.\d+\.\d+\b",  # versions (MXNet 1.9.1)
-    r"\b[A-Za-z]+-\d+\b",  # compound settings: stride-2, stride-1
-    r"\b\d+-(?:cell|tap|layer|element|channel)s?\b",  # sizes as adjectives: a 3-cell input
-    # parameter settings of an example ("stride 2", "padding 1", "dilations 1, 2, 4")
-    (
-        r"\b(?:strides?|padding|dilations?|groups|seed|kernel|window|lengths?|taps?|sizes?|"
-        r"layers?|relationships?|channels?|steps?)\s+(?:of\s+)?\d+(?:\s*(?:,|and|to|–|-)\s*\d+)*"
-    ),
-    r"\b\d+\s+(?:channels|input channels|layers|taps)\b",  # setup sizes
-    r"\b(?:to|from|holding|numbered)\s+\d+\s+to\s+\d+",  # "the taps 1 to 9": an input's values
-    r"\b\d+\.\.\d+\b",  # ranges written 0..8
-    # 0 and 1 as identities: no padding, unit stride, the 0/1 gradient pattern
-    r"(?<![\w.])[01](?![\w.]*\d)",
+    *prose_numbers.ALLOWED,
     r"^\s*#+\s.*$",  # headings number sections ("## 4. ..."), "Relationship 12"
-    r"^\s*\d+\.\s",  # ordered-list markers
+    r"^\s*\d+\.\s",  # ordered-list markers, indented in the source
 ]
 _ALLOWED = re.compile("|".join(f"(?:{a})" for a in ALLOWED), re.MULTILINE | re.IGNORECASE)
 

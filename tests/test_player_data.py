@@ -220,7 +220,7 @@ def test_show_bundle_carries_the_player_data(anim):
     json.dumps(bundle)  # a notebook output must be JSON
 
 
-def test_notebook_page_gets_a_player_with_its_files(anim, tmp_path):
+def test_notebook_page_gets_a_player_with_its_files(anim, tmp_path, notebook_page):
     """A MyST-NB page showing ``show(anim)``: the player markup and its images in _images."""
     pytest.importorskip("myst_nb")
     sphinx = pytest.importorskip("conv_explained._sphinx")
@@ -231,44 +231,8 @@ def test_notebook_page_gets_a_player_with_its_files(anim, tmp_path):
         for ep in entry_points().select(group="myst_nb.mime_renderers")
     ):
         pytest.fail("the PlayerMime entry point is not installed: pip install -e .")
-    from sphinx.cmd.build import build_main
-
-    bundle = sphinx.show(anim)._repr_mimebundle_()
-    notebook = {
-        "nbformat": 4,
-        "nbformat_minor": 5,
-        "metadata": {
-            "kernelspec": {"name": "python3", "display_name": "Python 3"},
-            "language_info": {"name": "python"},
-        },
-        "cells": [
-            {"cell_type": "markdown", "id": "t", "metadata": {}, "source": "# Title"},
-            {
-                "cell_type": "code",
-                "id": "c",
-                "metadata": {},
-                "execution_count": 1,
-                "source": "show(anim)",
-                "outputs": [
-                    {
-                        "output_type": "execute_result",
-                        "execution_count": 1,
-                        "metadata": {},
-                        "data": bundle,
-                    }
-                ],
-            },
-        ],
-    }
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "index.ipynb").write_text(json.dumps(notebook))
-    (src / "conf.py").write_text(
-        'extensions = ["myst_nb", "conv_explained._sphinx"]\nnb_execution_mode = "off"\n'
-    )
+    page = notebook_page(sphinx.show(anim)._repr_mimebundle_())
     out = tmp_path / "html"
-    assert build_main(["-q", "-W", "-b", "html", str(src), str(out)]) == 0
-    page = (out / "index.html").read_text()
     assert page.count('class="ce-picture ce-player"') == 1
     steps = re.search(r'<details class="ce-steps">.*?</details>', page).group(0)
     assert [html_lib.unescape(t) for t in re.findall(r"<li>(.*?)</li>", steps)] == anim.captions

@@ -40,7 +40,7 @@ import re
 import threading
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -66,6 +66,18 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def fail_on(problems: list[str], *, shown: int | None = None) -> None:
+    """Fail the test with the problems listed (all, or the first ``shown``), if any."""
+    import pytest
+
+    if problems:
+        cut = problems if shown is None else problems[:shown]
+        more = f"\n... and {len(problems) - len(cut)} more" if len(cut) < len(problems) else ""
+        text = "\n".join(cut) + more
+        pytest.fail(f"{len(problems)} problem(s):\n{text}", pytrace=False)
+
 
 #: Folders of a Sphinx build that hold no pages a reader visits.
 NOT_PAGES = ("_static", "_sources", "_downloads", "_images", ".doctrees", "_sphinx_design_static")
@@ -176,6 +188,16 @@ def _resolve(root: Path, page: str, url: str) -> tuple[Path, str]:
     return file, urllib.parse.unquote(parts.fragment)
 
 
+#: Files another session adds to the site: the guide's PDF exists only after `nox -s pdf`.
+MADE_LATER = frozenset({"conv_explained.pdf"})
+
+
+def _missing(root: Path, file: Path, where: str) -> list[str]:
+    """The problem of a link to a file that is not there ([] for one made later)."""
+    target = file.relative_to(root).as_posix()
+    return [] if target in MADE_LATER else [f"{where}: no such file {target}"]
+
+
 def check_links(root: Path, pages: list[str] | None = None) -> list[str]:
     """Internal links, resources and anchors that do not resolve.
 
@@ -204,9 +226,7 @@ def check_links(root: Path, pages: list[str] | None = None) -> list[str]:
                 problems.append(f"{where}: points outside the site")
                 continue
             if not file.is_file():
-                if file.name == "conv_explained.pdf" and file.parent == root:
-                    continue  # the guide's PDF exists only after `nox -s pdf`
-                problems.append(f"{where}: no such file {file.relative_to(root).as_posix()}")
+                problems.extend(_missing(root, file, where))
                 continue
             if fragment and file.suffix == ".html" and fragment not in parse(file).ids:
                 target = file.relative_to(root).as_posix()
@@ -313,14 +333,26 @@ def _download_problem(file: Path) -> str | None:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    #: Headers added to every response (a Content-Security-Policy, say).
+    extra_headers: Mapping[str, str] = {}
+
+    def end_headers(self) -> None:
+        for name, value in self.extra_headers.items():
+            self.send_header(name, value)
+        super().end_headers()
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
 @contextlib.contextmanager
-def serve(root: Path) -> Iterator[str]:
-    """Serve ``root`` on 127.0.0.1 at a free port; yields the base URL (ending in /)."""
-    handler = functools.partial(_QuietHandler, directory=str(root))
+def serve(root: Path, headers: Mapping[str, str] | None = None) -> Iterator[str]:
+    """Serve ``root`` on 127.0.0.1 at a free port; yields the base URL (ending in /).
+
+    ``headers`` are added to every response.
+    """
+    handler_class = type("_Handler", (_QuietHandler,), {"extra_headers": dict(headers or {})})
+    handler = functools.partial(handler_class, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -13,9 +13,6 @@ the check failing on a page with one inline script.
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
-import threading
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,28 +40,9 @@ UNSTYLED = """
 """
 
 
-class _StrictHandler(http.server.SimpleHTTPRequestHandler):
-    def end_headers(self) -> None:
-        self.send_header("Content-Security-Policy", POLICY)
-        super().end_headers()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def serve_strict(root: Path) -> Iterator[str]:
+def serve_strict(root: Path) -> contextlib.AbstractContextManager[str]:
     """``root`` on 127.0.0.1 at a free port, every response with the strict policy."""
-    handler = functools.partial(_StrictHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    return site_checks.serve(root, {"Content-Security-Policy": POLICY})
 
 
 def strict_page_problems(browser: Any, base: str, rel: str) -> tuple[list[str], int]:

@@ -111,20 +111,20 @@ _FIRST_PICTURE = """
 """
 
 
-def _open(browser: Any, base: str, rel: str, **viewport: int) -> Any:
-    context = browser.new_context(viewport=viewport or {"width": 1366, "height": 900})
-    page = context.new_page()
-    page.goto(base + rel, wait_until="load", timeout=site_checks.TIMEOUT_MS)
-    return page
+def _evaluate(browser: Any, base: str, rel: str, script: str) -> Any:
+    """Load ``rel`` at the desktop size (1366x900) and return what ``script`` evaluates to."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(base + rel, wait_until="load", timeout=site_checks.TIMEOUT_MS)
+        return page.evaluate(script)
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize("rel", PAGES)
 def test_every_figure_has_a_certificate(browser: Any, base_url: str, rel: str) -> None:
-    page = _open(browser, base_url, rel)
-    try:
-        found = page.evaluate(_FIGURES)
-    finally:
-        page.context.close()
+    found = _evaluate(browser, base_url, rel, _FIGURES)
     assert found["missing"] == [], f"{rel}: figures without a certificate: {found['missing']}"
 
 
@@ -142,11 +142,7 @@ def test_the_check_counter_finds_checks() -> None:
 def test_checks_are_at_most_a_tenth_of_the_visible_code(
     browser: Any, base_url: str, rel: str
 ) -> None:
-    page = _open(browser, base_url, rel)
-    try:
-        lines = page.evaluate(_CODE)
-    finally:
-        page.context.close()
+    lines = _evaluate(browser, base_url, rel, _CODE)
     checks, total = visible_check_share(lines)
     assert checks <= 0.1 * total or checks <= 1, (
         f"{rel}: {checks} of {total} visible code lines are checks: "
@@ -158,11 +154,7 @@ def test_checks_are_at_most_a_tenth_of_the_visible_code(
 def test_each_lesson_shows_its_picture_in_the_first_screen(
     browser: Any, base_url: str, rel: str
 ) -> None:
-    page = _open(browser, base_url, rel)
-    try:
-        top = page.evaluate(_FIRST_PICTURE)
-    finally:
-        page.context.close()
+    top = _evaluate(browser, base_url, rel, _FIRST_PICTURE)
     assert top is not None, f"{rel} has no picture"
     assert top < 900, f"{rel}: the first picture starts at y = {top:.0f}, below the first screen"
 

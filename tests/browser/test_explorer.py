@@ -35,19 +35,6 @@ RANDOM_SERVED = 120
 FULL_LOADS = 20
 
 
-def _fail_on(problems: list[str]) -> None:
-    if problems:
-        shown = "\n".join(problems[:25]) + (
-            f"\n... and {len(problems) - 25} more" if len(problems) > 25 else ""
-        )
-        pytest.fail(f"{len(problems)} problem(s):\n{shown}", pytrace=False)
-
-
-@pytest.fixture(scope="module")
-def file_base(site: Path) -> str:
-    return site.resolve().as_uri() + "/"
-
-
 def _open(browser: Any, base: str, rel: str, **kw: Any) -> tuple[Any, Any]:
     page, visit = site_checks.open_page(browser, base, rel, **kw)
     page.wait_for_selector(".conv-explorer table[data-grid='input']")
@@ -75,7 +62,7 @@ def test_random_states_agree_with_the_package(
     )
     assert counts["states"] >= (500 if how == "file" else 100)
     assert counts["refused"] >= len(ec.REFUSED)
-    _fail_on(visit.problems() + problems)
+    site_checks.fail_on(visit.problems() + problems, shown=25)
 
 
 @pytest.mark.parametrize("how", ["file", "served"])
@@ -91,7 +78,7 @@ def test_states_by_full_page_load(browser: Any, file_base: str, base_url: str, h
         finally:
             page.context.close()
         assert written == ec.query(params), written  # the address is kept as given
-    _fail_on(problems)
+    site_checks.fail_on(problems, shown=25)
 
 
 # --------------------------------------------------------------------------
@@ -194,7 +181,7 @@ def test_every_preset_equals_its_source(browser: Any, file_base: str) -> None:
     finally:
         page.context.close()
     print(f"\nexplorer: {len(names)} presets checked")
-    _fail_on(visit.problems() + problems)
+    site_checks.fail_on(visit.problems() + problems, shown=25)
 
 
 def _config_params(config: str) -> dict[str, str]:
@@ -236,7 +223,7 @@ def test_embedded_instances_agree(browser: Any, base_url: str, rel: str) -> None
             other.context.close()
     finally:
         page.context.close()
-    _fail_on(visit.problems() + problems)
+    site_checks.fail_on(visit.problems() + problems, shown=25)
 
 
 # --------------------------------------------------------------------------
@@ -309,7 +296,7 @@ def _check_steps_and_controls(page: Any):
     search = page.evaluate("location.search")
     assert "mode=convolve" in search
     params = dict(p.split("=", 1) for p in search[1:].split("&"))
-    _fail_on(ec.compare(params, ec.read(page)))
+    site_checks.fail_on(ec.compare(params, ec.read(page)), shown=25)
     assert page.locator("table[data-grid='kernel-applied']").count() == 1
 
 
@@ -321,7 +308,7 @@ def test_keyboard_live_region_editing_and_steps(browser: Any, file_base: str) ->
         _check_steps_and_controls(page)
     finally:
         page.context.close()
-    _fail_on(visit.problems())
+    site_checks.fail_on(visit.problems(), shown=25)
 
 
 def test_no_autoplay_with_reduced_motion(browser: Any, file_base: str) -> None:
@@ -334,7 +321,7 @@ def test_no_autoplay_with_reduced_motion(browser: Any, file_base: str) -> None:
         assert page.locator("table[data-grid='output'] td.cx-pending").count() == 0
     finally:
         page.context.close()
-    _fail_on(visit.problems())
+    site_checks.fail_on(visit.problems(), shown=25)
 
 
 def test_refused_state_shows_an_alert_and_keeps_the_grids(browser: Any, file_base: str) -> None:
@@ -348,7 +335,7 @@ def test_refused_state_shows_an_alert_and_keeps_the_grids(browser: Any, file_bas
         assert "NaN" not in page.locator(".conv-explorer").text_content()
     finally:
         page.context.close()
-    _fail_on(visit.problems())
+    site_checks.fail_on(visit.problems(), shown=25)
 
 
 CLI_STATES = [

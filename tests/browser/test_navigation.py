@@ -33,16 +33,6 @@ ORDER = reading_order()
 GUIDE = [f"{doc}.html" for doc in ORDER if doc not in ("api", "auto_gallery/index")]
 
 
-@pytest.fixture(scope="module")
-def file_base(site: Path) -> str:
-    return site.resolve().as_uri() + "/"
-
-
-def _fail_on(problems: list[str]) -> None:
-    if problems:
-        pytest.fail(f"{len(problems)} problem(s):\n" + "\n".join(problems), pytrace=False)
-
-
 def test_reading_order_starts_with_lesson_one() -> None:
     assert ORDER[0] == "correlation_or_convolution"
     assert len(GUIDE) >= 15
@@ -81,7 +71,7 @@ def test_guide_page_has_the_chapter_sidebar_in_reading_order(
         ]
         assert names == expected
         assert len(sidebar["current"]) == 1, f"{rel}: current page marked {sidebar['current']}"
-        _fail_on(visit.problems())
+        site_checks.fail_on(visit.problems())
     finally:
         page.context.close()
 
@@ -110,7 +100,7 @@ def test_header_shows_the_parts_and_hides_no_pages_behind_more(
         ]
         assert all(links.nth(i).is_visible() for i in range(links.count()))
         assert header.get_by_text("More", exact=True).count() == 0
-        _fail_on(visit.problems())
+        site_checks.fail_on(visit.problems())
     finally:
         page.context.close()
 
@@ -128,7 +118,7 @@ def test_landing_page_next_is_lesson_one_and_the_gallery_is_a_start(
             "(links) => links.map((a) => a.getAttribute('href'))"
         )
         assert "auto_gallery/index.html" in hrefs
-        _fail_on(visit.problems())
+        site_checks.fail_on(visit.problems())
     finally:
         page.context.close()
 
@@ -186,4 +176,4 @@ def test_search_for_padding_ranks_the_padding_page_first_with_excerpts(
     assert "padding" in (padding_hit["excerpt"] or "").lower()
     pages_hit = [r for r in results if not r["described"]]  # objects show their description
     assert len(with_excerpt) >= 0.9 * len(pages_hit), f"{len(with_excerpt)} of {len(pages_hit)}"
-    _fail_on(problems)
+    site_checks.fail_on(problems)

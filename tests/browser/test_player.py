@@ -30,16 +30,6 @@ ANIMATED = [
 LIMIT_S = 5.0
 
 
-@pytest.fixture(scope="module")
-def file_base(site: Path) -> str:
-    return site.resolve().as_uri() + "/"
-
-
-def _fail_on(problems: list[str]) -> None:
-    if problems:
-        pytest.fail(f"{len(problems)} problem(s):\n" + "\n".join(problems), pytrace=False)
-
-
 def _gif_durations(path: Path) -> list[int]:
     with Image.open(path) as im:
         out = []
@@ -112,7 +102,7 @@ def test_every_animation_has_a_paused_player_and_its_step_list(
             problems += _player_problems(state, durations)
         if longest > LIMIT_S:
             problems.append(f"an animation loops {longest:.1f} s without a control")
-        _fail_on(problems)
+        site_checks.fail_on(problems)
     finally:
         page.context.close()
 
@@ -199,7 +189,7 @@ def test_keyboard_only_plays_pauses_and_steps_with_visible_focus(
         page.keyboard.press("Home")
         assert _frame(page) == 0
         assert player.locator(".ce-counter").inner_text() == f"Frame 1 of {len(steps)}"
-        _fail_on(visit.problems())
+        site_checks.fail_on(visit.problems())
     finally:
         page.context.close()
 
@@ -237,7 +227,7 @@ def test_live_caption_is_the_renderers_caption_and_the_canvas_its_frame(
             np.testing.assert_array_equal(np.asarray(drawn.convert("RGB")), _gif_frame(gif, k))
             page.keyboard.press("ArrowRight")
         assert not player.locator("picture").is_visible()  # the canvas stands in for it
-        _fail_on(visit.problems())
+        site_checks.fail_on(visit.problems())
     finally:
         page.context.close()
 
@@ -255,7 +245,7 @@ def test_play_runs_one_cycle_and_stops_on_the_final_frame(browser: Any, base_url
             timeout=sum(durations) + 10_000,
         )
         assert _frame(page) == len(durations) - 1
-        _fail_on(visit.problems())
+        site_checks.fail_on(visit.problems())
     finally:
         page.context.close()
 
@@ -273,7 +263,7 @@ def test_player_works_from_file_urls(browser: Any, file_base: str) -> None:
         )
         assert player.locator(".ce-live").inner_text() == steps[0]
         assert player.locator(".ce-counter").inner_text() == f"Frame 1 of {len(steps)}"
-        _fail_on(visit.problems())
+        site_checks.fail_on(visit.problems())
     finally:
         page.context.close()
 

@@ -23,11 +23,6 @@ EXAMPLES = site_checks.gallery_examples(SITE) if SITE.is_dir() else []
 ANIMATED = [p for p in PAGES if "<picture>" in (SITE / p).read_text(encoding="utf-8")]
 
 
-def _fail_on(problems: list[str]) -> None:
-    if problems:
-        pytest.fail(f"{len(problems)} problem(s):\n" + "\n".join(problems), pytrace=False)
-
-
 def test_site_is_built(site: Path) -> None:
     assert PAGES, f"no pages in {site}"
     assert "index.html" in PAGES
@@ -40,15 +35,15 @@ def test_site_has_gallery_examples_and_animations(site: Path) -> None:
 
 
 def test_internal_links_and_anchors_resolve(site: Path) -> None:
-    _fail_on(site_checks.check_links(site))
+    site_checks.fail_on(site_checks.check_links(site))
 
 
 def test_every_image_has_meaningful_alt_text(site: Path) -> None:
-    _fail_on(site_checks.check_alt_texts(site))
+    site_checks.fail_on(site_checks.check_alt_texts(site))
 
 
 def test_downloads_exist_and_are_valid(site: Path) -> None:
-    _fail_on(site_checks.check_downloads(site))
+    site_checks.fail_on(site_checks.check_downloads(site))
 
 
 def test_gallery_downloads_are_served(site: Path, base_url: str) -> None:
@@ -56,7 +51,7 @@ def test_gallery_downloads_are_served(site: Path, base_url: str) -> None:
     for rel in EXAMPLES:
         downloads = site_checks.parse(site / rel).downloads
         problems += site_checks.fetch_problems(base_url, rel, downloads)
-    _fail_on(problems)
+    site_checks.fail_on(problems)
 
 
 @pytest.fixture(scope="session")
@@ -75,18 +70,18 @@ def audits(browser: Any, base_url: str) -> Callable[[str], tuple[list[str], list
 @pytest.mark.parametrize("rel", PAGES)
 def test_page_loads_cleanly(audits: Callable, rel: str) -> None:
     """No console/page error, no failed or external request, images decode, GIFs move, math typeset."""
-    _fail_on(audits(rel)[0])
+    site_checks.fail_on(audits(rel)[0])
 
 
 @pytest.mark.parametrize("rel", PAGES)
 def test_page_is_accessible(audits: Callable, rel: str) -> None:
     """axe-core: no serious or critical violation; alt texts meaningful in the DOM."""
-    _fail_on(audits(rel)[1])
+    site_checks.fail_on(audits(rel)[1])
 
 
 @pytest.mark.parametrize("rel", ANIMATED)
 def test_reduced_motion_shows_stills(browser: Any, base_url: str, rel: str) -> None:
-    _fail_on(site_checks.check_reduced_motion(browser, base_url, rel))
+    site_checks.fail_on(site_checks.check_reduced_motion(browser, base_url, rel))
 
 
 def test_math_is_typeset(browser: Any, base_url: str, site: Path) -> None:
@@ -101,11 +96,11 @@ def test_math_is_typeset(browser: Any, base_url: str, site: Path) -> None:
         assert any("_static/mathjax/" in src for src in sources), sources
     finally:
         page.context.close()
-    _fail_on(problems)
+    site_checks.fail_on(problems)
 
 
 def test_search_finds_correlation(browser: Any, base_url: str) -> None:
-    _fail_on(site_checks.check_search(browser, base_url, "correlation", at_least=3))
+    site_checks.fail_on(site_checks.check_search(browser, base_url, "correlation", at_least=3))
 
 
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
@@ -119,7 +114,7 @@ def test_cheatsheet_prints_on_one_sheet(browser: Any, base_url: str, paper: str)
         pdf = page.pdf(format=paper)
     finally:
         page.context.close()
-    _fail_on(problems)
+    site_checks.fail_on(problems)
     pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
     assert pages == 1, f"the cheat sheet prints on {pages} {paper} pages"
 
@@ -131,7 +126,7 @@ def test_every_page_notebook_is_offered(site: Path) -> None:
     for stem in notebooks:
         offered = site_checks.parse(site / f"{stem}.html").downloads
         assert f"_notebooks/{stem}.ipynb" in offered, (stem, offered)
-    _fail_on(site_checks.check_downloads(site, [f"{stem}.html" for stem in notebooks]))
+    site_checks.fail_on(site_checks.check_downloads(site, [f"{stem}.html" for stem in notebooks]))
 
 
 def test_screenshots(browser: Any, base_url: str) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,17 +20,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "browser"))
 sys.path.insert(0, str(HERE))
 import site_checks
+from site_fixtures import base_url, browser, site  # noqa: F401
 
 SITE = site_checks.SITE
 PDF = site_checks.ROOT / "docs" / "_build" / "pdf" / "conv_explained.pdf"
-
-
-@pytest.fixture(scope="session")
-def site() -> Path:
-    """The built site; fails (not skips) when there is none."""
-    if not (SITE / "index.html").is_file():
-        pytest.fail(f"no built site in {SITE}: run `nox -s docs` first")
-    return SITE
 
 
 @pytest.fixture(scope="session")
@@ -57,27 +49,7 @@ def record(pdf_path: Path) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def base_url(site: Path) -> Iterator[str]:
-    """The site served over HTTP on 127.0.0.1."""
-    with site_checks.serve(site) as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """Headless Chromium (Debian's), shared by the whole session."""
-    if not Path(site_checks.CHROMIUM).exists():
-        pytest.fail(f"{site_checks.CHROMIUM} is missing: `apt-get install -y chromium`")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = site_checks.launch(playwright)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="session")
-def measure(browser: Any, base_url: str) -> Any:
+def measure(browser: Any, base_url: str) -> Any:  # noqa: F811 (fixtures by name)
     """``measure(rel)``: what page ``rel`` prints (see ``printed.MEASURE``), one load per page."""
     import printed
 
