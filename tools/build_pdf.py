@@ -206,6 +206,14 @@ class Network:
     errors: list[str] = field(default_factory=list)
 
 
+_ADD_STYLE = """
+(css) => {
+  const style = document.createElement("style");
+  style.textContent = css;
+  document.head.append(style);
+}
+"""
+
 _PREPARE = """
 async (timeout) => {
   // Every image loads now (lazy ones below the fold would print empty).
@@ -293,7 +301,10 @@ def print_page(browser: Any, url: str, style: str, network: Network) -> tuple[by
     try:
         page.emulate_media(media="print")
         page.goto(url, wait_until="load", timeout=TIMEOUT_MS)
-        page.add_style_tag(content=style)
+        # A plain <style> put in with append(): Playwright's add_style_tag waits for a
+        # load event that never comes, since the site's mathjax_config.js turns
+        # <style> elements inserted with appendChild into constructed sheets.
+        page.evaluate(_ADD_STYLE, style)
         state = page.evaluate(_PREPARE, TIMEOUT_MS)
         if "error" in state:
             raise BuildError(f"{url}: {state['error']}")
