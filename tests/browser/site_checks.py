@@ -435,8 +435,14 @@ def open_page(
     page.on("pageerror", lambda error: visit.page_errors.append(str(error)))
 
     def failed(request: Any) -> None:
-        if _is_local(request.url, base):  # blocked external ones are counted apart
-            visit.failed_requests.append(f"{request.url} ({request.failure})")
+        if not _is_local(request.url, base):  # blocked external ones are counted apart
+            return
+        # The player swaps each GIF for its poster as it starts, which cancels the GIF's
+        # download when it is still under way: an image the page itself gave up on.
+        # A missing file is a 404 response (recorded below), never an abort.
+        if request.resource_type == "image" and request.failure == "net::ERR_ABORTED":
+            return
+        visit.failed_requests.append(f"{request.url} ({request.failure})")
 
     page.on("requestfailed", failed)
     page.on(

@@ -90,6 +90,36 @@ def squash(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKC", text) if ch.isalnum())
 
 
+def find_across_pages(text: str, run: str, start: int = 0, *, pieces: int = 3) -> int:
+    """Where ``run`` ends in ``text`` (squashed), read from ``start``; -1 if it is not there.
+
+    A paragraph that a page break divides is printed in at most ``pieces``
+    consecutive pieces: the page's footer, header and the math of the page
+    (whose text Chromium writes after the page's prose) come between them. So
+    each piece is the longest prefix of what is left that occurs, in order,
+    after the previous piece.
+
+    >>> find_across_pages("abcXYZdef", "abcdef")
+    9
+    >>> find_across_pages("abcXYZdef", "abcdef", pieces=1)
+    -1
+    >>> find_across_pages("defabc", "abcdef")
+    -1
+    """
+    position, rest = start, run
+    for _ in range(pieces):
+        if not rest:
+            break
+        length = len(rest)
+        while length and text.find(rest[:length], position) < 0:
+            length -= 1
+        if not length:
+            return -1
+        position = text.find(rest[:length], position) + length
+        rest = rest[length:]
+    return -1 if rest else position
+
+
 def open_printed(browser: Any, base: str, rel: str) -> tuple[Any, site_checks.Visit]:
     """A page as it prints: print media, the PDF's column width, images and math loaded."""
     page, visit = site_checks.open_page(browser, base, rel)
