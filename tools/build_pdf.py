@@ -46,6 +46,7 @@ import io
 import json
 import os
 import posixpath
+import re
 import shutil
 import sys
 import tempfile
@@ -324,7 +325,9 @@ def print_page(browser: Any, url: str, style: str, network: Network) -> tuple[by
 # --------------------------------------------------------------------------
 
 
-def contents_html(entries: list[Entry], site: Path, *, version: str, numbered: bool) -> str:
+def contents_html(
+    entries: list[Entry], site: Path, *, title: str, version: str, numbered: bool
+) -> str:
     """The title page and table of contents, linking each page (by its file URL)."""
     rows: list[str] = []
     part = None
@@ -342,7 +345,7 @@ def contents_html(entries: list[Entry], site: Path, *, version: str, numbered: b
         )
     rows.append("</ol>")
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>conv_explained: the guide</title>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}: the guide</title>
 <style>
 body {{ font-family: sans-serif; font-size: 11pt; color: #111; }}
 .title {{ break-after: page; padding-top: 70mm; text-align: center; }}
@@ -355,7 +358,7 @@ li .t {{ flex: 1; }}
 li .n {{ min-width: 12mm; text-align: right; font-variant-numeric: tabular-nums; }}
 </style></head><body>
 <section class="title">
-<h1>conv_explained</h1>
+<h1>{html.escape(title)}</h1>
 <p>Convolution arithmetic in neural networks, every number computed and verified.</p>
 <p>Version {html.escape(version)}: the pages of the site, printed.</p>
 </section>
@@ -820,6 +823,7 @@ def build(site: Path, out: Path, *, copy_into_site: bool = True) -> dict[str, An
         raise BuildError(f"{CHROMIUM} is missing: apt-get install -y chromium")
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0"))
     version = _site_version(site)
+    site_title = _site_title(site)
     network = Network()
     docs: list[_Doc] = []
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
@@ -829,11 +833,13 @@ def build(site: Path, out: Path, *, copy_into_site: bool = True) -> dict[str, An
 
             def print_contents(numbered: bool) -> Any:
                 toc_file.write_text(
-                    contents_html(entries, site, version=version, numbered=numbered),
+                    contents_html(
+                        entries, site, title=site_title, version=version, numbered=numbered
+                    ),
                     encoding="utf-8",
                 )
                 data, _ = print_page(
-                    browser, toc_file.as_uri(), _page_style(1, "conv_explained"), network
+                    browser, toc_file.as_uri(), _page_style(1, site_title), network
                 )
                 return PdfReader(io.BytesIO(data))
 
@@ -846,7 +852,7 @@ def build(site: Path, out: Path, *, copy_into_site: bool = True) -> dict[str, An
                 data, title = print_page(
                     browser,
                     url,
-                    _page_style(number + 1, f"conv_explained · {entry.title}"),
+                    _page_style(number + 1, f"{site_title} · {entry.title}"),
                     network,
                 )
                 reader = PdfReader(io.BytesIO(data))
@@ -868,7 +874,7 @@ def build(site: Path, out: Path, *, copy_into_site: bool = True) -> dict[str, An
             raise BuildError(
                 f"failed requests or page errors: {(network.failed + network.errors)[:5]}"
             )
-        data = merge(docs, site, title="conv_explained: the guide", epoch=epoch)
+        data = merge(docs, site, title=f"{site_title}: the guide", epoch=epoch)
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_suffix(".pdf.part")
     partial.write_bytes(data)
@@ -928,6 +934,14 @@ def _static_title(path: Path) -> str:
     parser = _TitleParser()
     parser.feed(path.read_text(encoding="utf-8"))
     return " ".join(parser.title.split()) or path.stem
+
+
+def _site_title(site: Path) -> str:
+    """The site's title (``html_title``), from what the theme writes after each page's title."""
+    found = re.search(r"<title>[^<]*?&#8212; ([^<]+)</title>", (site / "index.html").read_text())
+    if found is None:
+        raise BuildError(f"{site / 'index.html'}: no site title after its page title")
+    return html.unescape(found.group(1)).strip()
 
 
 def _site_version(site: Path) -> str:
