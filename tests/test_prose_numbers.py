@@ -39,6 +39,17 @@ def test_a_planted_typed_number_fails_the_build(tmp_path):
     assert "index.md" in warnings
 
 
+def test_a_typed_number_in_a_caption_or_an_alt_text_fails_the_build(tmp_path):
+    page = (
+        "# Title\n\n```{figure} missing.png\n:alt: The peak reaches 17 at the centre.\n\n"
+        "The largest output is 23.\n```\n"
+    )
+    status, warnings = _build(tmp_path, page)
+    assert status != 0
+    assert "typed number 17 in an alt text" in warnings
+    assert "typed number 23 in prose" in warnings
+
+
 def test_code_math_and_definitions_pass(tmp_path):
     page = (
         "# Title\n\nA 3×3 kernel with stride 2 over a 5×5 input (Dumoulin and Visin, 2016) "
@@ -56,6 +67,8 @@ def test_code_math_and_definitions_pass(tmp_path):
         ("PyTorch gives 1.4e-14 here", ["1", "14"]),  # an exponent form is found too
         ("stride 2, padding 1, dilations 1, 2, 4", []),
         ("MXNet 1.9.1 in 2016", []),
+        ("a 12 by 12 image, its 180-degree rotation, upsampling by 2", []),
+        ("the square grows by 2 cells", ["2"]),
         ("lesson 3 and plot_09_checkerboard", []),
         ("16/6, not 16/9", ["16", "6", "16", "9"]),
     ],

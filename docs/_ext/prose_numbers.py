@@ -8,8 +8,11 @@ comments), the catalog's titles and descriptions and the explorer's messages,
 and warns (so ``sphinx-build -W`` fails) on each digit that is not on the
 short allow-list below.
 
-Not prose, so not read: code and its output, math, inline code, glue
-results, raw HTML (certificates, pictures), alt text (the renderer writes it
+Read as prose: paragraphs, titles, figure captions, and the alt text an author
+writes on a MyST page (a ``{glue:figure}``'s or ``{figure}``'s ``:alt:``, a
+cell's ``mystnb.image.alt``). Not prose, so not read: code and its output,
+math, inline code, glue results, raw HTML (certificates, pictures), the alt
+text of the renderer's pictures and of the gallery's images (written by code
 from the drawn arrays), the API reference (docstrings whose examples run as
 doctests) and the statements of exercises (their numbers set the problem).
 """
@@ -31,8 +34,10 @@ NUMBER = re.compile(r"(?<![\w.\\^{])\d+(?:[.,]\d+)*(?![\w])")
 #: What a digit may be without being a typed result; each entry says why.
 ALLOWED = [
     r"\b\d-D\b",  # names of dimensions: 1-D, 2-D, 3-D
-    r"\b\d+\s*[x×]\s*\d+(?:\s*[x×]\s*\d+)*",  # an example's shape: a 3×3 kernel, 1×1 as a term
-    r"\b\d+°",  # a rotation by 180°
+    # an example's shape: a 3×3 kernel, a 12 by 12 image, 1×1 as a term
+    r"\b\d+\s*(?:[x×]|by)\s*\d+(?:\s*(?:[x×]|by)\s*\d+)*",
+    r"\b\d+(?:°|-degree\b)",  # a rotation by 180°, a 180-degree rotation
+    r"\b(?:up|down)sampl\w* by \d+\b",  # a setting: upsampling by 2
     r"\b(?:float|int|bfloat)\d+\b|\b\d+-bit\b",  # number formats
     r"\b[01]-based\b",  # index bases
     r"\b(?:19|20)\d\d[a-z]?\b",  # years in citations
@@ -145,12 +150,22 @@ def _in_exercise_statement(node: nodes.Node) -> bool:
 def prose_blocks(doctree: nodes.Node) -> Iterator[tuple[nodes.Element, str]]:
     """Each paragraph-like block of prose with its text (code, math, glue left out)."""
     for block in doctree.findall(nodes.TextElement):
-        if isinstance(block, _SKIP) or not isinstance(block, (nodes.paragraph, nodes.title)):
+        if isinstance(block, _SKIP) or not isinstance(
+            block, (nodes.paragraph, nodes.title, nodes.caption)
+        ):
             continue
         if _skipped(block) or _in_exercise_statement(block):
             continue
         texts = [t.astext() for t in block.findall(nodes.Text) if not _skipped(t.parent)]
         yield block, " ".join(" ".join(texts).split())
+
+
+def typed_alt_texts(doctree: nodes.Node) -> Iterator[tuple[nodes.Element, str]]:
+    """Each image's alt text as an author typed it on a page (not a code cell's drawing)."""
+    for image in doctree.findall(nodes.image):
+        alt = " ".join(str(image.get("alt", "")).split())
+        if alt:
+            yield image, alt
 
 
 def _report(app: Any, message: str, *args: Any, **kwargs: Any) -> None:
@@ -176,6 +191,19 @@ def check_doctree(app: Any, doctree: nodes.document) -> None:
                 ", ".join(found),
                 text[:160],
                 location=block,
+            )
+    if docname.startswith(tuple(app.config.prose_numbers_alt_exclude)):
+        return
+    for image, alt in typed_alt_texts(doctree):
+        found = typed_numbers(alt, quoted)
+        if found:
+            _report(
+                app,
+                "typed number %s in an alt text (describe it, or glue the figure's numbers "
+                "into its caption): %r",
+                ", ".join(found),
+                alt[:160],
+                location=image,
             )
 
 
@@ -284,6 +312,8 @@ def setup(app: Any) -> dict[str, Any]:
     app.setup_extension("myst_nb")
     _mark_pasted(app)
     app.add_config_value("prose_numbers_exclude", ["api", "genindex", "search"], "env")
+    # Alt texts written by code (sphinx-gallery's images and thumbnails), not by an author.
+    app.add_config_value("prose_numbers_alt_exclude", ["auto_gallery"], "env")
     # False only while pages are being rewritten: the findings are then listed as info.
     app.add_config_value("prose_numbers_strict", True, "env")
     # Also read the package's catalog and explorer (off for sites that are not this one).
