@@ -465,11 +465,13 @@ def _words(items: list[str], last: str) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {last} " + items[-1]
 
 
-def _rank_from_x(array: np.ndarray, *, kernel_words: bool) -> int:
+def rank_from_x(array: np.ndarray, *, kernel_words: bool, option: str = "ndim") -> int:
     """The number of spatial axes of an ``x`` by its rank alone, or a one-line refusal.
 
     An ``x`` of 1 axis can only be a plain signal and one of 5 only
-    ``(N, C, D, H, W)``; 2, 3 and 4 axes fit two or three readings.
+    ``(N, C, D, H, W)``; 2, 3 and 4 axes fit two or three readings. The
+    refusal names ``option`` (``ndim`` in the operators, ``spatial_dims`` in
+    the renderer) as the way to choose.
     """
     shape = tuple(array.shape)
     readings = _readings(array.ndim)
@@ -479,7 +481,7 @@ def _rank_from_x(array: np.ndarray, *, kernel_words: bool) -> int:
         raise ValueError(f"x must have 1 to 5 dimensions for pooling, got shape {shape}")
     ds = [str(d) for d, _ in readings]
     could = _words([f"{form} for {d}-D pooling" for d, form in readings], "or")
-    how = " / ".join(f"ndim={d}" for d in ds)
+    how = " / ".join(f"{option}={d}" for d in ds)
     if kernel_words:
         how = f"pass kernel_size as a tuple of {_words(ds, 'or')} ints, or {how}"
     else:
@@ -503,7 +505,7 @@ def _spatial_rank(array: np.ndarray, kernel_size: object, ndim: object) -> int:
         return length
     if rank is not None:
         return rank
-    return _rank_from_x(array, kernel_words=True)
+    return rank_from_x(array, kernel_words=True)
 
 
 @dataclass(frozen=True)
@@ -573,6 +575,6 @@ def resolve_global(x: object, ndim: object) -> tuple[np.ndarray, Layout, tuple[i
     The rank comes from ``ndim``, else from ``x`` alone as in :data:`POOL_RANK_RULE`.
     """
     array = _real_array(x)
-    d = _rank_from_x(array, kernel_words=False) if ndim is None else check_ndim(ndim)
+    d = rank_from_x(array, kernel_words=False) if ndim is None else check_ndim(ndim)
     xb, layout = layout_of("x", array, d, context=f"for {d}-D pooling")
     return xb, layout, tuple(range(2, 2 + d))

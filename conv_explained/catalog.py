@@ -32,6 +32,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import grad, ops, pooling, shapes, verify
+from ._args import rank_from_x
 from ._counts import layer_counts
 from .render import Animation, animate, compare
 from .render.gif import atomic_write, written
@@ -238,7 +239,7 @@ def _conv_layout(x: Any, weight: Any) -> tuple[np.ndarray, np.ndarray, int]:
 
 
 def _pool_layout(x: Any, params: Mapping[str, Any]) -> tuple[np.ndarray, int]:
-    """``x`` as ``(1, C, *sp)`` and the rank (a tuple kernel_size or the renderer's rule)."""
+    """``x`` as ``(1, C, *sp)`` and the rank (``spatial_dims``, a tuple kernel_size, or x's rank)."""
     a = np.asarray(x)
     kernel = params.get("kernel_size")
     if params.get("spatial_dims") is not None:
@@ -246,7 +247,7 @@ def _pool_layout(x: Any, params: Mapping[str, Any]) -> tuple[np.ndarray, int]:
     elif isinstance(kernel, Sequence):
         d = len(kernel)
     else:
-        d = {1: 1, 2: 2, 3: 2, 4: 2, 5: 3}[a.ndim]
+        d = rank_from_x(a, kernel_words=True, option="spatial_dims")
     xb = a[None, None] if a.ndim == d else a[None] if a.ndim == d + 1 else a
     return xb, d
 
@@ -451,7 +452,8 @@ def _reference(op: str, arrays: Mapping[str, Any], params: Mapping[str, Any]) ->
         )
     if op not in _REFERENCES:
         raise ValueError(f"op must be an op of conv_explained.render.animate, got {op!r}")
-    opts = {k: v for k, v in params.items() if k not in _DRAWING_ONLY}
+    # spatial_dims stays: the pooling references read the input's layout from it.
+    opts = {k: v for k, v in params.items() if k not in _DRAWING_ONLY or k == "spatial_dims"}
     return _REFERENCES[op](op, arrays, opts)
 
 
@@ -631,7 +633,7 @@ def _other_cases() -> list[Case]:
             "2x2 windows with stride 2; the largest value of each window is ringed.",
             "max-pool",
             _ints((4, 4), 10),
-            params={"kernel_size": 2},
+            params={"spatial_dims": 2, "kernel_size": 2},
             seed=400,
             group="pooling",
         ),
@@ -642,7 +644,7 @@ def _other_cases() -> list[Case]:
             "never chosen.",
             "max-pool",
             _ints((5, 5), 10),
-            params={"kernel_size": 3, "stride": 2, "padding": 1},
+            params={"spatial_dims": 2, "kernel_size": 3, "stride": 2, "padding": 1},
             seed=401,
             group="pooling",
         ),
@@ -652,7 +654,7 @@ def _other_cases() -> list[Case]:
             "2x2 windows with stride 2: each output is the mean of its window.",
             "avg-pool",
             _ints((4, 4), 4),
-            params={"kernel_size": 2},
+            params={"spatial_dims": 2, "kernel_size": 2},
             seed=402,
             group="pooling",
         ),
@@ -662,6 +664,7 @@ def _other_cases() -> list[Case]:
             "Three feature maps reduced to their largest values: one number per channel.",
             "global-max-pool",
             _ints((3, 3, 3), 10),
+            params={"spatial_dims": 2},
             seed=403,
             group="pooling",
         ),
@@ -671,6 +674,7 @@ def _other_cases() -> list[Case]:
             "Three feature maps reduced to their means: one number per channel.",
             "global-avg-pool",
             _ints((3, 3, 3), 4),
+            params={"spatial_dims": 2},
             seed=404,
             group="pooling",
         ),
@@ -681,7 +685,7 @@ def _other_cases() -> list[Case]:
             "cell its window chose; a cell chosen twice collects the sum.",
             "max-pool-grad",
             _with_grad(_ints((5, 5), 10), (3, 3)),
-            params={"kernel_size": 3, "stride": 2, "padding": 1},
+            params={"spatial_dims": 2, "kernel_size": 3, "stride": 2, "padding": 1},
             seed=405,
             group="gradients",
         ),
@@ -937,7 +941,7 @@ def _tensor_cases() -> list[Case]:
             f"crosses channels, so the output keeps {pooled[0]} channels.",
             "max-pool",
             _ints(pooled, 10),
-            params={**tensor, "kernel_size": 2},
+            params={**tensor, "kernel_size": 2, "spatial_dims": 2},
             seed=508,
             group="tensor view",
         ),

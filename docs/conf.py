@@ -173,7 +173,12 @@ html_copy_source = False
 html_last_updated_fmt = None
 # print.css: the site on paper (every page whole, no controls, code wrapped);
 # tools/build_pdf.py prints the guide's PDF with it.
-html_css_files = ["conv_explained.css", "strict_csp.css", ("print.css", {"media": "print"})]
+html_css_files = [
+    "conv_explained.css",
+    "strict_csp.css",
+    "figure_fit.css",
+    ("print.css", {"media": "print"}),
+]
 # mathjax_config.js: MathJax's configuration as a file, loaded before MathJax (which
 # is deferred); docs/_ext/strict_csp.py checks it equals what MyST asks for and
 # drops Sphinx's inline copy, so that no page holds an inline script.
@@ -181,6 +186,7 @@ html_js_files = [
     "label_toggles.js",
     ("mathjax_config.js", {"priority": 400}),
     ("player.js", {"defer": "defer"}),
+    ("figure_fit.js", {"defer": "defer"}),  # after the player: figures kept legible on phones
 ]
 
 # MathJax from the installed sphinx-mathjax-offline wheel (not listed as an

@@ -369,7 +369,7 @@ def test_certify_checks_pooling_with_every_option_against_torch(op, params):
             arrays["grad_output"] = rng.integers(1, 5, size=y.shape[1:])
         return arrays
 
-    case = _case(op, build, **params)
+    case = _case(op, build, spatial_dims=2, **params)  # (2, 5, 5) is two 5x5 maps
     cert = case.certify()
     x = torch.tensor(case.inputs()["x"], dtype=torch.float64)[None]
     forward = dict(params.items())
@@ -389,7 +389,7 @@ def test_certify_checks_pooling_with_every_option_against_torch(op, params):
 
 @pytest.mark.parametrize("op", ["global-max-pool", "global-avg-pool"])
 def test_certify_checks_global_pooling(op):
-    case = _case(op, _ints_build((3, 4, 4)))
+    case = _case(op, _ints_build((3, 4, 4)), spatial_dims=2)
     cert = case.certify()
     assert cert.count == 2 * 3
     assert "Adaptive" in cert.reference

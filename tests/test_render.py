@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
 import numpy as np
@@ -9,7 +10,7 @@ import pytest
 from PIL import Image, ImageSequence
 
 import conv_explained as ce
-from conv_explained import render
+from conv_explained import pooling, render
 from conv_explained.render import VerificationError, format_array, format_value
 
 IMAGE = np.array(
@@ -60,11 +61,11 @@ def test_format_value_integers_plain_floats_two_decimals_trimmed(value, text):
         ("convolve", IMAGE, KERNEL, {"padding": 1, "stride": 2}, 9),
         ("transpose", np.ones((2, 2), int), np.ones((1, 1, 3, 3), int), {"stride": 2}, 4),
         ("transpose-direct", np.ones((2, 2), int), np.ones((1, 1, 3, 3), int), {"stride": 2}, 25),
-        ("max-pool", IMAGE[:4, :4], 2, {}, 4),
-        ("avg-pool", IMAGE[:4, :4], 2, {}, 4),
-        ("global-max-pool", np.stack([IMAGE, IMAGE.T]), None, {}, 2),
-        ("global-avg-pool", np.stack([IMAGE, IMAGE.T]), None, {}, 2),
-        ("max-pool-grad", IMAGE, 3, {"stride": 2}, 4),
+        ("max-pool", IMAGE[:4, :4], (2, 2), {}, 4),
+        ("avg-pool", IMAGE[:4, :4], (2, 2), {}, 4),
+        ("global-max-pool", np.stack([IMAGE, IMAGE.T]), None, {"spatial_dims": 2}, 2),
+        ("global-avg-pool", np.stack([IMAGE, IMAGE.T]), None, {"spatial_dims": 2}, 2),
+        ("max-pool-grad", IMAGE, (3, 3), {"stride": 2}, 4),
         ("input-grad", IMAGE, KERNEL, {}, 25),
     ],
 )
@@ -192,7 +193,7 @@ def test_scatter_view_hatches_the_cells_padding_crops():
 
 def test_max_pool_rings_the_chosen_cell():
     x = np.array([[1, 9, 2, 0], [3, 4, 8, 1], [0, 0, 1, 1], [7, 0, 1, 5]])
-    anim = render.animate("max-pool", x, 2)
+    anim = render.animate("max-pool", x, (2, 2))
     chosen = [
         next(c.index for c in s.panel_cells("input") if c.mark == "chosen")
         for s in anim.scenes[:4]
@@ -202,14 +203,16 @@ def test_max_pool_rings_the_chosen_cell():
 
 
 def test_max_pool_padding_shows_minus_infinity():
-    anim = render.animate("max-pool", IMAGE, 3, stride=2, padding=1)
+    anim = render.animate("max-pool", IMAGE, (3, 3), stride=2, padding=1)
     corner = anim.scenes[0].cell("input", (0, 0, 0))
     assert (corner.role, corner.text) == ("padding", "−∞")
 
 
 def test_max_pool_gradient_routes_to_the_maximum_and_sums():
     x = np.array([[0, 0, 0], [0, 9, 0], [0, 0, 0]])
-    anim = render.animate("max-pool-grad", x, 2, stride=1, grad_output=np.array([[1, 2], [3, 4]]))
+    anim = render.animate(
+        "max-pool-grad", x, (2, 2), stride=1, grad_output=np.array([[1, 2], [3, 4]])
+    )
     assert output_texts(anim)[0].tolist() == [["0", "0", "0"], ["0", "10", "0"], ["0", "0", "0"]]
 
 
@@ -292,7 +295,7 @@ def test_missing_torch_is_a_clear_error_unless_verify_false(monkeypatch):
 
 
 def test_verification_reports_reference_diff_and_shapes():
-    v = render.animate("avg-pool", IMAGE[:4, :4], 2).verification
+    v = render.animate("avg-pool", IMAGE[:4, :4], (2, 2)).verification
     assert v["reference"] == "torch.nn.functional.avg_pool2d"
     assert v["max_abs_diff"] <= 1e-12
     assert v["shape"] == v["expected_shape"] == [1, 2, 2]
@@ -408,7 +411,7 @@ def test_alt_text_says_what_slides_over_what_and_what_comes_out():
     conv = render.animate("convolve", IMAGE, KERNEL).alt_text
     assert "flipped" in conv
     assert "76 72 52 / 81 75 62 / 42 42 54" in conv
-    pool = render.animate("max-pool", IMAGE[:4, :4], 2).alt_text
+    pool = render.animate("max-pool", IMAGE[:4, :4], (2, 2)).alt_text
     assert "2×2 window" in pool
     assert "largest" in pool
 
@@ -425,7 +428,7 @@ def test_avg_pool_captions_and_drawn_grid_are_checked_for_every_option(
     anim = render.animate(
         "avg-pool",
         x,
-        kernel_size=3,
+        kernel_size=(3, 3),
         stride=2,
         padding=1,
         ceil_mode=ceil_mode,
@@ -461,7 +464,7 @@ def _corrupt_first_term(monkeypatch, kind):
     [
         ("correlate", "slide", (IMAGE, KERNEL)),
         ("input-grad", "slide", (IMAGE, KERNEL)),
-        ("max-pool", "pool", (IMAGE, 2)),
+        ("max-pool", "pool", (IMAGE, (2, 2))),
     ],
 )
 def test_a_wrong_caption_term_fails_verification(monkeypatch, op, kind, args):
@@ -480,7 +483,7 @@ def test_an_average_listing_an_uncounted_padding_cell_fails_verification(monkeyp
     monkeypatch.setattr(pooling, "avg_pool_counted", counts_everything)
     x = np.arange(16).reshape(4, 4) + 1
     with pytest.raises(VerificationError, match="caption terms"):
-        render.animate("avg-pool", x, 3, stride=1, padding=1, count_include_pad=False)
+        render.animate("avg-pool", x, (3, 3), stride=1, padding=1, count_include_pad=False)
 
 
 @pytest.mark.parametrize(
@@ -490,5 +493,30 @@ def test_max_pool_window_of_padding_only_is_refused_in_one_line(op, view):
     """kernel 2, dilation 2, padding 1 on a 1-row input: the taps of row 0 are both padding."""
     x = np.arange(3).reshape(1, 1, 3)
     with pytest.raises(ValueError, match=r"holds only padding with kernel_size \(2, 2\)") as info:
-        render.animate(op, x, kernel_size=2, stride=1, padding=1, dilation=2, view=view)
+        render.animate(
+            op, x, kernel_size=2, spatial_dims=2, stride=1, padding=1, dilation=2, view=view
+        )
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("op", "x", "readings"),
+    [
+        ("max-pool", np.zeros((4, 4)), "could be (C, L) for 1-D pooling or a plain (H, W) image"),
+        ("avg-pool", np.zeros((1, 4, 4)), "could be (C, H, W) for 2-D pooling, (N, C, L)"),
+        ("global-max-pool", np.zeros((3, 3, 3)), "a plain (D, H, W) volume for 3-D pooling"),
+    ],
+)
+def test_pooling_an_ambiguous_rank_is_refused_as_the_operators_refuse_it(op, x, readings):
+    weight = None if op.startswith("global") else 2
+    with pytest.raises(ValueError, match=re.escape(readings)) as info:
+        render.animate(op, x, weight)
+    assert "spatial_dims=2" in str(info.value)
+    assert "\n" not in str(info.value)
+    with pytest.raises(ValueError, match=re.escape(readings)):  # the operator's own words
+        (pooling.global_max_pool(x) if weight is None else pooling.max_pool(x, weight))
+    kwargs = {"spatial_dims": 2} if op.startswith("global") else {"kernel_size": (2, 2)}
+    if weight is None:
+        assert render.animate(op, x, **kwargs).values.shape[-2:] == (1, 1)
+    else:
+        assert render.animate(op, x, **kwargs).values.shape[-2:] == (2, 2)

@@ -17,6 +17,7 @@ from typing import Any, cast
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .._args import rank_from_x
 from .._validate import as_array, check_int, is_int
 from ._format import format_array
 from .alt import dims
@@ -278,9 +279,9 @@ def pool_input(
     elif isinstance(kernel_size, Sequence) and not isinstance(kernel_size, str):
         d = len(kernel_size)
     else:
-        d = {1: 1, 2: 2, 3: 2, 4: 2, 5: 3}.get(a.ndim, 0)
-        if not d:
-            raise ValueError(f"x must have 1 to 5 dimensions, got shape {tuple(a.shape)}")
+        # The operators' rule (conv_explained.pooling): an int window and an x of
+        # 2, 3 or 4 axes fit two or three readings, refused rather than guessed.
+        d = rank_from_x(a, kernel_words=True, option="spatial_dims")
     xa = unbatch("x", a, d)
     check_drawable(xa)  # shapes only: a huge (even broadcast) array is refused here
     return xa, d

@@ -646,16 +646,19 @@ def animate(
         For the transposed ops.
     kernel_size : int or tuple of int, optional
         Pooling window (alternatively pass it as ``weight``). A tuple sets
-        the number of spatial axes; with an int, ``x`` of 1 dimension is 1-D,
-        of 2-4 dimensions 2-D, of 5 dimensions 3-D (or pass ``spatial_dims``).
+        the number of spatial axes. With an int, as in the operators
+        (:mod:`conv_explained.pooling`), ``x`` of 1 dimension is 1-D and of 5
+        dimensions 3-D; an ``x`` of 2, 3 or 4 dimensions fits more than one
+        reading (``(3, 3)`` is a plain image or a 3-channel signal), so it
+        needs ``spatial_dims`` or a tuple, and is refused without them.
     ceil_mode, count_include_pad : bool, optional
         Pooling options, as in torch.
     grad_output : array_like, optional
         For the gradients: the gradient arriving at the forward output
         (default 1, 2, 3, ... so each routed value can be followed).
     spatial_dims : int, optional
-        Number of spatial axes, for the pooling ops when the rule above does
-        not fit.
+        Number of spatial axes (1, 2 or 3) of the pooling ops, for an int
+        ``kernel_size``.
     mac : bool or int, optional
         Write the multiply-accumulate sum (or the pooled values) of the
         current cell under the panels: all terms that fit (``True``), at

@@ -214,7 +214,13 @@ WIDE_CODE = """
 
 #: The running footer each sheet starts its text with: the page number, the
 #: book's name and the page's title.
-FOOTER = re.compile(r"^\s*(\d+)\s*conv_explained(?: · [^\n]*)?(?:\n|$)")
+#: The site's title (docs/conf.py's html_title), which the footer of every printed page carries.
+SITE_TITLE = re.search(
+    r'^html_title = "([^"]+)"',
+    (Path(__file__).resolve().parents[2] / "docs" / "conf.py").read_text(),
+    re.MULTILINE,
+).group(1)
+FOOTER = re.compile(rf"^\s*(\d+)\s*{re.escape(SITE_TITLE)}(?: · [^\n]*)?(?:\n|$)")
 
 
 def footer_number(reader: Any, index: int) -> int | None:

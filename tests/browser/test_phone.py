@@ -1,0 +1,132 @@
+"""Figures on a phone (issue 17): legible digits, sideways scrolling, full size with a tap.
+
+On the built site, in Chromium at 390x844 CSS px (a phone), on every page and
+lesson:
+
+* no figure is shown below 0.6 of its drawn size (an animation's drawn size is
+  its frame size, a still's its image width); a figure wider than that scrolls
+  sideways in its own box, and the page itself never scrolls sideways;
+* every figure's image is a link to a file of the site (a tap opens it full
+  size);
+* the digits of the renderer's figures are measured: the renderer draws cell
+  values in DejaVu Sans at ``VALUE_SIZE`` px, so a digit's displayed height is
+  the font's digit height times the figure's displayed scale. The smallest is
+  printed (``-s``) and must reach the 0.6 limit's height.
+
+docs/_static/figure_fit.js does the work; without it a wide figure shrank to
+0.27-0.33 of its size, about 3 px digits.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+import pytest
+import site_checks
+from test_evidence import PAGES
+
+from conv_explained.render import _draw
+
+SITE = site_checks.SITE
+PHONE = {"width": 390, "height": 844}
+MIN_SCALE = 0.6
+
+_MEASURE = """
+() => {
+  const article = document.querySelector("article.bd-article") || document.body;
+  const skip = ".sphx-glr-thumbcontainer, .sphx-glr-thumbnails, nav, header, footer";
+  const figures = [];
+  for (const img of article.querySelectorAll("img")) {
+    if (img.closest(skip)) continue;
+    const box = img.getBoundingClientRect();
+    if (!box.width || getComputedStyle(img).display === "none") continue;
+    const player = img.closest(".ce-player");
+    const drawn = player ? Number(player.dataset.ceSize.split(" ")[0]) : img.naturalWidth;
+    const link = img.closest("a");
+    figures.push({
+      src: img.getAttribute("src"),
+      alt: (img.getAttribute("alt") || "").slice(0, 60),
+      shown: box.width,
+      drawn,
+      renderer: !!img.closest(".ce-picture"),
+      href: link ? link.getAttribute("href") : null,
+      scrolls: !!img.closest(".ce-scroll"),
+    });
+  }
+  return {
+    figures,
+    pageWidth: document.documentElement.scrollWidth,
+    viewport: window.innerWidth,
+  };
+}
+"""
+
+
+def _digit_height_px() -> float:
+    """Height in drawn pixels of the renderer's digits (DejaVu Sans at VALUE_SIZE)."""
+    font = _draw.font(_draw.VALUE_SIZE)
+    return max(font.getbbox(d)[3] - font.getbbox(d)[1] for d in "0123456789")
+
+
+def _measure(browser: Any, base: str, rel: str, viewport: dict[str, int]) -> dict[str, Any]:
+    context = browser.new_context(viewport=viewport)
+    try:
+        page = context.new_page()
+        page.goto(base + rel, wait_until="load", timeout=site_checks.TIMEOUT_MS)
+        page.evaluate(site_checks._LOAD_ALL_IMAGES, site_checks.TIMEOUT_MS)
+        page.wait_for_timeout(50)  # the load handlers of the last images
+        result: dict[str, Any] = page.evaluate(_MEASURE)
+        return result
+    finally:
+        context.close()
+
+
+def _target(rel: str, href: str) -> Path:
+    path = urllib.parse.unquote(urllib.parse.urlsplit(href).path)
+    return (SITE / rel).parent.joinpath(path).resolve()
+
+
+SMALLEST: list[tuple[float, str, str]] = []
+
+
+@pytest.mark.parametrize("rel", PAGES)
+def test_phone_figures_are_legible_and_open_full_size(
+    browser: Any, base_url: str, rel: str
+) -> None:
+    found = _measure(browser, base_url, rel, PHONE)
+    assert found["pageWidth"] <= found["viewport"] + 1, (
+        f"{rel}: the page scrolls sideways at 390 px ({found['pageWidth']} px wide)"
+    )
+    problems = []
+    digit = _digit_height_px()
+    for fig in found["figures"]:
+        scale = fig["shown"] / fig["drawn"] if fig["drawn"] else 1.0
+        if scale < MIN_SCALE - 0.01:
+            problems.append(f"{fig['src']} shown at {scale:.2f} of its drawn size ({fig['alt']})")
+        if not fig["href"]:
+            problems.append(f"{fig['src']} is not a link to its full size ({fig['alt']})")
+        elif not _target(rel, fig["href"]).is_file():
+            problems.append(f"{fig['src']}: its full-size link {fig['href']!r} names no file")
+        if fig["renderer"]:
+            SMALLEST.append((digit * min(scale, 1.0), rel, fig["src"]))
+    assert not problems, f"{rel} at 390 px:\n" + "\n".join(problems)
+
+
+def test_the_smallest_phone_digit_reaches_the_limit() -> None:
+    if not SMALLEST:
+        pytest.skip("run with the page tests above (no renderer figure measured)")
+    height, rel, src = min(SMALLEST)
+    print(f"smallest renderer digit at 390 px: {height:.1f} CSS px ({rel}, {src})")
+    assert height >= MIN_SCALE * _digit_height_px() - 0.2
+
+
+@pytest.mark.parametrize(
+    "rel", ["padding_stride_dilation.html", "correlation_or_convolution.html"]
+)
+def test_desktop_figures_fit_without_scrolling(browser: Any, base_url: str, rel: str) -> None:
+    found = _measure(browser, base_url, rel, {"width": 1366, "height": 900})
+    assert found["pageWidth"] <= found["viewport"] + 1
+    assert [f["src"] for f in found["figures"] if f["scrolls"]] == []
+    assert all(f["shown"] >= MIN_SCALE * f["drawn"] - 1 for f in found["figures"])
