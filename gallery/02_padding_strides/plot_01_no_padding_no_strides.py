@@ -51,7 +51,9 @@ sizes = [(i, k) for i in range(1, 13) for k in range(1, i + 1)]
 
 def torch_size(i, k, **options):
     """The output length of ``torch.nn.functional.conv1d`` on an input of ``i`` cells."""
-    return torch.nn.functional.conv1d(torch.zeros(1, 1, i), torch.zeros(1, 1, k), **options).shape[-1]
+    return torch.nn.functional.conv1d(torch.zeros(1, 1, i), torch.zeros(1, 1, k), **options).shape[
+        -1
+    ]
 
 
 verify.check_rule(

@@ -59,7 +59,9 @@ def torch_size(i, k, **options):
     return torch.nn.functional.conv1d(x, w, **options).shape[-1]
 
 
-sizes = [(i, k, p) for i in range(1, 11) for k in range(1, 7) for p in range(k + 1) if k <= i + 2 * p]
+sizes = [
+    (i, k, p) for i in range(1, 11) for k in range(1, 7) for p in range(k + 1) if k <= i + 2 * p
+]
 verify.combine(
     "relationship 2 and the even kernel",
     [
@@ -77,7 +79,9 @@ verify.combine(
             [c for c in sizes if c[1] % 2 == 0],
             rule=lambda c: "another size",
             rule_by="the lesson",
-            truth=lambda c: "the same size" if torch_size(c[0], c[1], padding=c[2]) == c[0] else "another size",
+            truth=lambda c: (
+                "the same size" if torch_size(c[0], c[1], padding=c[2]) == c[0] else "another size"
+            ),
             truth_by="torch.nn.functional.conv1d",
             grid="i <= 10, even k <= 6, p <= k",
         ),

@@ -77,7 +77,7 @@ case.certify(anim, also={"the recipe with numpy and scipy": by_recipe})
 
 
 def recipe_case(c):
-    n, kk, ss, pp, aa = c
+    n, kk, ss, pp, _ = c
     rng = np.random.default_rng(1000 * n + 100 * kk + 10 * ss + pp)
     return rng.integers(-5, 6, (n, n)), rng.integers(-3, 4, (kk, kk))
 

@@ -53,7 +53,13 @@ def torch_size(i, k, **options):
     return torch.nn.functional.conv_transpose1d(x, w, **options).shape[-1]
 
 
-sizes = [(n, kk, pp) for n in range(1, 11) for kk in range(1, 7) for pp in range(kk) if n + kk - 1 - 2 * pp >= 1]
+sizes = [
+    (n, kk, pp)
+    for n in range(1, 11)
+    for kk in range(1, 7)
+    for pp in range(kk)
+    if n + kk - 1 - 2 * pp >= 1
+]
 verify.check_rule(
     "relationship 9, o' = i' + (k - 1) - 2p",
     sizes,

@@ -73,7 +73,14 @@ def torch_size(i, k, **options):
     return torch.nn.functional.conv_transpose1d(x, w, **options).shape[-1]
 
 
-sizes = [(n, kk, ss, pp) for n in range(1, 9) for kk in range(1, 6) for ss in range(1, 4) for pp in range(kk) if ss * (n - 1) + kk - 2 * pp >= 1]
+sizes = [
+    (n, kk, ss, pp)
+    for n in range(1, 9)
+    for kk in range(1, 6)
+    for ss in range(1, 4)
+    for pp in range(kk)
+    if ss * (n - 1) + kk - 2 * pp >= 1
+]
 verify.check_rule(
     "relationship 13, o' = s(i' - 1) + k - 2p",
     sizes,

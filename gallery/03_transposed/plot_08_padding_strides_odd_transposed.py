@@ -76,7 +76,15 @@ def torch_size(i, k, **options):
     return torch.nn.functional.conv_transpose1d(x, w, **options).shape[-1]
 
 
-sizes = [(n, kk, ss, pp, aa) for n in range(1, 8) for kk in range(1, 5) for ss in range(1, 4) for pp in range(kk) for aa in range(ss) if ss * (n - 1) + aa + kk - 2 * pp >= 1]
+sizes = [
+    (n, kk, ss, pp, aa)
+    for n in range(1, 8)
+    for kk in range(1, 5)
+    for ss in range(1, 4)
+    for pp in range(kk)
+    for aa in range(ss)
+    if ss * (n - 1) + aa + kk - 2 * pp >= 1
+]
 verify.check_rule(
     "relationship 14, o' = s(i' - 1) + a + k - 2p",
     sizes,

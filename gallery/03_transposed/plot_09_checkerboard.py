@@ -69,7 +69,9 @@ def inner_counts(c):
     kk, ss = c
     n = 2 * kk + 2  # enough input cells for a stretch of inner output cells
     ones = torch.ones(1, 1, n, dtype=torch.float64)
-    out = torch.nn.functional.conv_transpose1d(ones, torch.ones(1, 1, kk, dtype=torch.float64), stride=ss)
+    out = torch.nn.functional.conv_transpose1d(
+        ones, torch.ones(1, 1, kk, dtype=torch.float64), stride=ss
+    )
     inner = out[0, 0, kk - 1 : ss * (n - 1) + 1].numpy()  # cells every stamp position can reach
     return sorted({int(v) for v in inner})
 

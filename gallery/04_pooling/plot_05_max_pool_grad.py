@@ -53,7 +53,11 @@ print("windows choosing each cell:\n", hits)
 verify.check_rule(
     "nothing lost or made up, and some cells chosen twice",
     ["choices", "gradient", "a cell chosen by several windows"],
-    rule=lambda c: {"choices": g.size, "gradient": g.sum(), "a cell chosen by several windows": True}[c],
+    rule=lambda c: {
+        "choices": g.size,
+        "gradient": g.sum(),
+        "a cell chosen by several windows": True,
+    }[c],
     rule_by="the lesson",
     truth=lambda c: {
         "choices": hits.sum(),

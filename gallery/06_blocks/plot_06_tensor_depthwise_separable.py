@@ -108,7 +108,9 @@ verify.combine(
             rule=lambda c: counts(
                 c[0], c[1] if c[3] == 1 else c[0], c[2], c[5], groups=c[3], padding=c[4]
             ),
-            truth=lambda c: torch_counts(c[0], c[1] if c[3] == 1 else c[0], c[2], c[3], c[4], c[5]),
+            truth=lambda c: torch_counts(
+                c[0], c[1] if c[3] == 1 else c[0], c[2], c[3], c[4], c[5]
+            ),
             truth_by="torch.nn.Conv2d",
             grid="the layers above, and C_in <= 4, C_out in 1, 2, 5, k <= 3, size 4 or 5, p <= 1",
         ),
