@@ -35,8 +35,8 @@ convolution = ce.convolve(image, kernel)
 print("correlation:\n", correlation, "\nconvolution:\n", convolution)
 
 # %%
-# A convolution is the correlation with the flipped kernel, which is how SciPy
-# computes it. The post's MXNet printout is the correlation.
+# A convolution is the correlation with the flipped kernel, which is what
+# SciPy's ``convolve2d`` returns. The post's MXNet printout is the correlation.
 print("flipped kernel:\n", ce.flip(kernel))
 by_scipy = scipy.signal.convolve2d(image, kernel, mode="valid")
 mxnet_printout = np.array([[60, 56, 52], [39, 61, 66], [54, 78, 82]])

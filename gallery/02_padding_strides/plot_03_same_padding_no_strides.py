@@ -4,16 +4,17 @@ Same padding, no strides
 
 A 3×3 kernel slides over a 5×5 input with one cell of zero padding on every
 side, one cell at a time. The padding lets the kernel centre visit every input
-cell, so the output is 5×5, the size of the input (Dumoulin and Visin's
+cell, so the output is the size of the input (Dumoulin and Visin's
 relationship 3: for an odd kernel and :math:`p = \lfloor k/2 \rfloor`,
 :math:`o = i`).
 """
 
 # sphinx_gallery_thumbnail_number = 1
 import scipy.signal
+import torch
 
 import conv_explained as ce
-from conv_explained import catalog
+from conv_explained import catalog, verify
 
 # %%
 # The catalog case and its animation: the padding cells are drawn apart from
@@ -37,3 +38,24 @@ print(f"output size {ce.conv_output_size(i, k, padding='same')} for an input of 
 # the animation with ``torch.nn.Conv2d``.
 by_scipy = scipy.signal.correlate2d(x, w, mode="same")
 case.certify(anim, also={"scipy.signal.correlate2d, mode='same'": by_scipy})
+
+# %%
+# Relationship 3 on a grid of sizes and odd kernels, against PyTorch.
+
+
+def torch_size(i, k, **options):
+    """The output length of ``torch.nn.functional.conv1d`` on an input of ``i`` cells."""
+    x, w = torch.zeros(1, 1, i), torch.zeros(1, 1, k)
+    return torch.nn.functional.conv1d(x, w, **options).shape[-1]
+
+
+sizes = [(i, k) for i in range(1, 13) for k in range(1, 10, 2)]
+verify.check_rule(
+    "relationship 3, odd k and p = k // 2 give o = i",
+    sizes,
+    rule=lambda c: c[0],
+    rule_by="relationship 3",
+    truth=lambda c: torch_size(c[0], c[1], padding=c[1] // 2),
+    truth_by="torch.nn.functional.conv1d",
+    grid="i <= 12, odd k <= 9",
+)

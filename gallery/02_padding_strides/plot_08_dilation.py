@@ -2,8 +2,9 @@ r"""
 Dilation
 ========
 
-A 3×3 kernel with dilation 2 has its taps one cell apart, so it spans 5×5
-cells of the 7×7 input while keeping nine weights. Dilation widens what each
+A 3×3 kernel with dilation 2 has one cell between neighbouring taps, so over
+the 7×7 input it spans :math:`d(k - 1) + 1` cells per axis while keeping its
+:math:`k^2` weights. Dilation widens what each
 output sees without adding weights or shrinking the input by pooling.
 Dumoulin and Visin's relationship 15 replaces :math:`k` by the effective size
 :math:`\hat k = k + (k - 1)(d - 1)` in
@@ -13,9 +14,10 @@ Dumoulin and Visin's relationship 15 replaces :math:`k` by the effective size
 # sphinx_gallery_thumbnail_number = 1
 import numpy as np
 import scipy.signal
+import torch
 
 import conv_explained as ce
-from conv_explained import catalog
+from conv_explained import catalog, verify
 
 # %%
 # The catalog case and its animation (stride 1, no padding), with its text
@@ -44,3 +46,33 @@ spread[::d, ::d] = w
 print("kernel with its holes:\n", spread)
 by_scipy = scipy.signal.correlate2d(x, spread, mode="valid")
 case.certify(anim, also={"scipy.signal.correlate2d with the spread kernel": by_scipy})
+
+# %%
+# Relationship 15 on a grid of sizes, kernels, dilations, strides and
+# paddings, against PyTorch's output size.
+
+
+def torch_size(i, k, **options):
+    """The output length of ``torch.nn.functional.conv1d`` on an input of ``i`` cells."""
+    x, w = torch.zeros(1, 1, i), torch.zeros(1, 1, k)
+    return torch.nn.functional.conv1d(x, w, **options).shape[-1]
+
+
+sizes = [
+    (i, k, d, s, p)
+    for i in range(1, 13)
+    for k in range(1, 5)
+    for d in range(1, 4)
+    for s in range(1, 3)
+    for p in range(3)
+    if d * (k - 1) + 1 <= i + 2 * p
+]
+verify.check_rule(
+    "relationship 15, k replaced by k + (k - 1)(d - 1)",
+    sizes,
+    rule=lambda c: (c[0] + 2 * c[4] - (c[1] + (c[1] - 1) * (c[2] - 1))) // c[3] + 1,
+    rule_by="relationship 15",
+    truth=lambda c: torch_size(c[0], c[1], dilation=c[2], stride=c[3], padding=c[4]),
+    truth_by="torch.nn.functional.conv1d",
+    grid="i <= 12, k <= 4, d <= 3, s <= 2, p <= 2",
+)

@@ -9,9 +9,10 @@ over a 7×7 input with zero padding. The output size follows
 
 # sphinx_gallery_thumbnail_number = 1
 import numpy as np
+import torch
 
 import conv_explained as ce
-from conv_explained import catalog
+from conv_explained import catalog, verify
 
 # %%
 # A case made here, the way the catalog makes its own: a fixed input, a Sobel
@@ -47,3 +48,32 @@ print(
 # The certificate: the package's ``correlate`` and the animation against a
 # ``torch.nn.Conv2d`` with these options.
 case.certify(anim)
+
+# %%
+# The formula on a grid of all four options, against PyTorch's output size.
+
+
+def torch_size(i, k, **options):
+    """The output length of ``torch.nn.functional.conv1d`` on an input of ``i`` cells."""
+    x, w = torch.zeros(1, 1, i), torch.zeros(1, 1, k)
+    return torch.nn.functional.conv1d(x, w, **options).shape[-1]
+
+
+sizes = [
+    (n, kk, ss, pp, dd)
+    for n in range(1, 11)
+    for kk in range(1, 5)
+    for ss in range(1, 4)
+    for pp in range(3)
+    for dd in range(1, 4)
+    if dd * (kk - 1) + 1 <= n + 2 * pp
+]
+verify.check_rule(
+    "o = floor((i + 2p - d(k - 1) - 1) / s) + 1",
+    sizes,
+    rule=lambda c: (c[0] + 2 * c[3] - c[4] * (c[1] - 1) - 1) // c[2] + 1,
+    rule_by="the formula",
+    truth=lambda c: torch_size(c[0], c[1], stride=c[2], padding=c[3], dilation=c[4]),
+    truth_by="torch.nn.functional.conv1d",
+    grid="i <= 10, k <= 4, s <= 3, p <= 2, d <= 3",
+)

@@ -65,6 +65,19 @@ by_fft = np.round(np.roll(wrapped, p, axis=(0, 1)), 9)
 # mode, and with zero padding too.
 zeros = scipy.signal.correlate2d(np.pad(x, p), w, mode="valid")
 print("inner outputs, zero padding:\n", zeros[p:-p, p:-p])
+verify.combine(
+    "the inner outputs",
+    [
+        verify.compare(
+            anims[mode].values[0][p:-p, p:-p],
+            zeros[p:-p, p:-p],
+            what=f"the inner outputs, {mode} padding",
+            got_by="the animation",
+            expected_by="scipy.signal.correlate2d, zero padding",
+        )
+        for mode in anims
+    ],
+)
 
 # %%
 # One certificate for the three modes: each case's ``correlate``, animation

@@ -9,8 +9,10 @@ Relationship 9 of Dumoulin and Visin, :math:`o' = i' + (k - 1) - 2p`.
 """
 
 # sphinx_gallery_thumbnail_number = 1
+import torch
+
 import conv_explained as ce
-from conv_explained import catalog
+from conv_explained import catalog, verify
 
 # %%
 # The catalog case and its animation: the flipped kernel over the padded
@@ -40,3 +42,30 @@ print(x_direct)
 # The certificate: the package's scatter and direct form and the animation
 # against a ``torch.nn.ConvTranspose2d`` with the case's options.
 case.certify(anim)
+
+# %%
+# Relationship 9 on a grid of sizes, against PyTorch's output size.
+
+
+def torch_size(i, k, **options):
+    """The output length of ``torch.nn.functional.conv_transpose1d`` on ``i`` cells."""
+    x, w = torch.zeros(1, 1, i), torch.zeros(1, 1, k)
+    return torch.nn.functional.conv_transpose1d(x, w, **options).shape[-1]
+
+
+sizes = [
+    (n, kk, pp)
+    for n in range(1, 11)
+    for kk in range(1, 7)
+    for pp in range(kk)
+    if n + kk - 1 - 2 * pp >= 1
+]
+verify.check_rule(
+    "relationship 9, o' = i' + (k - 1) - 2p",
+    sizes,
+    rule=lambda c: c[0] + (c[1] - 1) - 2 * c[2],
+    rule_by="relationship 9",
+    truth=lambda c: torch_size(c[0], c[1], padding=c[2]),
+    truth_by="torch.nn.functional.conv_transpose1d",
+    grid="i' <= 10, k <= 6, p < k",
+)

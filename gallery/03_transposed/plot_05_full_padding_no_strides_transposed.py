@@ -10,9 +10,10 @@ Relationship 11 of Dumoulin and Visin, :math:`o' = i' - (k - 1)`.
 
 # sphinx_gallery_thumbnail_number = 1
 import scipy.signal
+import torch
 
 import conv_explained as ce
-from conv_explained import catalog
+from conv_explained import catalog, verify
 
 # %%
 # The catalog case and its animation.
@@ -36,3 +37,24 @@ print(f"output {o_prime}×{o_prime}; relationship 11: {i_prime - (k - 1)}")
 # animation with a ``torch.nn.ConvTranspose2d``.
 by_scipy = scipy.signal.convolve2d(x, w[0, 0], mode="valid")
 case.certify(anim, also={"scipy.signal.convolve2d, mode='valid'": by_scipy})
+
+# %%
+# Relationship 11 on a grid of sizes, against PyTorch's output size.
+
+
+def torch_size(i, k, **options):
+    """The output length of ``torch.nn.functional.conv_transpose1d`` on ``i`` cells."""
+    x, w = torch.zeros(1, 1, i), torch.zeros(1, 1, k)
+    return torch.nn.functional.conv_transpose1d(x, w, **options).shape[-1]
+
+
+sizes = [(n, kk) for n in range(1, 13) for kk in range(1, n + 1)]
+verify.check_rule(
+    "relationship 11, p = k - 1 gives o' = i' - (k - 1)",
+    sizes,
+    rule=lambda c: c[0] - (c[1] - 1),
+    rule_by="relationship 11",
+    truth=lambda c: torch_size(c[0], c[1], padding=c[1] - 1),
+    truth_by="torch.nn.functional.conv_transpose1d",
+    grid="i' <= 12, k <= i'",
+)

@@ -11,8 +11,10 @@ an input cell per step. Relationship 12 of Dumoulin and Visin,
 """
 
 # sphinx_gallery_thumbnail_number = 1
+import torch
+
 import conv_explained as ce
-from conv_explained import catalog
+from conv_explained import catalog, verify
 
 # %%
 # The catalog case and its animation; the inserted zeros are dotted.
@@ -42,3 +44,24 @@ print(f"output {o_prime}×{o_prime}; relationship 12: {s * (i_prime - 1) + k}")
 # The certificate: the package's scatter and direct form and the animation
 # against a ``torch.nn.ConvTranspose2d`` with the case's options.
 case.certify(anim)
+
+# %%
+# Relationship 12 on a grid of sizes, against PyTorch's output size.
+
+
+def torch_size(i, k, **options):
+    """The output length of ``torch.nn.functional.conv_transpose1d`` on ``i`` cells."""
+    x, w = torch.zeros(1, 1, i), torch.zeros(1, 1, k)
+    return torch.nn.functional.conv_transpose1d(x, w, **options).shape[-1]
+
+
+sizes = [(n, kk, ss) for n in range(1, 11) for kk in range(1, 6) for ss in range(1, 5)]
+verify.check_rule(
+    "relationship 12, o' = s(i' - 1) + k",
+    sizes,
+    rule=lambda c: c[2] * (c[0] - 1) + c[1],
+    rule_by="relationship 12",
+    truth=lambda c: torch_size(c[0], c[1], stride=c[2]),
+    truth_by="torch.nn.functional.conv_transpose1d",
+    grid="i' <= 10, k <= 5, s <= 4",
+)

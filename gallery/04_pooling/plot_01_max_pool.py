@@ -10,8 +10,10 @@ size follows the convolution formula, :math:`o = \lfloor (i + 2p - k)/s
 """
 
 # sphinx_gallery_thumbnail_number = 1
+import torch
+
 import conv_explained as ce
-from conv_explained import catalog
+from conv_explained import catalog, verify
 
 # %%
 # The catalog case: the animation rings each window's maximum; its text
@@ -40,3 +42,31 @@ print(by_reshape)
 # The certificate compares the reshape, the package's ``max_pool`` and the
 # animation with ``torch.nn.MaxPool2d``.
 case.certify(anim, also={"numpy reshape and max": by_reshape})
+
+# %%
+# The size rule on a grid of windows, strides (default: the window) and
+# paddings, against PyTorch's output size.
+
+
+def torch_size(i, k, s, p):
+    x = torch.zeros(1, 1, i)
+    return torch.nn.functional.max_pool1d(x, k, stride=s, padding=p).shape[-1]
+
+
+sizes = [
+    (n, kk, ss, pp)
+    for n in range(1, 11)
+    for kk in range(1, 5)
+    for ss in (None, 1, 2, 3)
+    for pp in range(kk // 2 + 1)
+    if kk <= n + 2 * pp
+]
+verify.check_rule(
+    "o = floor((i + 2p - k) / s) + 1, s = k unless told otherwise",
+    sizes,
+    rule=lambda c: (c[0] + 2 * c[3] - c[1]) // (c[2] or c[1]) + 1,
+    rule_by="the formula",
+    truth=lambda c: torch_size(*c),
+    truth_by="torch.nn.functional.max_pool1d",
+    grid="i <= 10, k <= 4, s default or <= 3, p <= k // 2",
+)

@@ -3,16 +3,17 @@ Overlapping max pooling with padding
 ====================================
 
 3×3 windows with stride 2 and padding 1 overlap by one row or column, and
-cover the 5×5 input in 3×3 windows. The padding of max pooling holds
+cover the 5×5 input. The padding of max pooling holds
 :math:`-\infty`, not zero, so it can never be the maximum: a border window
 just takes the largest of its real cells.
 """
 
 # sphinx_gallery_thumbnail_number = 1
 import numpy as np
+import torch
 
 import conv_explained as ce
-from conv_explained import catalog
+from conv_explained import catalog, verify
 
 # %%
 # The catalog case and its animation.
@@ -41,6 +42,41 @@ windows = np.lib.stride_tricks.sliding_window_view(padded, (k, k))[::s, ::s]
 by_windows = windows.max(axis=(-2, -1))
 _, indices = ce.max_pool(x, (k, k), stride=s, padding=p, return_indices=True)
 print("flat input index of each maximum:\n", indices)
+verify.check_rule(
+    "every maximum is an input cell",
+    [int(j) for j in indices.ravel()],
+    rule=lambda j: True,
+    rule_by="the lesson",
+    truth=lambda j: bool(0 <= j < x.size and np.isfinite(padded[p:-p, p:-p].ravel()[j])),
+    truth_by="numpy, the index into the input",
+    grid="every window of this case",
+)
+
+# %%
+# PyTorch's limit on the padding, on a grid of windows: it accepts
+# :math:`\lfloor k/2 \rfloor` cells and refuses one more.
+
+
+def largest_accepted(kk):
+    best = None
+    for pp in range(kk + 2):
+        try:
+            torch.nn.functional.max_pool2d(torch.zeros(1, 1, 9, 9), kk, stride=1, padding=pp)
+        except RuntimeError:
+            continue
+        best = pp
+    return best
+
+
+verify.check_rule(
+    "PyTorch allows at most half the window as padding",
+    range(1, 8),
+    rule=lambda kk: kk // 2,
+    rule_by="k // 2",
+    truth=largest_accepted,
+    truth_by="torch.nn.functional.max_pool2d",
+    grid="k <= 7",
+)
 
 # %%
 # The certificate compares the windows, the package's ``max_pool`` and the

@@ -2,10 +2,10 @@ r"""
 Average pooling, 2×2, stride 2
 ==============================
 
-Average pooling replaces each window by the mean of its cells. It is a
-convolution in disguise: one kernel whose :math:`k^2` weights all equal
-:math:`1/k^2`, applied to each channel on its own with a stride equal to the
-window size.
+Average pooling replaces each window by the mean of its cells. With the
+default stride (the window size) and no padding, it is a convolution in
+disguise: one kernel whose :math:`k^2` weights all equal :math:`1/k^2`,
+applied to each channel on its own with a stride equal to the window size.
 """
 
 # sphinx_gallery_thumbnail_number = 1

@@ -15,7 +15,7 @@ import numpy as np
 import scipy.signal
 
 import conv_explained as ce
-from conv_explained import catalog
+from conv_explained import catalog, verify
 
 # %%
 # The catalog case: the flipped kernel slides over the padded output
@@ -46,6 +46,13 @@ by_convolve = scipy.signal.convolve2d(g, w, mode="full")
 by_correlate = scipy.signal.correlate2d(np.pad(g, k - 1), w[::-1, ::-1], mode="valid")
 by_transpose = ce.conv_transpose(g, w)
 print(f"corner: {g[0, 0]} × {w[0, 0]} = {by_convolve[0, 0]}, one product only")
+verify.compare(
+    anim.values[0, 0, 0],
+    g[0, 0] * w[0, 0],
+    what="the corner of the input gradient",
+    got_by="the animation",
+    expected_by="numpy, one product",
+)
 
 # %%
 # The certificate compares all three, the package's ``correlate_grad`` and

@@ -15,7 +15,7 @@ import numpy as np
 import scipy.signal
 
 import conv_explained as ce
-from conv_explained import catalog
+from conv_explained import catalog, verify
 
 # %%
 # The catalog case and its animation.
@@ -37,6 +37,15 @@ stretched = np.zeros((s * (o - 1) + 1,) * 2, dtype=g.dtype)
 stretched[::s, ::s] = g
 print("output gradient with zeros inserted:\n", stretched)
 print(f"{stretched.shape[0]} + {k} - 1 = {stretched.shape[0] + k - 1}; unused rows {(i - k) % s}")
+verify.check_rule(
+    "the forward pass used every input row, so full padding alone gives the input size",
+    ["unused rows", "size"],
+    rule=lambda c: {"unused rows": 0, "size": i}[c],
+    rule_by="the lesson",
+    truth=lambda c: {"unused rows": (i - k) % s, "size": stretched.shape[0] + k - 1}[c],
+    truth_by="the floor's remainder and the stretched size",
+    grid="this case",
+)
 
 # %%
 # SciPy's ``full`` convolution of the stretched gradient, and the transposed

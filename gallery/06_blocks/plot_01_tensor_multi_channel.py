@@ -2,16 +2,18 @@ r"""
 One filter spans every input channel
 ====================================
 
-A filter of a ``conv2d`` layer is not a 3×3 square but a 3×3×3 block: one
-3×3 slice per input channel. Placed at a window, it covers the same 3×3
+A filter of a ``conv2d`` layer is not a k×k square but a C_in×k×k block, here
+3×3×3: one 3×3 slice per input channel. Placed at a window, it covers the same 3×3
 patch of every channel, and all its products add into one output cell.
 The caption splits that sum by channel, ``s₀ + s₁ + s₂``, so each frame shows
 how much each channel contributes.
 """
 
 # sphinx_gallery_thumbnail_number = 1
+import re
+
 import conv_explained as ce
-from conv_explained import catalog
+from conv_explained import catalog, verify
 
 # %%
 # The catalog case in the tensor view (``view="tensor"``, an option of
@@ -34,6 +36,23 @@ print(f"products per output cell: {w[0].size}")
 per_channel = [ce.correlate(x[c], w[0, c]) for c in range(x.shape[0])]
 print(anim.scenes[0].caption)
 print("first cell, channel by channel:", [int(p[0, 0]) for p in per_channel])
+
+
+def caption_cell(scene):
+    """The output cell a frame's caption names, ``out[o, r, c]``."""
+    return tuple(int(n) for n in re.search(r"out\[(\d+), (\d+), (\d+)\]", scene.caption).groups())
+
+
+frames = [scene for scene in anim.scenes if scene.step is not None]
+verify.check_rule(
+    "each caption splits the sum by channel",
+    frames,
+    rule=lambda scene: [int(term) for term in scene.terms],
+    rule_by="the animation's caption",
+    truth=lambda scene: [int(p[caption_cell(scene)[1:]]) for p in per_channel],
+    truth_by="conv_explained.correlate, one channel at a time",
+    grid="every frame",
+)
 
 # %%
 # The certificate compares the sum of the per-channel correlations, the

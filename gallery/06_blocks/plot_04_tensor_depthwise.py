@@ -13,7 +13,7 @@ channels (each caption has one term).
 import numpy as np
 
 import conv_explained as ce
-from conv_explained import catalog
+from conv_explained import catalog, verify
 
 # %%
 # The catalog case; the still is the first frame of the third filter.
@@ -33,6 +33,15 @@ m = w.shape[0] // x.shape[0]
 per_channel = np.stack([ce.correlate(x[o // m], w[o, 0]) for o in range(w.shape[0])])
 print(f"channel multiplier {m}: {x.shape[0]} -> {w.shape[0]} channels")
 print("terms per caption:", {len(s.terms) for s in anim.scenes if s.step is not None})
+verify.check_rule(
+    "no output cell mixes channels: one term per caption",
+    [s for s in anim.scenes if s.step is not None],
+    rule=lambda s: 1,
+    rule_by="the lesson",
+    truth=lambda s: len(s.terms),
+    truth_by="the animation's captions",
+    grid="every frame",
+)
 
 # %%
 # The certificate compares the per-channel correlations, the package's

@@ -11,6 +11,8 @@ the same shapes.
 """
 
 # sphinx_gallery_thumbnail_number = 1
+from fractions import Fraction
+
 import torch
 
 import conv_explained as ce
@@ -74,17 +76,52 @@ def torch_counts(c_i, c_o, kernel, groups, padding, size):
     return conv.weight.numel(), round(taps)
 
 
-layers = [(c_i, c_o, k, g, p, n) for c_i, c_o, k, n, p in shapes for g in (1, c_i)]
-layers += [
-    (c_i, c_o, 1, 1, 0, ce.conv_output_size(n, k, padding=p)) for c_i, c_o, k, n, p in shapes
+grid = [
+    (c_i, c_o, k, n, p)
+    for c_i in (1, 2, 3, 4)
+    for c_o in (1, 2, 5)
+    for k in (1, 2, 3)
+    for n in (4, 5)
+    for p in (0, 1)
 ]
-verify.check_rule(
-    "layer_counts (parameters, multiply-adds)",
-    layers,
-    rule=lambda c: counts(
-        c[0], c[1] if c[3] == 1 else c[0], c[2], c[5], groups=c[3], padding=c[4]
-    ),
-    truth=lambda c: torch_counts(c[0], c[1] if c[3] == 1 else c[0], c[2], c[3], c[4], c[5]),
-    truth_by="torch.nn.Conv2d",
-    grid="the layers counted above",
+layers = [(c_i, c_o, k, g, p, n) for c_i, c_o, k, n, p in [*shapes, *grid] for g in (1, c_i)]
+layers += [
+    (c_i, c_o, 1, 1, 0, ce.conv_output_size(n, k, padding=p))
+    for c_i, c_o, k, n, p in [*shapes, *grid]
+]
+
+
+def torch_ratio(c_i, c_o, kernel, size, padding):
+    """Depthwise plus pointwise multiply-adds over the full layer's, counted by torch."""
+    inner = ce.conv_output_size(size, kernel, padding=padding)
+    dw = torch_counts(c_i, c_i, kernel, c_i, padding, size)[1]
+    pw = torch_counts(c_i, c_o, 1, 1, 0, inner)[1]
+    return Fraction(dw + pw, torch_counts(c_i, c_o, kernel, 1, padding, size)[1])
+
+
+verify.combine(
+    "the counts",
+    [
+        verify.check_rule(
+            "layer_counts (parameters, multiply-adds)",
+            layers,
+            rule=lambda c: counts(
+                c[0], c[1] if c[3] == 1 else c[0], c[2], c[5], groups=c[3], padding=c[4]
+            ),
+            truth=lambda c: torch_counts(
+                c[0], c[1] if c[3] == 1 else c[0], c[2], c[3], c[4], c[5]
+            ),
+            truth_by="torch.nn.Conv2d",
+            grid="the layers above, and C_in <= 4, C_out in 1, 2, 5, k <= 3, size 4 or 5, p <= 1",
+        ),
+        verify.check_rule(
+            "the ratio of multiply-adds, 1/C_out + 1/k²",
+            [*shapes, *grid],
+            rule=lambda c: Fraction(1, c[1]) + Fraction(1, c[2] ** 2),
+            rule_by="1/C_out + 1/k²",
+            truth=lambda c: torch_ratio(*c),
+            truth_by="torch.nn.Conv2d on ones",
+            grid="the layers above, and C_in <= 4, C_out in 1, 2, 5, k <= 3, size 4 or 5, p <= 1",
+        ),
+    ],
 )

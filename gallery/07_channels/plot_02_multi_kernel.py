@@ -4,7 +4,7 @@ Two kernels, two output maps
 
 A layer rarely has one kernel. Each kernel spans all input channels and
 produces one output map, so the number of kernels is the number of output
-channels. Two kernels of 2×3×3 over two 4×4 maps give two 2×2 maps, computed
+channels. Two kernels of 2×3×3 over two 4×4 maps give two output maps, computed
 with the same formula as one kernel, once per output index :math:`i`.
 """
 

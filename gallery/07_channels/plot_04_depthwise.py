@@ -13,9 +13,10 @@ it forms the depthwise separable block of mobile networks.
 # sphinx_gallery_thumbnail_number = 1
 import numpy as np
 import scipy.signal
+import torch
 
 import conv_explained as ce
-from conv_explained import catalog
+from conv_explained import catalog, verify
 
 # %%
 # The catalog case and its animation.
@@ -30,14 +31,30 @@ print(anim.alt_text)
 x, w = case.inputs()["x"], case.inputs()["weight"]
 c, k, groups = x.shape[0], w.shape[-1], case.params["groups"]
 print(f"weight {w.shape}, groups={groups}: {w.size} weights, a full layer has {c * c * k * k}")
+verify.check_rule(
+    "a depthwise layer has 1/C of a full layer's weights",
+    [(cc, kk) for cc in range(1, 9) for kk in (1, 2, 3, 5)],
+    rule=lambda c: c[0] * c[0] * c[1] * c[1] // c[0],
+    rule_by="1/C of C·C·k²",
+    truth=lambda c: torch.nn.Conv2d(c[0], c[0], c[1], groups=c[0], bias=False).weight.numel(),
+    truth_by="torch.nn.Conv2d(groups=C)",
+    grid="C <= 8, k in 1, 2, 3, 5",
+)
 
 # %%
 # Channels never mix: changing the first input map changes only the first
 # output map.
 changed = x.copy()
-changed[0, 0, 0] += 1
+changed[0] += 1  # every cell of the first map
 delta = ce.correlate(changed, w, groups=groups) - ce.correlate(x, w, groups=groups)
 print("output maps that changed:", np.flatnonzero(np.abs(delta).sum(axis=(1, 2))))
+verify.compare(
+    np.flatnonzero(np.abs(delta).sum(axis=(1, 2))),
+    [0],
+    what="the output maps a change in the first input map reaches",
+    got_by="conv_explained.correlate(groups=C)",
+    expected_by="the first map only",
+)
 
 # %%
 # SciPy: each map correlated with its own kernel, nothing summed across

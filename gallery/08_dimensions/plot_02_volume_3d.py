@@ -5,15 +5,16 @@ A 3-D volume, slice by slice
 A CT scan or a video clip is a volume, and its kernel is a small block. Here a
 2×2×2 kernel moves through a 3×4×4 volume, drawn as depth slices side by side:
 at each position it covers two neighbouring slices, and its products add
-into one cell of the 2×3×3 output. The size formula applies along each of the
+into one cell of the output. The size formula applies along each of the
 three axes.
 """
 
 # sphinx_gallery_thumbnail_number = 1
 import scipy.signal
+import torch
 
 import conv_explained as ce
-from conv_explained import catalog
+from conv_explained import catalog, verify
 
 # %%
 # The catalog case and its animation.
@@ -42,6 +43,15 @@ first = sum(
     scipy.signal.correlate2d(volume[d], kernel[d], "valid") for d in range(kernel.shape[0])
 )
 print(first)
+verify.compare(
+    first,
+    torch.nn.functional.conv3d(
+        torch.tensor(x[None], dtype=torch.float64), torch.tensor(w, dtype=torch.float64)
+    )[0, 0, 0].numpy(),
+    what="the first output slice, as 2-D correlations summed",
+    got_by="scipy.signal.correlate2d, one per kernel slice",
+    expected_by="torch.nn.functional.conv3d",
+)
 
 # %%
 # The certificate compares SciPy, the package's ``correlate`` and the
