@@ -593,7 +593,9 @@
     var form = this.form;
     link.addEventListener("click", function (ev) {
       ev.preventDefault();
-      (play.disabled ? form.elements.mode : play).focus();  // a refused state has no Play: its form instead
+      var target = play.disabled ? form.elements.mode : play;  // a refused state has no Play: its form instead
+      target.focus({preventScroll: true});
+      target.scrollIntoView({block: "center"});  // with the grids above it in view, not at the screen's edge
     });
     document.body.insertBefore(link, document.body.firstChild);
   };
