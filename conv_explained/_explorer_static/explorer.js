@@ -171,6 +171,7 @@
     if (has("preset")) {
       if (!own(presets, p)) throw new Error("unknown preset " + quote(p) + "; choose from " + clip(Object.keys(presets).join(", "), 120));
       st = applyPreset(st, presets[p]);
+      st.preset = p;
     }
     if (has("mode")) st.mode = choice("mode", given.mode, MODES);
     ["input", "kernel", "stride", "dilation", "output_padding"].forEach(function (k) {
@@ -207,6 +208,26 @@
     s.x = pr.x.map(function (r) { return r.slice(); });
     s.w = pr.w ? pr.w.map(function (r) { return r.slice(); }) : null;
     return s;
+  }
+  function sameValue(a, b) {
+    if (a && typeof a === "object" && a.length !== undefined && a.length && typeof a[0] === "object") return sameGrid(a, b);
+    if (a && typeof a === "object" && a.length !== undefined) {
+      return !!b && typeof b === "object" && b.length === a.length && a.every(function (v, n) { return v === b[n]; });
+    }
+    return a === b;
+  }
+  /* Whether the state is still the preset: every value the preset sets is the state's. */
+  function isPreset(st, pr) {
+    var s = defaults();
+    for (var k in pr) if (own(pr, k) && own(s, k) && k !== "seed" && !sameValue(pr[k], st[k])) return false;
+    if (pr.kernel === undefined && pr.w && !sameValue([pr.w.length, pr.w[0].length], st.kernel)) return false;
+    return sameValue([pr.x.length, pr.x[0].length], st.input);
+  }
+  /* The preset the state is (the one asked for first, else the first that matches), or "". */
+  function presetOf(st, presets) {
+    if (st.preset && own(presets, st.preset) && isPreset(st, presets[st.preset])) return st.preset;
+    for (var k in presets) if (own(presets, k) && isPreset(st, presets[k])) return k;
+    return "";
   }
   /* The state as an address: every value exact and percent-encoded (',' and ';' kept readable). */
   function toQuery(st) {
@@ -507,9 +528,9 @@
   }
 
   // -------------------------------------------------------------- the view
-  function view() { return '<form class="cx-controls" novalidate>' +
+  function view(id) { return '<form class="cx-controls" novalidate>' +
     '<label>Mode <select name="mode">' + MODES.map(function (m) { return "<option>" + m + "</option>"; }).join("") + "</select></label>" +
-    '<label>Preset <select name="preset"><option value="">(none)</option></select></label>' +
+    '<label>Preset <select name="preset"><option value="">(custom values)</option></select></label>' +
     '<fieldset><legend>Sizes (height \u00d7 width)</legend>' +
     ["input", "kernel", "stride", "dilation", "padding", "output_padding"].map(function (k) {
       var lim = LIMITS[k];
@@ -528,7 +549,7 @@
     '<div class="cx-alert" role="alert"></div>' +
     '<p class="cx-size"></p>' +
     '<div class="cx-grids"></div>' +
-    '<div class="cx-steps"><button type="button" name="play" aria-pressed="false">Play</button>' +
+    '<div class="cx-steps"><button type="button" name="play" id="' + id + '-play" aria-pressed="false">Play</button>' +
     '<label>step <input type="range" name="step" min="0" max="0" value="0"></label> <output class="cx-stepout"></output>' +
     '<label>speed <select name="speed">' + SPEEDS.map(function (s) { return "<option" + (s === 1 ? " selected" : "") + ' value="' + s + '">' + s + "\u00d7</option>"; }).join("") + "</select></label></div>" +
     '<p class="cx-formula" aria-live="polite"></p>' +
@@ -538,8 +559,9 @@
   function Explorer(root, config, presets) {
     this.root = root; this.presets = presets; this.urlState = root.getAttribute("data-url-state") === "true";
     this.id = "cx" + (++uid);
-    root.innerHTML = view();
+    root.innerHTML = view(this.id);
     this.form = root.querySelector("form");
+    if (this.urlState) this.skipLink();
     var sel = this.form.elements.preset;
     Object.keys(presets).forEach(function (k) { sel.appendChild(el("option", {value: k}, presets[k].title)); });
     this.active = [0, 0]; this.step = -1; this.timer = null;
@@ -563,6 +585,20 @@
     grids.addEventListener("focusout", function (ev) { if (ev.target.isContentEditable) self.onEdit(ev.target); });
     if (this.urlState) window.addEventListener("popstate", function () { self.reload(); });
   }
+
+  /* The page's first Tab stop (before the theme's header): a link that moves the focus to Play. */
+  Explorer.prototype.skipLink = function () {
+    var play = this.root.querySelector("[name=play]");
+    var link = el("a", {"class": "cx-skip", href: "#" + play.id}, "Skip to the explorer's Play button");
+    var form = this.form;
+    link.addEventListener("click", function (ev) {
+      ev.preventDefault();
+      var target = play.disabled ? form.elements.mode : play;  // a refused state has no Play: its form instead
+      target.focus({preventScroll: true});
+      target.scrollIntoView({block: "center"});  // with the grids above it in view, not at the screen's edge
+    });
+    document.body.insertBefore(link, document.body.firstChild);
+  };
 
   Explorer.prototype.reload = function () {
     try { var st = fromParams(location.search, this.presets); this.parseError = null; this.set(st, false); }
@@ -591,6 +627,7 @@
     f.padding0.disabled = f.padding1.disabled = word;
     f.padding_mode.value = st.padding_mode; f.ceil_mode.checked = st.ceil_mode; f.count_include_pad.checked = st.count_include_pad;
     f.seed.value = st.seed;
+    f.preset.value = this.parseError ? "" : presetOf(st, this.presets);
     var show = {padding_mode: mode === "correlate" || mode === "convolve", padword: mode === "correlate" || mode === "convolve",
       output_padding: mode === "transpose", ceil_mode: isPool(mode), count_include_pad: mode === "avg-pool", dilation: mode !== "avg-pool"};
     for (var k in show) this.form.querySelector('[data-for="' + k + '"]').hidden = !show[k];
@@ -599,8 +636,13 @@
   Explorer.prototype.onControl = function (t) {
     var st = this.state, f = this.form.elements, name = t.name;
     if (name === "preset") {
-      if (own(this.presets, t.value)) { this.parseError = null; this.set(applyPreset(st, this.presets[t.value]), true); }
-      t.value = ""; return;
+      if (own(this.presets, t.value)) {
+        this.parseError = null;
+        var chosen = applyPreset(st, this.presets[t.value]);
+        chosen.preset = t.value;
+        this.set(chosen, true);
+      } else this.syncControls();  // "(custom values)" chosen: nothing changes, the loaded preset stays named
+      return;
     }
     if (name === "speed") { if (this.timer) { this.stop(); this.toggle(); } return; }
     if (!name || name === "step") return;
