@@ -9,13 +9,17 @@
  * full size (for an animation, its GIF), so a tap opens it to zoom.
  *
  * The drawn size is the image's natural width, or for a player's canvas its
- * data-ce-size. Without JavaScript figures scale to the column as before.
+ * data-ce-size. The renderer's numbered figures keep MIN_SCALE at every width;
+ * other figures (matplotlib plots) only below NARROW, so that on a desktop a
+ * wide plot still fits its column. Without JavaScript figures scale to the
+ * column as before.
  * tests/browser/test_phone.py measures the result at 390 px.
  */
 (function () {
   "use strict";
 
   var MIN_SCALE = 0.6;
+  var NARROW = 768;  // CSS px: phones and small tablets
   // Article images that are not figures: icons, logos, gallery thumbnails.
   var NOT_FIGURES = ".sphx-glr-thumbcontainer, .sphx-glr-thumbnails, nav, header, footer";
 
@@ -62,9 +66,11 @@
 
   function still(img, picture) {
     var label = img.getAttribute("alt") || "figure";
-    linkFullSize(picture || img, img.currentSrc || img.src, label);
+    linkFullSize(picture || img, img.getAttribute("src"), label);
     var width = img.naturalWidth;
-    if (!width) return;
+    // The renderer's numbered figures keep MIN_SCALE everywhere; other figures (plots)
+    // only on a narrow screen, where they would otherwise shrink past reading.
+    if (!width || (!img.closest(".ce-picture") && window.innerWidth >= NARROW)) return;
     img.style.minWidth = Math.round(MIN_SCALE * width) + "px";
     if (tooWide(img, width)) {
       markScroll(img.closest("figure, .cell_output, .sphx-glr-single-img, .ce-picture") ||
