@@ -642,9 +642,9 @@ def player_html(
         picture += f'<source media="print" srcset="{esc(uri["strip"])}">'
     picture += (
         f'<source media="{REDUCED_MOTION}" srcset="{esc(uri["still"])}"'
-        f'{dark("dark-still", "data-ce-dark-srcset")}>'
+        f"{dark('dark-still', 'data-ce-dark-srcset')}>"
         f'<img src="{esc(uri["gif"])}" alt="{esc(alt)}" loading="lazy"'
-        f'{dark("dark-gif", "data-ce-dark-src")}></picture>'
+        f"{dark('dark-gif', 'data-ce-dark-src')}></picture>"
     )
     names = " ".join(classes)
     if player is None:
@@ -745,9 +745,10 @@ if nodes is not None:
             node["player"] = {key: player[key] for key in _PLAYER_KEYS}
             for name in ("poster", "sheet", "strip"):
                 node += nodes.image(uri=player[name], alt="", classes=[f"ce-{name}"])
+        darks = dict(dark or {})
         for name in _DARK_NAMES:
-            if (dark or {}).get(name):
-                node += nodes.image(uri=dark[name], alt="", classes=[f"ce-{name}"])  # type: ignore[index]
+            if darks.get(name):
+                node += nodes.image(uri=darks[name], alt="", classes=[f"ce-{name}"])
         return node
 
     def make_themed_still(
@@ -784,9 +785,7 @@ if nodes is not None:
                 content = json.loads(content)
             uris = {}
             names = [("poster", "poster"), ("sheet", "sheet"), ("strip", "strip")]
-            names += [
-                (f"dark_{n}", f"dark-{n}") for n in ("gif", "still", *_DARK_PLAYER)
-            ]
+            names += [(f"dark_{n}", f"dark-{n}") for n in ("gif", "still", *_DARK_PLAYER)]
             for key, name in names:
                 if key not in content:
                     continue

@@ -192,9 +192,7 @@ def test_the_dark_palette_keeps_the_meaning_colours_at_least_as_far_apart():
 def test_written_and_being_computed_are_further_apart_in_dark_than_in_light():
     # The theme's filter moved them closer; the dark palette must not.
     def ratio(theme):
-        return _ratio(
-            _rgb(theme, _draw.INDEX["greentint"]), _rgb(theme, _draw.INDEX["greenmid"])
-        )
+        return _ratio(_rgb(theme, _draw.INDEX["greentint"]), _rgb(theme, _draw.INDEX["greenmid"]))
 
     assert ratio("dark") > ratio("light") > 1.2
 

@@ -12,7 +12,7 @@ import functools
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -294,7 +294,14 @@ class Animation:
         check_suffix(path, ".gif")
         _draw.check_theme(theme)
         frames = self.frames
-        target = atomic_write(path, lambda f: write_gif(f, frames, self.durations, theme=theme))
+
+        def write(handle: BinaryIO) -> None:
+            if theme == "light":
+                write_gif(handle, frames, self.durations)
+            else:
+                write_gif(handle, frames, self.durations, theme=theme)
+
+        target = atomic_write(path, write)
         if theme != "light":
             return target
         record(

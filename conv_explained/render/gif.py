@@ -29,7 +29,7 @@ import numpy as np
 import PIL
 from PIL import Image
 
-from ._draw import PALETTE, PALETTES, check_theme, new_image
+from ._draw import PALETTES, check_theme, new_image
 
 __all__ = [
     "atomic_write",
