@@ -274,8 +274,8 @@ class Animation:
         theme : {"light", "dark"}, optional
             The palette: ``"dark"`` writes the rendering for a dark page,
             the same frames (the same palette indices, so the same digits)
-            with :data:`~._draw.DARK_PALETTE`; only the GIF's palette bytes
-            differ. A dark file is not recorded in
+            with the renderer's ``DARK_PALETTE``; only the GIF's palette
+            bytes differ. A dark file is not recorded in
             :func:`~conv_explained.render.take_written` (it is a second
             rendering of a figure, which the docs' scraper writes itself).
 
