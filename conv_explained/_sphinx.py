@@ -18,6 +18,15 @@ loaded on the first interaction). With JavaScript the animation starts paused
 on its final frame, with play/pause, step and speed controls, and reads each
 frame's caption out politely; without it the GIF plays as before.
 
+Every figure the renderer drew also has a dark rendering beside it (the same
+palette indices with :data:`~conv_explained.render._draw.DARK_PALETTE`: the
+same digits, other colours): ``a.dark.gif``, ``a.dark.png``, the player's
+dark sheet and poster. The markup names them in ``data-ce-dark-*``
+attributes; ``_static/player.js`` shows them while the page's theme is dark
+(``html[data-theme="dark"]``) and swaps back when it changes, and
+``_static/conv_explained.css`` takes the theme's dimming filter off a figure
+shown in its dark rendering. Without JavaScript the light files show.
+
 Three ways in:
 
 * gallery scripts call ``anim.save_gif(...)`` / ``anim.save_still(...)``;
@@ -73,6 +82,12 @@ PLAYER_MIME = "application/vnd.conv-explained.player+json"
 
 #: The player's data kept on a picture node (and written into the page).
 _PLAYER_KEYS = ("captions", "durations", "keys", "columns", "size")
+
+#: The player's images that have a dark rendering (the print strip has none).
+_DARK_PLAYER = ("poster", "sheet")
+
+#: The dark renderings a picture node may hold, in child order after the player's.
+_DARK_NAMES = ("dark-gif", "dark-still", "dark-poster", "dark-sheet")
 
 
 # --------------------------------------------------------------------------
@@ -155,6 +170,28 @@ def last_frame_png(gif: Path, png: Path) -> None:
         image.convert("RGB").save(png, format="PNG", optimize=True)
 
 
+def dark_path(path: Path) -> Path:
+    """Where a figure's dark rendering is written: ``a_001.gif`` -> ``a_001.dark.gif``.
+
+    Examples
+    --------
+    >>> dark_path(Path("g/a_001.png")).as_posix()
+    'g/a_001.dark.png'
+    """
+    return path.with_suffix(".dark" + path.suffix)
+
+
+def write_dark_png(image: Any, target: Path) -> Path | None:
+    """Write the dark rendering of a renderer's palette image to ``target`` (None if not one)."""
+    from conv_explained.render import _draw
+    from conv_explained.render.gif import atomic_write, write_png
+
+    if image is None or getattr(image, "mode", None) != "P":
+        return None
+    dark = _draw.recolour(image, "dark")
+    return atomic_write(target, lambda f: write_png(f, dark))
+
+
 def _rst_path(path: Path, src_dir: Path) -> str:
     """Absolute (srcdir-rooted) POSIX path for a reST image argument."""
     return "/" + path.resolve().relative_to(src_dir.resolve()).as_posix()
@@ -175,7 +212,14 @@ def certificate_rst(certificate: Any) -> str:
     return "\n.. raw:: html\n\n   " + body + "\n\n"
 
 
-def picture_rst(gif: str | None, still: str, alt: str, *, player: str | None = None) -> str:
+def picture_rst(
+    gif: str | None,
+    still: str,
+    alt: str,
+    *,
+    player: str | None = None,
+    dark: Mapping[str, str] | None = None,
+) -> str:
     """The reST that shows one picture: an ``animated-image`` or a plain image.
 
     Parameters
@@ -189,6 +233,9 @@ def picture_rst(gif: str | None, still: str, alt: str, *, player: str | None = N
     player : str, optional
         Srcdir-rooted path of the player data :func:`write_player_files`
         wrote (an animation only).
+    dark : mapping, optional
+        Srcdir-rooted paths of the dark renderings: ``gif`` and ``still``
+        (either may be missing).
 
     Returns
     -------
@@ -205,9 +252,19 @@ def picture_rst(gif: str | None, still: str, alt: str, *, player: str | None = N
     <BLANKLINE>
     """
     alt = _one_line(alt) or "Figure"
+    dark = dict(dark or {})
     if gif is None:
+        if dark.get("still"):
+            return (
+                f"\n.. themed-image:: {still}\n   :dark: {dark['still']}\n   :alt: {alt}\n"
+                f"   :class: sphx-glr-single-img\n\n"
+            )
         return f"\n.. image:: {still}\n   :alt: {alt}\n   :class: sphx-glr-single-img\n\n"
     extra = f"   :player: {player}\n" if player else ""
+    if dark.get("gif"):
+        extra += f"   :dark: {dark['gif']}\n"
+    if dark.get("still"):
+        extra += f"   :dark-still: {dark['still']}\n"
     return f"\n.. animated-image:: {gif}\n   :still: {still}\n   :alt: {alt}\n{extra}\n"
 
 
@@ -220,7 +277,9 @@ def gif_scraper(block: Any, block_vars: Mapping[str, Any], gallery_conf: Mapping
     ``block_vars["image_path_iterator"]``: its still is moved to that
     ``.png`` path and its GIF to the same name with ``.gif``, so a thumbnail
     (which sphinx-gallery looks for as PNG first) is always a still. A GIF
-    written without a still gets its last frame as one.
+    written without a still gets its last frame as one. Beside each GIF and
+    still the renderer drew, its dark rendering is written
+    (:func:`dark_path`).
 
     Returns
     -------
@@ -247,20 +306,30 @@ def gif_scraper(block: Any, block_vars: Mapping[str, Any], gallery_conf: Mapping
         if main["kind"] == "gif":
             target_gif = target_png.with_suffix(".gif")
             shutil.move(source, target_gif)
+            anim = main.get("player")
+            dark: dict[str, str] = {}
             if still is not None and Path(still["path"]).is_file():
                 shutil.move(Path(still["path"]), target_png)
                 panels = still.get("panels")  # a strip has none
+                still_image = still.get("image")
             else:
                 last_frame_png(target_gif, target_png)
+                still_image = anim.frames[-1] if anim is not None else None
             player = None
-            if main.get("player") is not None:
-                player = _rst_path(write_player_files(main["player"], target_png), src_dir)
+            if anim is not None:
+                player = _rst_path(write_player_files(anim, target_png), src_dir)
+                dark_gif = anim.save_gif(dark_path(target_gif), theme="dark")
+                dark["gif"] = _rst_path(dark_gif, src_dir)
+            dark_still = write_dark_png(still_image, dark_path(target_png))
+            if dark_still is not None and dark:
+                dark["still"] = _rst_path(dark_still, src_dir)
             rst.append(
                 picture_rst(
                     _rst_path(target_gif, src_dir),
                     _rst_path(target_png, src_dir),
                     alt,
                     player=player,
+                    dark=dark,
                 )
             )
             rst.append(certificate_rst(certificate))
@@ -268,7 +337,15 @@ def gif_scraper(block: Any, block_vars: Mapping[str, Any], gallery_conf: Mapping
             if source.suffix.lower() != ".png":
                 raise ValueError(f"a {main['kind']} must be a PNG file, got {str(source)!r}")
             shutil.move(source, target_png)
-            rst.append(picture_rst(None, _rst_path(target_png, src_dir), alt))
+            dark_still = write_dark_png(main.get("image"), dark_path(target_png))
+            rst.append(
+                picture_rst(
+                    None,
+                    _rst_path(target_png, src_dir),
+                    alt,
+                    dark={"still": _rst_path(dark_still, src_dir)} if dark_still else None,
+                )
+            )
             rst.append(certificate_rst(certificate))
         write_panel_boxes(target_png, panels)
     return "".join(rst)
@@ -284,7 +361,8 @@ def player_payload(anim: Any) -> dict[str, Any]:
         ``keys`` (the key frames, for print), ``columns`` and ``size`` (the
         frame sheet's layout), and the PNG bytes of ``sheet`` (every frame),
         ``strip`` (the key frames, for print) and ``poster`` (the final frame,
-        where a player starts).
+        where a player starts), and of their dark renderings ``dark_sheet``
+        and ``dark_poster`` (no print strip: paper is light).
     """
     import io
 
@@ -295,8 +373,11 @@ def player_payload(anim: Any) -> dict[str, Any]:
         write_png(buffer, image, compress_level=level)
         return buffer.getvalue()
 
+    from conv_explained.render import _draw
+
     with tempfile.TemporaryDirectory() as tmp:
         sheet = anim.save_sheet(Path(tmp, "sheet.png")).read_bytes()
+        dark_sheet = anim.save_sheet(Path(tmp, "dark.png"), theme="dark").read_bytes()
     return {
         "captions": [str(c) for c in anim.captions],
         "durations": [int(d) for d in anim.durations],
@@ -306,6 +387,8 @@ def player_payload(anim: Any) -> dict[str, Any]:
         "sheet": sheet,
         "strip": png(anim.strip(frames=anim.key_frames), 6),
         "poster": png(anim.frames[-1]),
+        "dark_sheet": dark_sheet,
+        "dark_poster": png(_draw.recolour(anim.frames[-1], "dark")),
     }
 
 
@@ -313,8 +396,9 @@ def write_player_files(anim: Any, png: Path) -> Path:
     """Write an animation's player files beside its gallery still ``a_001.png``.
 
     ``a_001.player.json`` (the captions, durations and layout),
-    ``a_001.sheet.png``, ``a_001.print.png`` (the key-frame strip) and
-    ``a_001.poster.png``; returns the JSON's path.
+    ``a_001.sheet.png``, ``a_001.print.png`` (the key-frame strip),
+    ``a_001.poster.png`` and the dark ``a_001.sheet.dark.png`` and
+    ``a_001.poster.dark.png``; returns the JSON's path.
     """
     payload = player_payload(anim)
     data = {key: payload[key] for key in _PLAYER_KEYS}
@@ -322,6 +406,11 @@ def write_player_files(anim: Any, png: Path) -> Path:
         target = png.with_suffix(f".{'print' if name == 'strip' else name}.png")
         target.write_bytes(payload[name])
         data[name] = target.name
+    data["dark"] = {}
+    for name in _DARK_PLAYER:
+        target = png.with_suffix(f".{name}.dark.png")
+        target.write_bytes(payload[f"dark_{name}"])
+        data["dark"][name] = target.name
     target = png.with_suffix(".player.json")
     target.write_text(json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8")
     return target
@@ -464,6 +553,16 @@ def show(anim: Any, *, still: str = "still") -> AnimatedPicture:
         anim.save_gif(gif)
         getattr(anim, f"save_{still}")(png)
         player = player_payload(anim) if hasattr(anim, "save_sheet") else None
+        if player is not None:  # an Animation: its dark GIF and still too
+            from conv_explained.render import _draw
+            from conv_explained.render.gif import write_png
+
+            player["dark_gif"] = anim.save_gif(Path(tmp, "dark.gif"), theme="dark").read_bytes()
+            image = anim.frames[-1] if still == "still" else anim.strip()
+            dark_png = Path(tmp, "dark.png")
+            with dark_png.open("wb") as handle:
+                write_png(handle, _draw.recolour(image, "dark"), 9 if still == "still" else 6)
+            player["dark_still"] = dark_png.read_bytes()
         picture = AnimatedPicture(
             gif.read_bytes(),
             png.read_bytes(),
@@ -509,7 +608,10 @@ def player_html(
     ----------
     uri : mapping
         URIs of the ``still`` and ``gif`` and, with a player, of the
-        ``poster``, ``sheet`` and ``strip`` (print) images.
+        ``poster``, ``sheet`` and ``strip`` (print) images; optionally of the
+        dark renderings ``dark-gif``, ``dark-still``, ``dark-poster`` and
+        ``dark-sheet`` (written as ``data-ce-dark*`` attributes, for
+        ``_static/player.js``).
     alt : str
         Alternative text of the picture.
     classes : iterable of str
@@ -532,12 +634,17 @@ def player_html(
     def esc(text: Any) -> str:
         return html.escape(str(text), quote=True)
 
+    def dark(name: str, attr: str) -> str:
+        return f' {attr}="{esc(uri[name])}"' if uri.get(name) else ""
+
     picture = "<picture>"
     if player is not None:
         picture += f'<source media="print" srcset="{esc(uri["strip"])}">'
     picture += (
-        f'<source media="{REDUCED_MOTION}" srcset="{esc(uri["still"])}">'
-        f'<img src="{esc(uri["gif"])}" alt="{esc(alt)}" loading="lazy"></picture>'
+        f'<source media="{REDUCED_MOTION}" srcset="{esc(uri["still"])}"'
+        f"{dark('dark-still', 'data-ce-dark-srcset')}>"
+        f'<img src="{esc(uri["gif"])}" alt="{esc(alt)}" loading="lazy"'
+        f"{dark('dark-gif', 'data-ce-dark-src')}></picture>"
     )
     names = " ".join(classes)
     if player is None:
@@ -553,6 +660,9 @@ def player_html(
         "data-ce-size": f"{width} {height}",
         "data-ce-durations": " ".join(str(int(d)) for d in player["durations"]),
     }
+    for name in _DARK_PLAYER:
+        if uri.get(f"dark-{name}"):
+            attrs[f"data-ce-{name}-dark"] = uri[f"dark-{name}"]
     printed = "; ".join(f"{k + 1}. {captions[k]}" for k in keys)
     steps = "".join(f"<li>{esc(c)}</li>" for c in captions)
     return (
@@ -562,6 +672,26 @@ def player_html(
         f"{esc(_frames_phrase(keys, len(captions)))} of the animation ({esc(printed)}).</p>"
         f'<details class="ce-steps"><summary>Step by step</summary>'
         f"<ol>{steps}</ol></details></div>\n"
+    )
+
+
+def still_html(still: str, dark: str, alt: str, classes: Iterable[str]) -> str:
+    """The HTML of a still figure with a dark rendering (``data-ce-dark-src``).
+
+    Examples
+    --------
+    >>> print(still_html("a.png", "a.dark.png", "A", ["sphx-glr-single-img"]), end="")
+    <div class="ce-picture ce-still"><img src="a.png" alt="A" class="sphx-glr-single-img" data-ce-dark-src="a.dark.png" loading="lazy"></div>
+    """
+
+    def esc(text: Any) -> str:
+        return html.escape(str(text), quote=True)
+
+    names = " ".join(classes)
+    cls = f' class="{esc(names)}"' if names else ""
+    return (
+        f'<div class="ce-picture ce-still"><img src="{esc(still)}" alt="{esc(alt)}"{cls} '
+        f'data-ce-dark-src="{esc(dark)}" loading="lazy"></div>\n'
     )
 
 
@@ -586,7 +716,10 @@ if nodes is not None:
 
         With a player, three more image nodes follow (the poster, the frame
         sheet and the key-frame strip) and ``node["player"]`` holds the
-        captions, durations, key frames and sheet layout.
+        captions, durations, key frames and sheet layout. The dark renderings
+        come last, classed ``ce-dark-gif``, ``ce-dark-still``,
+        ``ce-dark-poster`` and ``ce-dark-sheet``. A still alone with its
+        dark rendering is ``[still, dark still]`` with ``node["still_only"]``.
         """
 
     def make_picture(
@@ -595,11 +728,14 @@ if nodes is not None:
         alt: str,
         classes: Iterable[str] = (),
         player: Mapping[str, Any] | None = None,
+        dark: Mapping[str, str] | None = None,
     ) -> Any:
         """A :class:`picture` node holding its image nodes (still first, then the GIF).
 
         ``player`` is :func:`player_payload` with the three images given as
-        URIs (``poster``, ``sheet``, ``strip``).
+        URIs (``poster``, ``sheet``, ``strip``); ``dark`` gives the URIs of
+        the dark renderings (``dark-gif``, ``dark-still``, ``dark-poster``,
+        ``dark-sheet``; any may be missing), kept as image nodes after them.
         """
         node = picture(classes=["ce-picture", *classes])
         node += nodes.image(uri=still_uri, alt=alt)
@@ -609,6 +745,20 @@ if nodes is not None:
             node["player"] = {key: player[key] for key in _PLAYER_KEYS}
             for name in ("poster", "sheet", "strip"):
                 node += nodes.image(uri=player[name], alt="", classes=[f"ce-{name}"])
+        darks = dict(dark or {})
+        for name in _DARK_NAMES:
+            if darks.get(name):
+                node += nodes.image(uri=darks[name], alt="", classes=[f"ce-{name}"])
+        return node
+
+    def make_themed_still(
+        still_uri: str, dark_uri: str, alt: str, classes: Iterable[str] = ()
+    ) -> Any:
+        """A :class:`picture` of a still alone with its dark rendering (``still_only``)."""
+        node = picture(classes=["ce-picture"])
+        node["still_only"] = True
+        node += nodes.image(uri=still_uri, alt=alt, classes=list(classes))
+        node += nodes.image(uri=dark_uri, alt="", classes=["ce-dark-still"])
         return node
 
     class PlayerMime:
@@ -634,9 +784,14 @@ if nodes is not None:
             if isinstance(content, str):
                 content = json.loads(content)
             uris = {}
-            for name in ("poster", "sheet", "strip"):
-                raw = base64.b64decode(content[name])
-                filename = f"{hashlib.sha256(raw).hexdigest()}.png"
+            names = [("poster", "poster"), ("sheet", "sheet"), ("strip", "strip")]
+            names += [(f"dark_{n}", f"dark-{n}") for n in ("gif", "still", *_DARK_PLAYER)]
+            for key, name in names:
+                if key not in content:
+                    continue
+                raw = base64.b64decode(content[key])
+                ext = "gif" if key == "dark_gif" else "png"
+                filename = f"{hashlib.sha256(raw).hexdigest()}.{ext}"
                 uris[name] = renderer.write_file([filename], raw, overwrite=False, exists_ok=True)
             box = nodes.container(classes=["ce-player-data"])
             box["ce_player"] = {key: content[key] for key in _PLAYER_KEYS}
@@ -653,6 +808,8 @@ if nodes is not None:
             "alt": directives.unchanged_required,
             "class": directives.class_option,
             "player": directives.uri,
+            "dark": directives.uri,
+            "dark-still": directives.uri,
         }
 
         def run(self) -> list[Any]:
@@ -661,6 +818,11 @@ if nodes is not None:
             if not self.options.get("alt"):
                 raise self.error("animated-image needs :alt: text")
             player = None
+            dark = {
+                name: self.options[option]
+                for name, option in (("dark-gif", "dark"), ("dark-still", "dark-still"))
+                if option in self.options
+            }
             if "player" in self.options:
                 rel, path = self.env.relfn2path(self.options["player"], self.env.docname)
                 self.env.note_dependency(rel)
@@ -671,12 +833,43 @@ if nodes is not None:
                 folder = posixpath.dirname(self.options["player"])
                 for name in ("poster", "sheet", "strip"):
                     player[name] = posixpath.join(folder, player[name])
+                for name, file in (player.pop("dark", None) or {}).items():
+                    dark[f"dark-{name}"] = posixpath.join(folder, file)
             node = make_picture(
                 directives.uri(self.arguments[0]),
                 self.options["still"],
                 _one_line(self.options["alt"]),
                 self.options.get("class", []),
                 player,
+                dark,
+            )
+            self.set_source_info(node)
+            return [node]
+
+    class ThemedImage(SphinxDirective):
+        """``.. themed-image:: a.png`` with ``:dark: a.dark.png``, ``:alt:`` and ``:class:``.
+
+        A still figure with its dark rendering: the page shows the light one,
+        and the dark one while its theme is dark (``_static/player.js``).
+        """
+
+        required_arguments = 1
+        option_spec: ClassVar[dict[str, Any]] = {
+            "dark": directives.uri,
+            "alt": directives.unchanged_required,
+            "class": directives.class_option,
+        }
+
+        def run(self) -> list[Any]:
+            if not self.options.get("dark"):
+                raise self.error("themed-image needs a :dark: PNG")
+            if not self.options.get("alt"):
+                raise self.error("themed-image needs :alt: text")
+            node = make_themed_still(
+                directives.uri(self.arguments[0]),
+                self.options["dark"],
+                _one_line(self.options["alt"]),
+                self.options.get("class", []),
             )
             self.set_source_info(node)
             return [node]
@@ -696,6 +889,17 @@ if nodes is not None:
         every frame's caption; ``data-ce-*`` attributes give the player
         (``_static/player.js``) the frame sheet, its layout and the durations.
         """
+        if node.get("still_only"):
+            still, dark = node.children
+            self.body.append(
+                still_html(
+                    _html_uri(self, still),
+                    _html_uri(self, dark),
+                    still.get("alt", ""),
+                    still.get("classes", []),
+                )
+            )
+            raise nodes.SkipNode
         still, gif, *extra = node.children
         uri = {"still": _html_uri(self, still), "gif": _html_uri(self, gif)}
         uri.update({image["classes"][-1][3:]: _html_uri(self, image) for image in extra})
@@ -738,6 +942,7 @@ if nodes is not None:
                 text = parts["text/plain"].astext() if "text/plain" in parts else ""
                 alt = _one_line(text).strip("'\"") or "Animation"
                 player = None
+                dark: dict[str, str] = {}
                 images = [still, gif]
                 if PLAYER_MIME in parts:
                     boxes = parts[PLAYER_MIME].findall(
@@ -748,7 +953,9 @@ if nodes is not None:
                         files = {i["classes"][-1][3:]: i for i in box.findall(nodes.image)}
                         player = {**box["ce_player"], **{k: v["uri"] for k, v in files.items()}}
                         images += [files[name] for name in ("poster", "sheet", "strip")]
-                node = make_picture(gif["uri"], still["uri"], alt, player=player)
+                        dark = {n: files[n]["uri"] for n in _DARK_NAMES if n in files}
+                        images += [files[n] for n in _DARK_NAMES if n in files]
+                node = make_picture(gif["uri"], still["uri"], alt, player=player, dark=dark)
                 for new, old in zip(node.children, images, strict=True):
                     new["candidates"] = dict(old.get("candidates", {}))
                 certificate = [
@@ -939,6 +1146,7 @@ def setup(app: Any) -> dict[str, Any]:
         texinfo=(visit_picture_static, None),
     )
     app.add_directive("animated-image", AnimatedImage)
+    app.add_directive("themed-image", ThemedImage)
     _describe_gallery_thumbnails()
     app.add_post_transform(NotebookPictures)
     app.connect("doctree-resolved", stills_for_static_builders)

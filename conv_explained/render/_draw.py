@@ -30,14 +30,26 @@ from PIL import Image, ImageDraw, ImageFont
 
 from .frames import Cell, Panel, Scene
 
-__all__ = ["PALETTE", "Layout", "draw_scene", "layout", "text_width"]
+__all__ = [
+    "DARK_PALETTE",
+    "PALETTE",
+    "PALETTES",
+    "Layout",
+    "check_theme",
+    "contrast_ratio",
+    "draw_scene",
+    "layout",
+    "recolour",
+    "text_width",
+]
 
-# name -> RGB; the order fixes the palette indices (do not reorder: GIF bytes depend on it).
+# name -> RGB; the order fixes the palette indices (do not reorder: GIF bytes depend on it;
+# new colours go at the end, at most 31 in all: index 31 is the GIFs' transparency).
 _COLOURS = {
     "white": (255, 255, 255),
     "black": (0, 0, 0),
     "text": (34, 34, 34),
-    "grey": (110, 110, 110),
+    "grey": (94, 94, 94),  # outlines, and the digits of idle and inserted cells
     "line": (150, 150, 150),
     "light": (226, 226, 226),
     "hatch": (178, 178, 178),
@@ -56,9 +68,58 @@ _COLOURS = {
     "purple": (204, 121, 167),
     "purpletint": (242, 220, 233),
     "yellow": (240, 228, 66),
+    # The side faces of marked cells in the tensor view, under "white" digits:
+    # the accent, darkened until the digits meet 4.5:1.
+    "skyside": (0, 110, 160),
+    "blueside": (0, 114, 178),
+    "vermillionside": (170, 70, 0),
+    "greenside": (0, 120, 86),
+    "orangeside": (150, 95, 0),
+    "purpleside": (150, 70, 120),
 }
+
+#: The dark rendering: the same names (so the same palette indices) with
+#: colours for a dark page. "white" is the background (pydata-sphinx-theme's
+#: dark background), "black" and "text" are light; the tints under digits are
+#: dark and the accents bright, so every digit meets 4.5:1 on its fill and the
+#: cell being computed stands further from the written cells than in light.
+_DARK_COLOURS = {
+    "white": (20, 24, 30),
+    "black": (242, 242, 242),
+    "text": (224, 224, 224),
+    "grey": (178, 178, 178),
+    "line": (120, 124, 130),
+    "light": (62, 64, 70),
+    "hatch": (98, 100, 106),
+    "faint": (34, 38, 46),
+    "sky": (86, 180, 233),
+    "skytint": (14, 56, 78),
+    "blue": (96, 160, 232),
+    "bluetint": (20, 48, 88),
+    "vermillion": (240, 128, 60),
+    "vermilliontint": (88, 38, 14),
+    "green": (40, 190, 140),
+    "greentint": (12, 66, 48),
+    "greenmid": (20, 110, 82),
+    "orange": (240, 180, 40),
+    "orangetint": (82, 58, 4),
+    "purple": (220, 140, 190),
+    "purpletint": (78, 36, 66),
+    "yellow": (100, 92, 8),
+    "skyside": (86, 180, 233),
+    "blueside": (96, 160, 232),
+    "vermillionside": (240, 128, 60),
+    "greenside": (40, 190, 140),
+    "orangeside": (240, 180, 40),
+    "purpleside": (220, 140, 190),
+}
+assert list(_DARK_COLOURS) == list(_COLOURS), "the dark palette must keep every index"
 INDEX = {name: i for i, name in enumerate(_COLOURS)}
 PALETTE = [c for rgb in _COLOURS.values() for c in rgb]
+#: :data:`PALETTE` for a dark page: same indices, other colours.
+DARK_PALETTE = [c for rgb in _DARK_COLOURS.values() for c in rgb]
+#: The renderer's themes and their palettes (flat RGB lists, index order).
+PALETTES = {"light": PALETTE, "dark": DARK_PALETTE}
 TINT = {
     "blue": "bluetint",
     "vermillion": "vermilliontint",
@@ -67,6 +128,8 @@ TINT = {
     "green": "greentint",
     "sky": "skytint",
 }
+#: accent -> the fill of a marked cell's side face in the tensor view.
+SIDE = {accent: f"{accent}side" for accent in TINT}
 
 _FONT_DIR = matplotlib.get_data_path() + "/fonts/ttf/"
 VALUE_SIZE = 14
@@ -91,6 +154,76 @@ def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
 def text_width(text: str, size: int = VALUE_SIZE, bold: bool = False) -> int:
     """Width in pixels of ``text`` drawn at ``size``."""
     return round(font(size, bold).getlength(text))
+
+
+def check_theme(theme: object) -> str:
+    """Return ``theme`` if it names a palette (``"light"`` or ``"dark"``), else raise ValueError."""
+    if not isinstance(theme, str) or theme not in PALETTES:
+        raise ValueError(f"theme must be 'light' or 'dark', got {theme!r}")
+    return theme
+
+
+def recolour(image: Image.Image, theme: str = "dark") -> Image.Image:
+    """The same palette image in another theme's colours (a copy; pixels unchanged).
+
+    Every frame is an index image over the palette, so the dark rendering of
+    a figure is its light rendering with :data:`DARK_PALETTE`: the same
+    indices, hence the same digits and the same verified numbers, in other
+    colours.
+
+    Parameters
+    ----------
+    image : PIL.Image.Image
+        A palette ("P") image drawn by the renderer.
+    theme : {"light", "dark"}
+        Whose colours to give it.
+
+    Returns
+    -------
+    PIL.Image.Image
+
+    Raises
+    ------
+    ValueError
+        If ``theme`` is unknown or ``image`` is not a palette image.
+
+    Examples
+    --------
+    >>> im = new_image((2, 1))
+    >>> dark = recolour(im, "dark")
+    >>> import numpy as np
+    >>> bool((np.asarray(dark) == np.asarray(im)).all()), dark.convert("RGB").getpixel((0, 0))
+    (True, (20, 24, 30))
+    """
+    check_theme(theme)
+    if image.mode != "P":
+        raise ValueError(f"image must be a palette ('P') image, got mode {image.mode!r}")
+    out = image.copy()
+    out.putpalette(PALETTES[theme])
+    return out
+
+
+def _luminance(rgb: Sequence[int]) -> float:
+    """WCAG 2 relative luminance of an sRGB colour (0-255 channels)."""
+    lin = []
+    for v in rgb:
+        c = v / 255
+        lin.append(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4)
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast_ratio(a: Sequence[int], b: Sequence[int]) -> float:
+    """WCAG 2 contrast ratio of two sRGB colours, from 1 (same) to 21 (black on white).
+
+    Examples
+    --------
+    >>> round(contrast_ratio((0, 0, 0), (255, 255, 255)), 1)
+    21.0
+    >>> round(contrast_ratio((118, 118, 118), (255, 255, 255)), 2)
+    4.54
+    """
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
 
 
 def new_image(size: tuple[int, int], colour: str = "white") -> Image.Image:

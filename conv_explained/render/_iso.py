@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image, ImageDraw
 
-from ._draw import INDEX, NOTE_SIZE, TINT, font, tile
+from ._draw import INDEX, NOTE_SIZE, SIDE, TINT, font, tile
 
 __all__ = ["BlockStyle", "Drawn", "IsoBlock", "block_extent", "depth_step", "draw_block"]
 
@@ -155,10 +155,10 @@ def _face_fill(role: str, mark: str, accent: str, top: bool) -> tuple[str, str]:
     fill = _FACE_FILL[role][0 if top else 1]
     text = "text" if role != "padding" else "black"
     if mark == "footprint":
-        fill = TINT.get(accent, "bluetint") if top else accent
+        fill = TINT.get(accent, "bluetint") if top else SIDE.get(accent, "blueside")
         text = "black" if top else "white"
     elif mark == "current":
-        fill = "greenmid" if top else "green"
+        fill = "greenmid" if top else "greenside"
         text = "black" if top else "white"
     elif mark == "idle":
         text = "grey"

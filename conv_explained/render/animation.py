@@ -12,7 +12,7 @@ import functools
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -262,7 +262,7 @@ class Animation:
         if self.verification.get("passed") is False:
             raise VerificationError("this animation failed verification; nothing is written")
 
-    def save_gif(self, path: str | Path) -> Path:
+    def save_gif(self, path: str | Path, *, theme: str = "light") -> Path:
         """Write the animation as a looping GIF (atomically).
 
         Parameters
@@ -271,6 +271,13 @@ class Animation:
             Destination ending in ``.gif``; its directory must exist. An
             existing regular file there is replaced; anything else (a FIFO,
             a device, a directory, or a symlink to one) is refused.
+        theme : {"light", "dark"}, optional
+            The palette: ``"dark"`` writes the rendering for a dark page,
+            the same frames (the same palette indices, so the same digits)
+            with the renderer's ``DARK_PALETTE``; only the GIF's palette
+            bytes differ. A dark file is not recorded in
+            :func:`~conv_explained.render.take_written` (it is a second
+            rendering of a figure, which the docs' scraper writes itself).
 
         Returns
         -------
@@ -280,12 +287,23 @@ class Animation:
         Raises
         ------
         ValueError
-            If ``path`` does not end in ``.gif`` or names a special file.
+            If ``path`` does not end in ``.gif`` or names a special file, or
+            ``theme`` is neither ``"light"`` nor ``"dark"``.
         """
         self._check_verified()
         check_suffix(path, ".gif")
+        _draw.check_theme(theme)
         frames = self.frames
-        target = atomic_write(path, lambda f: write_gif(f, frames, self.durations))
+
+        def write(handle: BinaryIO) -> None:
+            if theme == "light":
+                write_gif(handle, frames, self.durations)
+            else:
+                write_gif(handle, frames, self.durations, theme=theme)
+
+        target = atomic_write(path, write)
+        if theme != "light":
+            return target
         record(
             target,
             "gif",
@@ -296,7 +314,7 @@ class Animation:
         )
         return target
 
-    def save_still(self, path: str | Path, frame: int = -1) -> Path:
+    def save_still(self, path: str | Path, frame: int = -1, *, theme: str = "light") -> Path:
         """Write one frame (by default the final one) as a PNG (atomically).
 
         Parameters
@@ -305,6 +323,9 @@ class Animation:
             Destination ending in ``.png`` (a regular file or nothing yet).
         frame : int, optional
             Index into :attr:`frames`; negative counts from the end.
+        theme : {"light", "dark"}, optional
+            The palette, as for :meth:`save_gif` (a dark still is not
+            recorded either).
 
         Returns
         -------
@@ -317,9 +338,17 @@ class Animation:
         n = len(self.scenes)
         if not -n <= frame < n:
             raise ValueError(f"frame must be between {-n} and {n - 1}, got {frame}")
-        image = self.frames[frame]
+        image = _draw.recolour(self.frames[frame], _draw.check_theme(theme))
         target = atomic_write(path, lambda f: write_png(f, image))
-        record(target, "still", self.alt_text, self.panel_boxes, certificate=self.certificate)
+        if theme == "light":
+            record(
+                target,
+                "still",
+                self.alt_text,
+                self.panel_boxes,
+                certificate=self.certificate,
+                image=image,
+            )
         return target
 
     def save_strip(
@@ -360,7 +389,11 @@ class Animation:
         target = atomic_write(path, lambda f: write_png(f, sheet, compress_level=6))
         shown = "All steps" if frames is None else f"Frames {_frame_list(self._indices(frames))}"
         record(
-            target, "strip", f"{shown}, row by row. " + self.alt_text, certificate=self.certificate
+            target,
+            "strip",
+            f"{shown}, row by row. " + self.alt_text,
+            certificate=self.certificate,
+            image=sheet,
         )
         return target
 
@@ -389,7 +422,7 @@ class Animation:
             columns = len(chosen) if width <= STRIP_ROW_PX else 1
         return strip_image(chosen, columns)
 
-    def save_sheet(self, path: str | Path) -> Path:
+    def save_sheet(self, path: str | Path, *, theme: str = "light") -> Path:
         """Write every frame, edge to edge, in one palette PNG (for the site's player).
 
         Frame ``k`` stands at column ``k % sheet_columns``, row
@@ -401,6 +434,8 @@ class Animation:
         ----------
         path : str or pathlib.Path
             Destination.
+        theme : {"light", "dark"}, optional
+            The palette, as for :meth:`save_gif`.
 
         Returns
         -------
@@ -408,7 +443,7 @@ class Animation:
         """
         self._check_verified()
         check_suffix(path, ".png")
-        sheet = strip_image(self.frames, self.sheet_columns, gap=0)
+        sheet = strip_image(self.frames, self.sheet_columns, gap=0, theme=theme)
         return atomic_write(path, lambda f: write_png(f, sheet, compress_level=9))
 
 

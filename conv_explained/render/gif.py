@@ -29,7 +29,7 @@ import numpy as np
 import PIL
 from PIL import Image
 
-from ._draw import PALETTE, new_image
+from ._draw import PALETTES, check_theme, new_image
 
 __all__ = [
     "atomic_write",
@@ -47,7 +47,8 @@ __all__ = [
 #: str), ``kind`` (``"gif"``, ``"still"`` or ``"strip"``), ``alt`` and, for a
 #: GIF or a still, ``panels``: the :attr:`~.Animation.panel_boxes` of its
 #: frames (panel name -> ``(left, top, right, bottom)`` in pixels, left to
-#: right, the result last). A GIF's entry also holds ``player``: the
+#: right, the result last). A still's or strip's entry holds ``image``, its
+#: palette image. A GIF's entry also holds ``player``: the
 #: :class:`~.Animation` itself, from which the docs' scraper writes the files
 #: of the page's player (its captions, frame sheet and key-frame strip).
 written: list[dict[str, Any]] = []
@@ -73,8 +74,14 @@ def record(
     panels: dict[str, tuple[int, int, int, int]] | None = None,
     player: Any = None,
     certificate: Any = None,
+    image: Any = None,
 ) -> None:
-    """Append one entry to :data:`written` (``panels``, ``player``, ``certificate`` if given)."""
+    """Append one entry to :data:`written` (``panels``, ``player``, ``certificate`` if given).
+
+    ``image`` is the palette image a still or strip holds (kept as ``image``,
+    from which the docs' scraper writes its dark rendering with
+    :func:`~._draw.recolour`).
+    """
     entry: dict[str, Any] = {"path": os.fspath(Path(path).resolve()), "kind": kind, "alt": alt}
     if panels is not None:
         entry["panels"] = dict(panels)
@@ -82,6 +89,8 @@ def record(
         entry["player"] = player
     if certificate is not None:
         entry["certificate"] = certificate
+    if image is not None:
+        entry["image"] = image
     written.append(entry)
 
 
@@ -212,7 +221,9 @@ def _lzw(pixels: np.ndarray) -> bytes:
     return b"".join(chunks)
 
 
-def encode_gif(frames: Sequence[Image.Image], durations: Sequence[int]) -> bytes:
+def encode_gif(
+    frames: Sequence[Image.Image], durations: Sequence[int], *, theme: str = "light"
+) -> bytes:
     """Encode palette frames as a looping GIF89a (one global palette, delta frames).
 
     Each frame after the first stores only the rectangle that changed, with
@@ -226,11 +237,16 @@ def encode_gif(frames: Sequence[Image.Image], durations: Sequence[int]) -> bytes
         Palette images of one size, drawn with :data:`~._draw.PALETTE`.
     durations : sequence of int
         Milliseconds per frame (rounded to GIF's hundredths of a second).
+    theme : {"light", "dark"}, optional
+        Whose palette the GIF carries (:data:`~._draw.PALETTES`). Only the
+        palette differs: the dark GIF has the light one's frames, byte for
+        byte.
 
     Returns
     -------
     bytes
     """
+    check_theme(theme)
     if len(frames) != len(durations):
         raise ValueError(
             f"durations must have one entry per frame, got {len(durations)} for {len(frames)}"
@@ -242,7 +258,7 @@ def encode_gif(frames: Sequence[Image.Image], durations: Sequence[int]) -> bytes
     if max(int(a.max()) for a in arrays) >= TRANSPARENT:
         raise ValueError("frames must use the renderer's palette")
     colours = 2**LZW_BITS
-    palette = bytes(PALETTE) + bytes(3 * colours - len(PALETTE))
+    palette = bytes(PALETTES[theme]) + bytes(3 * colours - len(PALETTES[theme]))
     blocks: list[list[Any]] = []  # [duration, transparent, x, y, w, h, data]
     previous = None
     for a, duration in zip(arrays, durations, strict=True):
@@ -283,14 +299,20 @@ def encode_gif(frames: Sequence[Image.Image], durations: Sequence[int]) -> bytes
     return b"".join(out)
 
 
-def write_gif(handle: BinaryIO, frames: Sequence[Image.Image], durations: Sequence[int]) -> None:
+def write_gif(
+    handle: BinaryIO,
+    frames: Sequence[Image.Image],
+    durations: Sequence[int],
+    *,
+    theme: str = "light",
+) -> None:
     """Write frames as a looping GIF to a binary file object (see :func:`encode_gif`).
 
     There is no fallback to Pillow's own GIF writer: it would give other
     bytes (8-bit codes, other frame rectangles), and the published GIFs must
     be the same on every run. A Pillow without the encoder raises instead.
     """
-    handle.write(encode_gif(frames, durations))
+    handle.write(encode_gif(frames, durations, theme=theme))
 
 
 def write_png(handle: BinaryIO, image: Image.Image, compress_level: int = 9) -> None:
@@ -299,9 +321,14 @@ def write_png(handle: BinaryIO, image: Image.Image, compress_level: int = 9) -> 
 
 
 def strip_image(
-    frames: Sequence[Image.Image], columns: int | None = None, gap: int = 8
+    frames: Sequence[Image.Image],
+    columns: int | None = None,
+    gap: int = 8,
+    *,
+    theme: str = "light",
 ) -> Image.Image:
-    """All frames in one grid image, row by row (for print and reduced motion)."""
+    """All frames in one grid image, row by row, in ``theme``'s palette (print, player)."""
+    check_theme(theme)
     n = len(frames)
     if columns is None:
         columns = math.ceil(math.sqrt(n))
@@ -314,5 +341,5 @@ def strip_image(
     for i, frame in enumerate(frames):
         r, c = divmod(i, columns)
         sheet.paste(frame, (c * (w + gap), r * (h + gap)))
-    sheet.putpalette(PALETTE)
+    sheet.putpalette(PALETTES[theme])
     return sheet

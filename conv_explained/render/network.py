@@ -118,7 +118,7 @@ class NetworkDiagram:
     def save(self, path: str | Path) -> Path:
         """Write the diagram as a PNG (atomically; the same bytes on every run)."""
         target = atomic_write(path, lambda f: write_png(f, self.image))
-        record(target, "still", self.alt_text)
+        record(target, "still", self.alt_text, image=self.image)
         return target
 
     def png_bytes(self) -> bytes:

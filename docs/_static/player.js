@@ -13,11 +13,36 @@
  * on the first interaction only and drawn into a canvas, which works from
  * file:// too (nothing is fetched; no module, no inline script).
  * Without JavaScript the GIF plays as before.
+ *
+ * Dark mode: a figure drawn in the dark palette too names its dark files in
+ * data-ce-dark-src (an <img>), data-ce-dark-srcset (a <source>) and, for a
+ * player, data-ce-poster-dark and data-ce-sheet-dark. While the page's theme
+ * is dark (html[data-theme="dark"], which pydata-sphinx-theme sets, also when
+ * the mode is "auto") those are shown, and the light ones again when it
+ * changes (a MutationObserver on the attribute). An <img> showing its dark
+ * file gets the class ce-dark-shown, which conv_explained.css exempts from
+ * the theme's dimming filter. Without JavaScript the light files show.
  */
 (function () {
   "use strict";
 
   var SPEEDS = [0.5, 1, 2];
+
+  function isDark() {
+    return document.documentElement.dataset.theme === "dark";
+  }
+
+  // The light or dark file of an element: the light one is kept in
+  // data-ce-light-<attr> the first time it is swapped.
+  function themed(node, attr, darkName) {
+    var dark = node.getAttribute(darkName);
+    if (!dark) return;
+    var key = "data-ce-light-" + attr;
+    if (!node.hasAttribute(key)) node.setAttribute(key, node.getAttribute(attr) || "");
+    var want = isDark() ? dark : node.getAttribute(key);
+    if (node.getAttribute(attr) !== want) node.setAttribute(attr, want);
+    if (node.tagName === "IMG") node.classList.toggle("ce-dark-shown", isDark());
+  }
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -46,12 +71,12 @@
     this.speed = 1;
     this.timer = null;
     this.sheet = null;
-    this.loading = null;
+    this.loading = {};  // sheet URL -> Promise of its image
     this.active = false;
 
     // Start paused on the final frame: the poster replaces the looping GIF.
     root.dataset.ceGif = this.img.getAttribute("src");
-    this.img.src = root.dataset.cePoster;
+    this.img.src = this.poster();
 
     this.canvas = el("canvas", {
       class: "ce-canvas",
@@ -111,17 +136,43 @@
     this.update(false);
   }
 
+  // The poster and sheet of the page's theme (the light ones if no dark).
+  Player.prototype.poster = function () {
+    var dark = this.root.dataset.cePosterDark;
+    return isDark() && dark ? dark : this.root.dataset.cePoster;
+  };
+
+  Player.prototype.sheetUrl = function () {
+    var dark = this.root.dataset.ceSheetDark;
+    return isDark() && dark ? dark : this.root.dataset.ceSheet;
+  };
+
   Player.prototype.load = function () {
     var self = this;
-    if (!this.loading) {
-      this.loading = new Promise(function (resolve, reject) {
+    var url = this.sheetUrl();
+    if (!this.loading[url]) {
+      this.loading[url] = new Promise(function (resolve, reject) {
         var sheet = new Image();
-        sheet.onload = function () { self.sheet = sheet; resolve(sheet); };
+        sheet.onload = function () { resolve(sheet); };
         sheet.onerror = reject;
-        sheet.src = self.root.dataset.ceSheet;
+        sheet.src = url;
       });
     }
-    return this.loading;
+    return this.loading[url].then(function (sheet) {
+      if (url === self.sheetUrl()) self.sheet = sheet;  // the theme may have changed
+      return sheet;
+    });
+  };
+
+  // The theme changed: the poster, and the frame shown, in its colours.
+  Player.prototype.retheme = function () {
+    var poster = this.poster();
+    if (this.img.getAttribute("src") !== poster) this.img.src = poster;
+    this.img.classList.toggle("ce-dark-shown", isDark() && !!this.root.dataset.cePosterDark);
+    this.canvas.dataset.ceTheme = this.sheetUrl() === this.root.dataset.ceSheet ? "light" : "dark";
+    if (!this.active) return;
+    var self = this;
+    this.load().then(function () { self.draw(); }, function () {});
   };
 
   Player.prototype.draw = function () {
@@ -187,6 +238,20 @@
     this.tick();
   };
 
+  // Every figure in the page's theme: players redraw, other images swap files.
+  function applyTheme() {
+    Array.prototype.forEach.call(document.querySelectorAll(".ce-player"), function (root) {
+      if (root.ceplayer) root.ceplayer.retheme();
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("source[data-ce-dark-srcset]"),
+      function (source) { themed(source, "srcset", "data-ce-dark-srcset"); });
+    Array.prototype.forEach.call(document.querySelectorAll("img[data-ce-dark-src]"),
+      function (img) {
+        var root = img.closest(".ce-player");
+        if (!root || !root.ceplayer) themed(img, "src", "data-ce-dark-src");
+      });
+  }
+
   function init() {
     var players = document.querySelectorAll(".ce-player");
     Array.prototype.forEach.call(players, function (root, index) {
@@ -194,6 +259,9 @@
       root.dataset.ceReady = "true";
       root.ceplayer = new Player(root, index);
     });
+    applyTheme();
+    new MutationObserver(applyTheme).observe(document.documentElement,
+      { attributes: true, attributeFilter: ["data-theme"] });
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

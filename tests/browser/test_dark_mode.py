@@ -1,0 +1,290 @@
+"""Dark mode in Chromium: figures switch to their dark rendering, undimmed, and back.
+
+Needs ``docs/_build/html`` (``nox -s docs``) and Debian's Chromium; run with
+``nox -s browser -- tests/browser/test_dark_mode.py``. The renderer draws every
+figure in a dark palette too (the same palette indices, so the same digits);
+``conv_explained._sphinx`` names the dark files in ``data-ce-dark*``
+attributes, ``docs/_static/player.js`` shows them while
+``html[data-theme="dark"]`` and ``docs/_static/conv_explained.css`` takes
+pydata-sphinx-theme's dimming filter off them.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import urllib.parse
+from typing import Any
+
+import numpy as np
+import pytest
+import site_checks
+from PIL import Image
+from site_checks import SITE
+
+from conv_explained.render import _draw
+
+PAGES = site_checks.html_pages(SITE) if SITE.is_dir() else []
+
+
+def _pages_with(pattern: str) -> list[str]:
+    return [p for p in PAGES if re.search(pattern, (SITE / p).read_text(encoding="utf-8"))]
+
+
+PLAYERS = _pages_with(r"data-ce-poster-dark=")
+STILLS = _pages_with(r'<div class="ce-picture ce-still"><img [^>]*data-ce-dark-src=')
+#: A few pages: the landing animation, a MyST page, a gallery animation, gallery stills.
+CHOSEN = sorted(
+    {
+        *[p for p in PLAYERS if p == "index.html"],
+        *[p for p in PLAYERS if not p.startswith("auto_gallery/")][1:2],
+        *[p for p in PLAYERS if p.startswith("auto_gallery/")][:1],
+        *STILLS[:1],
+    }
+)
+
+#: Every figure that has a dark rendering, as displayed.
+_FIGURES = """
+() => {
+  const out = [];
+  const style = (img) => { const s = getComputedStyle(img);
+                           return {filter: s.filter, background: s.backgroundColor}; };
+  for (const root of document.querySelectorAll(".ce-player[data-ce-poster-dark]")) {
+    const img = root.querySelector("picture img");
+    out.push({kind: "player", shown: img.currentSrc, src: img.getAttribute("src"),
+              light: new URL(root.dataset.cePoster, document.baseURI).href,
+              dark: new URL(root.dataset.cePosterDark, document.baseURI).href,
+              klass: img.className, width: img.clientWidth, natural: img.naturalWidth,
+              ...style(img)});
+  }
+  for (const img of document.querySelectorAll("img[data-ce-dark-src]")) {
+    if (img.closest(".ce-player")) continue;
+    const light = img.dataset.ceLightSrc || img.getAttribute("src");
+    out.push({kind: img.closest("picture") ? "gif" : "still", shown: img.currentSrc,
+              src: img.getAttribute("src"),
+              light: new URL(light, document.baseURI).href,
+              dark: new URL(img.dataset.ceDarkSrc, document.baseURI).href,
+              klass: img.className, width: img.clientWidth, natural: img.naturalWidth,
+              ...style(img)});
+  }
+  return out;
+}
+"""
+
+
+def _open(browser: Any, url: str, *, mode: str | None, **options: Any) -> Any:
+    """A page loaded with the theme's stored mode (None: the default, auto)."""
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, **options)
+    if mode is not None:
+        context.add_init_script(
+            f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');"
+        )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    # A failed load of a page's file (the browser's own favicon.ico request is no file of it).
+    page.on(
+        "response",
+        lambda r: (
+            errors.append(f"HTTP {r.status}: {r.url}")
+            if r.status >= 400 and not r.url.endswith("/favicon.ico")
+            else None
+        ),
+    )
+    page.goto(url, wait_until="load", timeout=site_checks.TIMEOUT_MS)
+    if options.get("java_script_enabled", True):
+        page.evaluate(site_checks._LOAD_ALL_IMAGES, site_checks.TIMEOUT_MS)
+    page.ce_errors = errors
+    return page
+
+
+def _theme(page: Any) -> str:
+    return page.evaluate("() => document.documentElement.dataset.theme")
+
+
+def _switch(page: Any, mode: str) -> None:
+    """Pick ``mode`` in the theme's own colour-mode menu (pydata-sphinx-theme's dropdown)."""
+    page.locator(".theme-switch-button:visible").first.click()
+    page.locator(f".theme-change-button[data-mode='{mode}']:visible").first.click()
+    page.wait_for_function(f"() => document.documentElement.dataset.theme === '{mode}'")
+
+
+def _dark_problems(figures: list[dict[str, Any]]) -> list[str]:
+    problems = []
+    for fig in figures:
+        name = fig["light"].rsplit("/", 1)[-1]
+        if fig["shown"] != fig["dark"]:
+            problems.append(f"{name}: dark mode shows {fig['shown']!r}, not {fig['dark']!r}")
+        if fig["filter"] != "none":
+            problems.append(f"{name}: dark rendering under a CSS filter {fig['filter']!r}")
+        if fig["background"] not in ("rgba(0, 0, 0, 0)", "transparent"):
+            problems.append(f"{name}: dark rendering on a plate {fig['background']!r}")
+        if "ce-dark-shown" not in fig["klass"].split():
+            problems.append(f"{name}: no ce-dark-shown class")
+    return problems
+
+
+def _light_problems(figures: list[dict[str, Any]]) -> list[str]:
+    return [
+        f"{f['light'].rsplit('/', 1)[-1]}: light mode shows {f['shown']!r}"
+        for f in figures
+        if f["shown"] != f["light"] or "ce-dark-shown" in f["klass"].split()
+    ]
+
+
+def test_the_site_has_figures_with_dark_renderings() -> None:
+    # Stills alone (themed-image) are checked when the site has one: today every
+    # renderer still on the site stands beside its animation (the reduced-motion
+    # <source>), and the network diagrams of the MyST pages have no dark rendering.
+    assert len(PLAYERS) >= 10, PLAYERS
+    assert "index.html" in CHOSEN, CHOSEN
+    assert len(CHOSEN) >= 3, CHOSEN
+
+
+@pytest.mark.parametrize("rel", CHOSEN)
+def test_dark_mode_shows_the_dark_files_unfiltered_and_switching_swaps_back(
+    browser: Any, base_url: str, rel: str
+) -> None:
+    page = _open(browser, urllib.parse.urljoin(base_url, rel), mode="dark")
+    try:
+        assert _theme(page) == "dark"
+        figures = page.evaluate(_FIGURES)
+        assert figures
+        site_checks.fail_on(_dark_problems(figures))
+        _switch(page, "light")
+        page.wait_for_function("() => !document.querySelector('img.ce-dark-shown')", timeout=5000)
+        page.evaluate(site_checks._LOAD_ALL_IMAGES, site_checks.TIMEOUT_MS)
+        site_checks.fail_on(_light_problems(page.evaluate(_FIGURES)))
+        _switch(page, "dark")
+        page.wait_for_function("() => !!document.querySelector('img.ce-dark-shown')")
+        page.evaluate(site_checks._LOAD_ALL_IMAGES, site_checks.TIMEOUT_MS)
+        site_checks.fail_on(_dark_problems(page.evaluate(_FIGURES)))
+        assert not page.ce_errors, page.ce_errors
+    finally:
+        page.context.close()
+
+
+def test_auto_mode_follows_a_dark_system_scheme(browser: Any, base_url: str) -> None:
+    page = _open(browser, base_url + "index.html", mode=None, color_scheme="dark")
+    try:
+        assert page.evaluate("() => document.documentElement.dataset.mode") in ("auto", "")
+        assert _theme(page) == "dark"
+        site_checks.fail_on(_dark_problems(page.evaluate(_FIGURES)))
+    finally:
+        page.context.close()
+
+
+def test_from_file_urls_too(browser: Any, file_base: str) -> None:
+    page = _open(browser, file_base + "index.html", mode="dark")
+    try:
+        site_checks.fail_on(_dark_problems(page.evaluate(_FIGURES)))
+    finally:
+        page.context.close()
+
+
+def test_without_javascript_the_light_gif_shows(browser: Any, base_url: str) -> None:
+    page = _open(browser, base_url + CHOSEN[0], mode="dark", java_script_enabled=False)
+    try:
+        shown = page.evaluate(
+            "() => Array.from(document.querySelectorAll('picture img'),"
+            " (img) => [img.getAttribute('src'), img.dataset.ceDarkSrc || ''])"
+        )
+        assert shown
+        for src, dark in shown:
+            assert src.endswith(".gif"), src
+            assert src != dark, (src, dark)
+    finally:
+        page.context.close()
+
+
+def test_reduced_motion_in_dark_mode_shows_the_dark_still(browser: Any, base_url: str) -> None:
+    rel = next(p for p in CHOSEN if p.startswith("auto_gallery/") and p in PLAYERS)
+    page = _open(browser, urllib.parse.urljoin(base_url, rel), mode="dark")
+    try:
+        page.emulate_media(reduced_motion="reduce")
+        script = (
+            "() => Array.from(document.querySelectorAll('source[data-ce-dark-srcset]'),"
+            " (s) => [s.parentElement.querySelector('img').currentSrc,"
+            " new URL(s.dataset.ceDarkSrcset, document.baseURI).href])"
+        )
+        page.wait_for_function(
+            f"() => ({script})().every(([shown, dark]) => shown === dark)", timeout=10000
+        )
+        pairs = page.evaluate(script)
+        assert pairs
+        for shown, dark in pairs:
+            assert shown == dark, (shown, dark)
+    finally:
+        page.context.close()
+
+
+# --------------------------------------------------------------------------
+# The pixels: what the reader sees is the dark palette, digits at 4.5:1 or more
+# --------------------------------------------------------------------------
+
+_DARK = {tuple(_draw.DARK_PALETTE[3 * i : 3 * i + 3]): name for name, i in _draw.INDEX.items()}
+#: What digits are drawn in (the light palette's dark inks, light here).
+_INKS = {"text", "black", "grey"}
+#: What digits are drawn on.
+_FILLS = {"white", "light", "faint", "greenmid", "yellow", *_draw.TINT.values()}
+
+
+def _digit_fill_contrast(rgb: np.ndarray) -> dict[tuple[str, str], float]:
+    """Lowest contrast of each (ink, fill) colour pair that touch, side by side or stacked."""
+    names = np.full(rgb.shape[:2], "", dtype=object)
+    for colour, name in _DARK.items():
+        names[(rgb == colour).all(axis=2)] = name
+    found: dict[tuple[str, str], float] = {}
+    for a, b in ((names[:, :-1], names[:, 1:]), (names[:-1, :], names[1:, :])):
+        for ink, fill in set(zip(a.ravel().tolist(), b.ravel().tolist(), strict=True)) | set(
+            zip(b.ravel().tolist(), a.ravel().tolist(), strict=True)
+        ):
+            if ink in _INKS and fill in _FILLS:
+                c1 = _draw.DARK_PALETTE[3 * _draw.INDEX[ink] : 3 * _draw.INDEX[ink] + 3]
+                c2 = _draw.DARK_PALETTE[3 * _draw.INDEX[fill] : 3 * _draw.INDEX[fill] + 3]
+                found[ink, fill] = _draw.contrast_ratio(c1, c2)
+    return found
+
+
+def test_the_displayed_dark_figure_is_the_dark_palette_with_readable_digits(
+    browser: Any, base_url: str
+) -> None:
+    """A screenshot of dark figures shown at their drawn size: palette pixels, digits >= 4.5:1."""
+    checked = 0
+    lowest = {}
+    for rel in [*CHOSEN, *PLAYERS][:12]:
+        if checked >= 3:
+            break
+        page = _open(browser, urllib.parse.urljoin(base_url, rel), mode="dark")
+        try:
+            for k, fig in enumerate(page.evaluate(_FIGURES)):
+                if fig["width"] != fig["natural"] or fig["kind"] == "gif":
+                    continue  # scaled (resampled) or moving: not pixel for pixel
+                img = page.locator(f'img[src="{fig["src"]}"]').first
+                # The theme's sticky header must not cover the figure in the screenshot.
+                page.evaluate(
+                    "() => document.querySelectorAll('.bd-header, .bd-header-article')"
+                    ".forEach((el) => { el.style.position = 'static'; })"
+                )
+                img.scroll_into_view_if_needed()
+                shot = Image.open(io.BytesIO(img.screenshot(animations="disabled")))
+                rgb = np.asarray(shot.convert("RGB"))
+                known = np.zeros(rgb.shape[:2], bool)
+                for colour in _DARK:
+                    known |= (rgb == colour).all(axis=2)
+                assert known.mean() > 0.99, (
+                    f"{rel} figure {k}: {1 - known.mean():.1%} of the pixels are not dark-palette "
+                    "colours (a filter, or not the dark file)"
+                )
+                pairs = _digit_fill_contrast(rgb)
+                assert ("text", "white") in pairs or ("text", "light") in pairs, pairs
+                for pair, ratio in pairs.items():
+                    lowest[pair] = min(ratio, lowest.get(pair, 99))
+                checked += 1
+        finally:
+            page.context.close()
+    assert checked >= 2, "no dark figure was shown at its drawn size"
+    print(f"\ndark figures checked pixel by pixel: {checked}; lowest ink/fill contrast:")
+    print({f"{a} on {b}": round(r, 2) for (a, b), r in sorted(lowest.items(), key=lambda x: x[1])})
+    failing = {pair: r for pair, r in lowest.items() if r < 4.5}
+    assert not failing, failing
