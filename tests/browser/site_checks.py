@@ -403,6 +403,16 @@ def _is_local(url: str, base: str) -> bool:
     return (parts.scheme, parts.netloc) == (home.scheme, home.netloc)
 
 
+def cancelled_by_page(request: Any) -> bool:
+    """An image download the page itself gave up on: not a failed request.
+
+    The player swaps each GIF for its poster (or its dark rendering) as it
+    starts, which cancels the GIF's download when it is still under way. A
+    missing file is a 404 response, never an abort.
+    """
+    return bool(request.resource_type == "image" and request.failure == "net::ERR_ABORTED")
+
+
 def open_page(
     browser: Any, base: str, rel: str, *, reduced_motion: str | None = None
 ) -> tuple[Any, Visit]:
@@ -437,10 +447,7 @@ def open_page(
     def failed(request: Any) -> None:
         if not _is_local(request.url, base):  # blocked external ones are counted apart
             return
-        # The player swaps each GIF for its poster as it starts, which cancels the GIF's
-        # download when it is still under way: an image the page itself gave up on.
-        # A missing file is a 404 response (recorded below), never an abort.
-        if request.resource_type == "image" and request.failure == "net::ERR_ABORTED":
+        if cancelled_by_page(request):
             return
         visit.failed_requests.append(f"{request.url} ({request.failure})")
 

@@ -62,7 +62,11 @@ def strict_page_problems(browser: Any, base: str, rel: str) -> tuple[list[str], 
     page.on("pageerror", lambda error: visit.page_errors.append(str(error)))
     page.on(
         "requestfailed",
-        lambda request: visit.failed_requests.append(f"{request.url} ({request.failure})"),
+        lambda request: (
+            None
+            if site_checks.cancelled_by_page(request)
+            else visit.failed_requests.append(f"{request.url} ({request.failure})")
+        ),
     )
     missing: list[str] = []
     page.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
