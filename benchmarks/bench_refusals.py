@@ -249,7 +249,7 @@ def api_cases() -> list[Case]:
         Case(
             "animate max-pool with a broadcast input",
             snippet="refused(lambda: render.animate('max-pool', "
-            "np.broadcast_to(np.float64(1), (100000, 100000)), kernel_size=2), 'x')",
+            "np.broadcast_to(np.float64(1), (100000, 100000)), kernel_size=2, spatial_dims=2), 'x')",
         ),
         Case(
             "animate padding=4000",
@@ -284,7 +284,7 @@ def api_cases() -> list[Case]:
         Case(
             "animate max-pool padding=100000",
             snippet="refused(lambda: render.animate('max-pool', np.ones((4, 4)), "
-            "kernel_size=300000, padding=100000), 'padding')",
+            "kernel_size=300000, spatial_dims=2, padding=100000), 'padding')",
         ),
         Case(
             "animate of 1e308 values",
@@ -299,7 +299,7 @@ def api_cases() -> list[Case]:
         Case(
             "animate max-pool of [1, -inf]",
             snippet="a = render.animate('max-pool', np.array([[1.0, -np.inf], [3.0, 4.0]]), "
-            "kernel_size=1)\nprint('OK' if np.array_equal(a.values, "
+            "kernel_size=(1, 1))\nprint('OK' if np.array_equal(a.values, "
             "[[[1, -np.inf], [3, 4]]]) else 'WRONG', a.values.tolist())",
             refusal=False,
         ),

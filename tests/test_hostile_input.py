@@ -186,7 +186,7 @@ def test_infinite_terms_add_no_rounding_slack() -> None:
 
 
 def test_max_pool_with_nan_is_drawn_and_verified() -> None:
-    anim = render.animate("max-pool", np.array([[1.0, np.nan], [3.0, 4.0]]), kernel_size=1)
+    anim = render.animate("max-pool", np.array([[1.0, np.nan], [3.0, 4.0]]), kernel_size=(1, 1))
     assert np.isnan(anim.values[0, 0, 1])
     assert anim.verification["passed"] is True
 
@@ -338,7 +338,7 @@ API_REFUSALS = [
     (
         "max-pool",
         np.broadcast_to(np.float64(1), (1, 100000, 100000)),
-        {"kernel_size": 2},
+        {"kernel_size": 2, "spatial_dims": 2},
         "x is too large to draw",
     ),
     (

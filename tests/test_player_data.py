@@ -71,7 +71,7 @@ def test_comparison_captions_name_both_parts():
     ("op", "kwargs"),
     [
         ("correlate", {"weight": KERNEL, "mac": True}),
-        ("avg-pool", {"kernel_size": 2, "stride": 1}),
+        ("avg-pool", {"kernel_size": (2, 2), "stride": 1}),
         ("transpose", {"weight": np.ones((2, 2))}),
     ],
 )
@@ -107,7 +107,7 @@ def test_reading_time_grows_with_the_caption_and_is_capped():
 
 def test_key_frames_are_the_first_a_middle_and_the_final_frame(anim):
     assert anim.key_frames == [0, 4, 9]
-    short = render.animate("global-max-pool", IMAGE[None])
+    short = render.animate("global-max-pool", IMAGE[None], spatial_dims=2)
     assert short.key_frames == [0, 1]
     assert render.animate("correlate", np.ones((3, 3)), np.ones((3, 3))).key_frames == [0, 1]
 

@@ -224,11 +224,11 @@ def test_mac_false_writes_only_the_result_but_keeps_the_checked_terms():
 def test_max_pool_tensor_view_acts_on_each_channel_alone():
     rng = np.random.default_rng(3)
     x = rng.integers(0, 9, (3, 4, 4))
-    anim = tensor_view("max-pool", x, kernel_size=2, padding=1)
+    anim = tensor_view("max-pool", x, kernel_size=2, padding=1, spatial_dims=2)
     ref = F.max_pool2d(torch.from_numpy(x[None].astype(np.float64)), 2, padding=1)[0].numpy()
     xp = F.pad(torch.from_numpy(x[None].astype(np.float64)), (1, 1, 1, 1), value=-np.inf)
     assert_drawn_numbers_are_torchs(anim, {"x": xp[0].numpy(), "output": ref})
-    frames = tensor_frames("max-pool", x, kernel_size=2, padding=1)
+    frames = tensor_frames("max-pool", x, kernel_size=2, padding=1, spatial_dims=2)
     for f in frames[:-1]:
         assert f.window_channels == (f.lit[0],)
         assert f.caption.endswith("= " + format_value(ref[f.lit]))
@@ -250,7 +250,13 @@ def pool_cases(draw):
     x = rng.integers(-9, 10, (c, h, w))
     if draw(st.booleans()):
         x = np.round(x / 3, 2)
-    kw = {"kernel_size": k, "stride": stride, "padding": padding, "ceil_mode": draw(st.booleans())}
+    kw = {
+        "kernel_size": k,
+        "stride": stride,
+        "padding": padding,
+        "ceil_mode": draw(st.booleans()),
+        "spatial_dims": 2,  # (C, H, W): an int window needs it
+    }
     if kind == "max-pool":
         kw["dilation"] = dilation
     else:

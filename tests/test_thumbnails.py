@@ -25,8 +25,8 @@ CASES = [
     ("correlate", np.arange(25).reshape(5, 5) % 7, np.eye(3, dtype=int), {}),
     ("correlate", np.arange(10) % 4, np.array([1, 0, 2]), {"padding": 1}),  # 1-D row
     ("transpose", np.arange(9).reshape(3, 3) % 4, np.ones((3, 3), dtype=int), {"stride": 2}),
-    ("max-pool", np.arange(16).reshape(4, 4), None, {"kernel_size": 2}),
-    ("global-avg-pool", np.arange(18).reshape(2, 3, 3) % 5, None, {}),
+    ("max-pool", np.arange(16).reshape(4, 4), None, {"kernel_size": (2, 2)}),
+    ("global-avg-pool", np.arange(18).reshape(2, 3, 3) % 5, None, {"spatial_dims": 2}),
 ]
 
 
