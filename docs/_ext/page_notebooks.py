@@ -52,7 +52,12 @@ def add_download(app: Any, doctree: Any, docname: str) -> None:
         return
     text = source.read_text(encoding="utf-8")
     notebook = page_notebook(text)
-    if notebook is None or docname == app.config.root_doc:  # the landing page: no link
+    if notebook is None:
+        return
+    # Every executed page's notebook is written (tests/notebooks runs each in a fresh
+    # kernel); the landing page alone does not link its own.
+    write_notebook(notebook, Path(app.outdir) / FOLDER / f"{docname}.ipynb")
+    if docname == app.config.root_doc:
         return
     # A page that reads the recorded framework outputs also needs them made.
     needs_probes = re.search(r"^\s*from probes\b|^\s*import probes\b", text, re.MULTILINE)
@@ -61,7 +66,6 @@ def add_download(app: Any, doctree: Any, docname: str) -> None:
         if needs_probes
         else ""
     )
-    write_notebook(notebook, Path(app.outdir) / FOLDER / f"{docname}.ipynb")
     href = "../" * docname.count("/") + f"{FOLDER}/{docname}.ipynb"
     name = f"{Path(docname).name}.ipynb"
     link = nodes.raw(
