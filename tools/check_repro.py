@@ -15,8 +15,9 @@ compared:
 * every file of the catalog, manifest included, by path.
 
 An image inside an element of class ``measured`` (e.g. a ``glue:figure``
-with ``:figclass: measured``: a plot of timings taken while the page was
-built) cannot repeat and is skipped, and listed as skipped.
+with ``:figclass: measured``, or the output of a code cell tagged
+``measured``: a plot of timings taken while the page was built) cannot
+repeat and is skipped, and listed as skipped.
 
 Any difference is printed (and whether the pixels differ or only the file's
 bytes) and the exit status is 1.
@@ -62,7 +63,8 @@ VOID = {
     "source",
     "wbr",
 }
-MEASURED_CLASS = "measured"
+#: The class of a measured figure, and the one MyST-NB gives a cell tagged ``measured``.
+MEASURED = frozenset({"measured", "tag_measured"})
 
 
 class _Images(HTMLParser):
@@ -75,9 +77,8 @@ class _Images(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {k: v or "" for k, v in attrs}
-        measured = (self.stack and self.stack[-1][1]) or MEASURED_CLASS in values.get(
-            "class", ""
-        ).split()
+        classes = values.get("class", "").split()
+        measured = (self.stack and self.stack[-1][1]) or any(c in MEASURED for c in classes)
         if tag == "img" and values.get("src"):
             self.found.append((values["src"], bool(measured)))
         if tag == "source" and values.get("srcset"):
@@ -295,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
                 compared += len(a)
             compared += len(shown_a)
             for key in skipped_a:
-                print(f"skipped (class {MEASURED_CLASS!r}, measured while building): {key}")
+                print(f"skipped (measured while building): {key}")
     finally:
         if args.keep:
             print(f"builds kept in {work}")
