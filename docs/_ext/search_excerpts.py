@@ -11,6 +11,7 @@ page's fetches of site pages from them; over HTTP nothing changes.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from html.parser import HTMLParser
 from pathlib import Path
@@ -86,12 +87,28 @@ def write_texts(app: Any, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
+    # Parsing every page costs seconds on each build; a page whose HTML is
+    # unchanged reuses the sections parsed last time. The key also covers this
+    # module's source, so a change to the parser re-parses every page.
+    salt = Path(__file__).read_bytes()
+    cache_file = Path(app.doctreedir) / "search_texts_cache.json"
+    try:
+        cache = json.loads(cache_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        cache = {}
+    fresh = {}
     texts = {}
     for docname in sorted(app.env.found_docs):
         target = app.builder.get_target_uri(docname)
         page = outdir / target
         if page.is_file():
-            texts[target] = page_sections(page.read_text(encoding="utf-8"))
+            html = page.read_text(encoding="utf-8")
+            key = hashlib.sha256(salt + html.encode("utf-8")).hexdigest()
+            sections = cache.get(key)
+            if sections is None:
+                sections = page_sections(html)
+            fresh[key] = texts[target] = sections
+    cache_file.write_text(json.dumps(fresh, ensure_ascii=False), encoding="utf-8")
     body = json.dumps(texts, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     (outdir / "_static").mkdir(exist_ok=True)
     (outdir / "_static" / "search_texts.js").write_text(
