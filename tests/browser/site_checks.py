@@ -37,6 +37,7 @@ import json
 import os
 import posixpath
 import re
+import sys
 import threading
 import urllib.parse
 import urllib.request
@@ -49,23 +50,13 @@ from typing import Any
 #: The project's checkout, the built site and where screenshots go (both can be
 #: moved with environment variables, e.g. to check another build).
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+from chromium import CHROMIUM, CHROMIUM_ARGS
+
 SITE = Path(os.environ.get("CONV_EXPLAINED_SITE", ROOT / "docs" / "_build" / "html"))
 SCREENSHOTS = Path(
     os.environ.get("CONV_EXPLAINED_SCREENSHOTS", ROOT / "docs" / "_build" / "screenshots")
 )
-
-#: Chromium from Debian's package; Playwright never downloads its own here.
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def fail_on(problems: list[str], *, shown: int | None = None) -> None:
