@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw
 
-from . import _iso
+from . import _iso, _text
 from ._draw import (
     INDEX,
     LABEL_SIZE,
@@ -27,7 +27,6 @@ from ._draw import (
     VALUE_SIZE,
     font,
     new_image,
-    text_tile,
     text_width,
     tile,
 )
@@ -107,7 +106,7 @@ def _panel_widths(titles: list[tuple[str, ...]], extents: Sequence[int]) -> list
         if not extent:
             widths.append(0)
             continue
-        w = max(extent, text_width(title, TITLE_SIZE, True), text_width(sub, LABEL_SIZE))
+        w = max(extent, _text.width(title, TITLE_SIZE, True), _text.width(sub, LABEL_SIZE))
         widths.append(max(w, 150))
     return widths
 
@@ -116,7 +115,7 @@ def _centred(
     d: ImageDraw.ImageDraw, xy: tuple[int, int], text: str, size: int, bold: bool = False
 ) -> None:
     colour = INDEX["black"] if bold else INDEX["text"]
-    d.text(xy, text, font=font(size, bold), fill=colour, anchor="ma")
+    _text.draw(d, xy, text, size=size, bold=bold, fill=colour, anchor="ma")
 
 
 def _draw_panels(
@@ -162,9 +161,9 @@ def tensor_layout(frames: Sequence[TensorFrame]) -> TensorLayout:
     width = max(
         MIN_WIDTH,
         content_w + 2 * MARGIN,
-        min(max(text_width(f.caption) for f in frames), MAX_CAPTION) + 2 * MARGIN,
+        min(max(_text.width(_typeset(f)) for f in frames), MAX_CAPTION) + 2 * MARGIN,
         max(text_width(t, LABEL_SIZE) for f in frames for t in _note_text(f)) + 2 * MARGIN,
-        max(text_width(h, TITLE_SIZE, True) for h in header) + 2 * MARGIN,
+        max(_text.width(h, TITLE_SIZE, True) for h in header) + 2 * MARGIN,
     )
     top = MARGIN + TITLE_SIZE + 8 + LABEL_SIZE + 14
     block_top = top + TITLE_SIZE + 6 + LABEL_SIZE + 10
@@ -217,10 +216,10 @@ def tensor_layout(frames: Sequence[TensorFrame]) -> TensorLayout:
 
 def _panel_titles(first: TensorFrame) -> list[tuple[str, ...]]:
     c_in, hp, wp = first.x.shape
-    sub_in = f"C_in×H×W = {c_in}×{hp}×{wp}"
+    sub_in = f"C_{{in}}×H×W = {c_in}×{hp}×{wp}"
     if first.padding_mask.any():
         sub_in += " (padded)"
-    out = ("output", f"C_out×H′×W′ = {dims(first.output.shape)}")
+    out = ("output", f"C_{{out}}×H′×W′ = {dims(first.output.shape)}")
     if first.filters is None:
         return [("input x", sub_in), ("", ""), out]
     first_title = "direct input x̃" if first.direct else "input x"
@@ -321,6 +320,11 @@ def _x_texts(a: np.ndarray) -> np.ndarray:
     return _texts_cached(a.tobytes(), a.shape, a.dtype.str)
 
 
+def _typeset(frame: TensorFrame) -> str:
+    """The caption as drawn: its markup if it has one, else the plain caption."""
+    return frame.typeset or _text.escape(frame.caption)
+
+
 def draw_tensor_frame(
     frame: TensorFrame, lay: TensorLayout
 ) -> tuple[Image.Image, list[_iso.Drawn]]:
@@ -359,6 +363,6 @@ def draw_tensor_frame(
         fill=INDEX["text"],
         anchor="ma",
     )
-    piece = text_tile(frame.caption)
+    piece = _text.tile(_typeset(frame))
     im.paste(piece, (lay.caption_xy[0] - piece.width // 2, lay.caption_xy[1]))
     return im, drawn
