@@ -142,7 +142,7 @@ def plain(markup: str) -> str:
 
 
 def _script_font(size: int, bold: bool, level: int) -> ImageFont.FreeTypeFont:
-    return font(size if level == 0 else max(6, round(size * SCRIPT_SCALE)), bold)
+    return font(size if level == 0 else max(6, int(size * SCRIPT_SCALE + 0.5)), bold)
 
 
 def _shift(size: int, level: int) -> int:
@@ -168,7 +168,7 @@ def _baseline_offset(f: ImageFont.FreeTypeFont, vertical: str) -> int:
     """Pixels from a ``vertical`` anchor point down to the baseline, as Pillow places text."""
     anchored = f.getbbox("0", anchor="l" + vertical)[1]
     on_baseline = f.getbbox("0", anchor="ls")[1]
-    return int(on_baseline - anchored)
+    return int(anchored - on_baseline)
 
 
 def draw(
