@@ -150,10 +150,8 @@ def tensor_layout(frames: Sequence[TensorFrame]) -> TensorLayout:
     texts = list(format_array(first.x).ravel()) + list(format_array(first.output).ravel())
     if first.filters is not None:
         texts += list(format_array(first.filters).ravel())
-    tops, sides = _face_texts(first)
-    cell = max(MIN_CELL, max(text_width(t) for t in texts) + 10, _iso.face_cell(tops))
-    style = _iso.BlockStyle(cell=cell, depth=_iso.depth_step(cell))
-    faces_note = _faces_note(tops, sides, style)
+    style, faces_note = _style(first, texts)
+    cell = style.cell
     in_w, in_h = _iso.block_extent(first.x.shape, style)
     out_w, out_h = _iso.block_extent(first.output.shape, style)
     fw, fh, cols, filt_w, filt_h = _filter_grid(first, style)
@@ -166,7 +164,7 @@ def tensor_layout(frames: Sequence[TensorFrame]) -> TensorLayout:
         min(max(_text.width(_typeset(f)) for f in frames), MAX_CAPTION) + 2 * MARGIN,
         max(text_width(t, LABEL_SIZE) for f in frames for t in _note_text(f)) + 2 * MARGIN,
         max(_text.width(h, TITLE_SIZE, True) for h in header) + 2 * MARGIN,
-        _legend_width(cell, first.inserted_mask is not None, faces_note) + 2 * MARGIN,
+        text_width(faces_note, LABEL_SIZE) + 2 * MARGIN,
     )
     top = MARGIN + TITLE_SIZE + 8 + LABEL_SIZE + 14
     block_top = top + TITLE_SIZE + 6 + LABEL_SIZE + 10
@@ -174,7 +172,8 @@ def tensor_layout(frames: Sequence[TensorFrame]) -> TensorLayout:
     notes_y = block_top + grid_h + 8
     caption_y = notes_y + 2 * (LABEL_SIZE + 6) + 8
     legend_y = caption_y + VALUE_SIZE + 14
-    im = new_image((width, legend_y + cell // 2 + 4 + MARGIN))
+    note_h = LABEL_SIZE + 6 if faces_note else 0
+    im = new_image((width, legend_y + cell // 2 + 4 + note_h + MARGIN))
     d = ImageDraw.Draw(im)
     _centred(d, (width // 2, MARGIN), header[0], TITLE_SIZE, bold=True)
     _centred(d, (width // 2, MARGIN + TITLE_SIZE + 8), header[1], LABEL_SIZE)
@@ -195,7 +194,9 @@ def tensor_layout(frames: Sequence[TensorFrame]) -> TensorLayout:
             _centred(
                 d, (fx + fw // 2, fy + fh - LABEL_SIZE - 2), f"filter {name}[{k}]", LABEL_SIZE
             )
-    _legend(im, legend_y, cell, width, first.inserted_mask is not None, faces_note)
+    _legend(im, legend_y, cell, width, first.inserted_mask is not None)
+    if faces_note:  # under the legend, on its own line (a wider frame shrinks on phones)
+        _centred(d, (width // 2, legend_y + cell // 2 + 6), _text.escape(faces_note), LABEL_SIZE)
     c_in, c_out = centres[0] or 0, centres[2] or 0  # input and output panels always exist
     input_xy = (c_in - in_w // 2, block_top + (grid_h - in_h) // 2)
     output_xy = (c_out - out_w // 2, block_top + (grid_h - out_h) // 2)
@@ -245,6 +246,18 @@ _LEGEND = (
 )
 
 
+def _style(first: TensorFrame, texts: Sequence[str]) -> tuple[_iso.BlockStyle, str]:
+    """The block geometry, and the words on faces left without numbers ("" if none).
+
+    Front cells fit every number at the value size, top faces every row-0
+    number at :data:`._iso.FACE_SIZE`; side faces are as deep as half a cell.
+    """
+    tops, sides = _face_texts(first)
+    cell = max(MIN_CELL, max(text_width(t) for t in texts) + 10, _iso.face_cell(tops))
+    style = _iso.BlockStyle(cell=cell, depth=_iso.depth_step(cell))
+    return style, _faces_note(tops, sides, style)
+
+
 def _face_texts(first: TensorFrame) -> tuple[list[str], list[str]]:
     """Every number a top face (row 0) or a side face (last column) may carry."""
     blocks = [first.x, first.output]
@@ -261,7 +274,9 @@ def _faces_note(tops: Sequence[str], sides: Sequence[str], style: _iso.BlockStyl
     side_out = any(t and not _iso.fits_side(t, style) for t in sides)
     if not (top_out or side_out):
         return ""
-    where = "top and side faces" if top_out and side_out else "top faces" if top_out else "side faces"
+    where = (
+        "top and side faces" if top_out and side_out else "top faces" if top_out else "side faces"
+    )
     return f"{where}: only the numbers that fit"
 
 
@@ -272,26 +287,17 @@ def _legend_entries(inserted: bool) -> list[tuple[str, str, str]]:
     return entries
 
 
-def _legend_width(cell: int, inserted: bool, note: str) -> int:
-    half = cell // 2
-    total = sum(half + 6 + text_width(t, LABEL_SIZE) + 16 for *_, t in _legend_entries(inserted))
-    return total + (text_width(note, LABEL_SIZE) + 8 if note else 0)
-
-
-def _legend(
-    im: Image.Image, y: int, cell: int, width: int, inserted: bool, note: str = ""
-) -> None:
-    """The sample cells and their words, then (if some face numbers are left out) ``note``."""
+def _legend(im: Image.Image, y: int, cell: int, width: int, inserted: bool) -> None:
     d = ImageDraw.Draw(im)
     half = cell // 2
-    x = (width - _legend_width(cell, inserted, note)) // 2 + 8
-    for role, mark, label in _legend_entries(inserted):
+    entries = _legend_entries(inserted)
+    total = sum(half + 6 + text_width(t, LABEL_SIZE) + 16 for *_, t in entries)
+    x = (width - total) // 2 + 8
+    for role, mark, label in entries:
         im.paste(tile(half, role, mark, "", "", "blue"), (x, y))
         x += half + 6
         d.text((x, y + half // 2), label, font=font(LABEL_SIZE), fill=INDEX["text"], anchor="lm")
         x += text_width(label, LABEL_SIZE) + 16
-    if note:
-        d.text((x, y + half // 2), note, font=font(LABEL_SIZE), fill=INDEX["text"], anchor="lm")
 
 
 def _span(values: tuple[int, ...]) -> str:

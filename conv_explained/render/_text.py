@@ -1,4 +1,4 @@
-"""Typeset figure text on the palette images: subscripts and superscripts as real glyphs.
+r"""Typeset figure text on the palette images: subscripts and superscripts as real glyphs.
 
 Figure text that carries math is written in a tiny markup and drawn by
 :func:`draw` as runs of DejaVu Sans: a subscript is a smaller run set below
@@ -9,7 +9,7 @@ runs are drawn, not looked up). The markup:
 * ``_x`` / ``^x``: the one character ``x`` as a subscript / superscript;
 * ``_{in}`` / ``^{2}``: a group; braces inside a group must balance and are
   drawn as written (``Σ_{c∈{0,1}}``); groups do not nest markup;
-* ``\\_``, ``\\^``, ``\\\\``: a literal ``_``, ``^``, ``\\``; braces outside a
+* ``\_``, ``\^``, ``\\``: a literal ``_``, ``^``, ``\``; braces outside a
   script are text.
 
 Everything else (``′``, ``Σ``, ``⋆``, ``×``) is Unicode drawn as it is.
@@ -81,7 +81,7 @@ def _group(markup: str, start: int) -> tuple[str, int]:
 
 @functools.lru_cache(maxsize=4096)
 def parse(markup: str) -> tuple[Run, ...]:
-    """The runs of ``markup`` (see the module docstring), merged where levels repeat.
+    r"""The runs of ``markup`` (see the module docstring), merged where levels repeat.
 
     Raises
     ------
@@ -89,7 +89,7 @@ def parse(markup: str) -> tuple[Run, ...]:
         If ``markup`` is not a str.
     ValueError
         If a marker has nothing to apply to, a group is unclosed or empty, or
-        a backslash escapes anything but ``_``, ``^`` or ``\\``; the message
+        a backslash escapes anything but ``_``, ``^`` or ``\``; the message
         quotes the text.
     """
     if not isinstance(markup, str):
@@ -209,8 +209,7 @@ def draw(
     """
     if len(anchor) != 2 or anchor[0] not in "lmr" or anchor[1] not in "amsd":
         raise ValueError(
-            f"anchor must be one of l/m/r then a/m/s/d (e.g. 'ma'), got {anchor!r} "
-            f"for {markup!r}"
+            f"anchor must be one of l/m/r then a/m/s/d (e.g. 'ma'), got {anchor!r} for {markup!r}"
         )
     runs = parse(markup)
     base = font(size, bold)
@@ -223,7 +222,13 @@ def draw(
     baseline = xy[1] + _baseline_offset(base, anchor[1])
     for run, advance in zip(runs, advances, strict=True):
         f = _script_font(size, bold, run.level)
-        d.text((round(x), baseline + _shift(size, run.level)), run.text, font=f, fill=fill, anchor="ls")
+        d.text(
+            (round(x), baseline + _shift(size, run.level)),
+            run.text,
+            font=f,
+            fill=fill,
+            anchor="ls",
+        )
         x += advance
 
 
