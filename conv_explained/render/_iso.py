@@ -11,9 +11,10 @@ faces of the box can be seen, and only these carry numbers:
   ``(c, i, W-1)``.
 
 Every other cell face is hidden and never drawn. A number is written on a top
-or side face only if it fits inside that face's parallelogram at the small
-font; otherwise the face is drawn without it (a value that cannot be shown is
-not shown). Each number drawn is appended to a record (:class:`Drawn`) naming
+or side face only if it fits inside that face's parallelogram at
+:data:`FACE_SIZE` (the flat view's label size, so no digit is smaller than
+the flat view's); otherwise the face is drawn without it (a value that cannot
+be shown legibly is not shown, and the figure says so). Each number drawn is appended to a record (:class:`Drawn`) naming
 the block, the face and the cell, so tests can check what was drawn.
 
 A block may be *cut away*: the channels in front of ``front`` are lifted off
@@ -30,15 +31,28 @@ frames stay small and byte-reproducible.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 from PIL import Image, ImageDraw
 
-from ._draw import INDEX, NOTE_SIZE, SIDE, TINT, font, tile
+from ._draw import INDEX, LABEL_SIZE, SIDE, TINT, font, tile
 
-__all__ = ["BlockStyle", "Drawn", "IsoBlock", "block_extent", "depth_step", "draw_block"]
+__all__ = [
+    "FACE_SIZE",
+    "BlockStyle",
+    "Drawn",
+    "IsoBlock",
+    "block_extent",
+    "depth_step",
+    "draw_block",
+    "face_cell",
+]
+
+#: Font size of the numbers on top and side faces: the flat view's label size
+#: (digits 9 px tall, taller than the flat view's smallest, its 7 px weights).
+FACE_SIZE = LABEL_SIZE
 
 FACES = ("front", "top", "side")
 
@@ -122,8 +136,17 @@ def block_extent(shape: tuple[int, int, int], style: BlockStyle) -> tuple[int, i
 
 @functools.cache
 def _text_box(text: str) -> tuple[int, int]:
-    left, top, right, bottom = font(NOTE_SIZE).getbbox(text, anchor="mm")
+    left, top, right, bottom = font(FACE_SIZE).getbbox(text, anchor="mm")
     return int(right - left), int(bottom - top)
+
+
+def face_cell(texts: Iterable[str]) -> int:
+    """The smallest cell side whose top faces fit every one of ``texts`` (at its depth step)."""
+    need = 0
+    for text in texts:
+        w, h = _text_box(text)
+        need = max(need, w + h + 4, 2 * (h + 3))
+    return need
 
 
 def fits_top(text: str, style: BlockStyle) -> bool:
@@ -208,7 +231,7 @@ class _Canvas:
         fits = fits_top if face == "top" else fits_side
         if text and fits(text, self.style):
             centre = ((poly[0][0] + poly[2][0]) // 2, (poly[0][1] + poly[2][1]) // 2)
-            self.d.text(centre, text, font=font(NOTE_SIZE), fill=INDEX[text_colour], anchor="mm")
+            self.d.text(centre, text, font=font(FACE_SIZE), fill=INDEX[text_colour], anchor="mm")
             self.record.append(Drawn(b.name, face, idx, text))
 
 

@@ -26,7 +26,7 @@ import numpy as np
 from PIL import Image
 
 from .. import ops
-from . import _iso
+from . import _iso, _text
 from . import _references as refs
 from ._captions import ROUNDING, number
 from ._format import MINUS, format_value
@@ -77,7 +77,7 @@ class TensorFrame:
         The caption's terms as drawn: per-channel partial sums (and the bias)
         for a convolution, the window's (counted) values for pooling.
     caption : str
-        The line under the blocks.
+        The line under the blocks, as plain text (the frame's text for readers).
     step : int or None
         Index of the output cell, None on the final frame.
     """
@@ -97,6 +97,8 @@ class TensorFrame:
     terms: tuple[str, ...]
     caption: str
     step: int | None
+    #: ``caption`` in the markup of :mod:`._text` (``Σ_{c}``), as drawn; empty: ``caption``.
+    typeset: str = ""
 
     @property
     def filter_index(self) -> int | None:
@@ -223,15 +225,15 @@ def _conv_steps(fig: Figure, grid: np.ndarray, mac: bool | int) -> list[dict[str
         terms = tuple(format_value(p) for p in parts[o, :, i, j])
         if bias is not None:
             terms += (format_value(np.reshape(bias, -1)[o]),)
-        head = "Σ_c" if cg == grid.shape[0] else "Σ_c∈{" + ",".join(map(str, chans)) + "}"
+        head = "Σ_c" if cg == grid.shape[0] else "Σ_{c∈{" + ",".join(map(str, chans)) + "}}"
         lead = f"out[{o}, {i}, {j}] = {head} ({x_name}[c] {sym} {w_name}[{o}, c]) = "
         shown = " + ".join(_term(t) for t in terms[:cg])
         if bias is not None:
             shown += f" + {_term(terms[-1])} (bias)"
         if mac is False or len(terms) == 1:
-            caption = lead + format_value(values[o, i, j])
+            typeset = lead + format_value(values[o, i, j])
         else:
-            caption = f"{lead}{shown} = {format_value(values[o, i, j])}"
+            typeset = f"{lead}{shown} = {format_value(values[o, i, j])}"
         steps.append(
             {
                 "filters": kernel,
@@ -241,7 +243,8 @@ def _conv_steps(fig: Figure, grid: np.ndarray, mac: bool | int) -> list[dict[str
                 "window_cols": tuple(j * sw + dw * v for v in range(kw)),
                 "lit": (o, i, j),
                 "terms": terms,
-                "caption": caption,
+                "caption": _text.plain(typeset),
+                "typeset": typeset,
             }
         )
     return steps

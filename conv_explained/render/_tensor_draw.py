@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw
 
-from . import _iso
+from . import _iso, _text
 from ._draw import (
     INDEX,
     LABEL_SIZE,
@@ -27,7 +27,6 @@ from ._draw import (
     VALUE_SIZE,
     font,
     new_image,
-    text_tile,
     text_width,
     tile,
 )
@@ -107,7 +106,7 @@ def _panel_widths(titles: list[tuple[str, ...]], extents: Sequence[int]) -> list
         if not extent:
             widths.append(0)
             continue
-        w = max(extent, text_width(title, TITLE_SIZE, True), text_width(sub, LABEL_SIZE))
+        w = max(extent, _text.width(title, TITLE_SIZE, True), _text.width(sub, LABEL_SIZE))
         widths.append(max(w, 150))
     return widths
 
@@ -116,7 +115,7 @@ def _centred(
     d: ImageDraw.ImageDraw, xy: tuple[int, int], text: str, size: int, bold: bool = False
 ) -> None:
     colour = INDEX["black"] if bold else INDEX["text"]
-    d.text(xy, text, font=font(size, bold), fill=colour, anchor="ma")
+    _text.draw(d, xy, text, size=size, bold=bold, fill=colour, anchor="ma")
 
 
 def _draw_panels(
@@ -151,8 +150,8 @@ def tensor_layout(frames: Sequence[TensorFrame]) -> TensorLayout:
     texts = list(format_array(first.x).ravel()) + list(format_array(first.output).ravel())
     if first.filters is not None:
         texts += list(format_array(first.filters).ravel())
-    cell = max(MIN_CELL, max(text_width(t) for t in texts) + 10)
-    style = _iso.BlockStyle(cell=cell, depth=_iso.depth_step(cell))
+    style, faces_note = _style(first, texts)
+    cell = style.cell
     in_w, in_h = _iso.block_extent(first.x.shape, style)
     out_w, out_h = _iso.block_extent(first.output.shape, style)
     fw, fh, cols, filt_w, filt_h = _filter_grid(first, style)
@@ -162,9 +161,10 @@ def tensor_layout(frames: Sequence[TensorFrame]) -> TensorLayout:
     width = max(
         MIN_WIDTH,
         content_w + 2 * MARGIN,
-        min(max(text_width(f.caption) for f in frames), MAX_CAPTION) + 2 * MARGIN,
+        min(max(_text.width(_typeset(f)) for f in frames), MAX_CAPTION) + 2 * MARGIN,
         max(text_width(t, LABEL_SIZE) for f in frames for t in _note_text(f)) + 2 * MARGIN,
-        max(text_width(h, TITLE_SIZE, True) for h in header) + 2 * MARGIN,
+        max(_text.width(h, TITLE_SIZE, True) for h in header) + 2 * MARGIN,
+        text_width(faces_note, LABEL_SIZE) + 2 * MARGIN,
     )
     top = MARGIN + TITLE_SIZE + 8 + LABEL_SIZE + 14
     block_top = top + TITLE_SIZE + 6 + LABEL_SIZE + 10
@@ -172,7 +172,8 @@ def tensor_layout(frames: Sequence[TensorFrame]) -> TensorLayout:
     notes_y = block_top + grid_h + 8
     caption_y = notes_y + 2 * (LABEL_SIZE + 6) + 8
     legend_y = caption_y + VALUE_SIZE + 14
-    im = new_image((width, legend_y + cell // 2 + 4 + MARGIN))
+    note_h = LABEL_SIZE + 6 if faces_note else 0
+    im = new_image((width, legend_y + cell // 2 + 4 + note_h + MARGIN))
     d = ImageDraw.Draw(im)
     _centred(d, (width // 2, MARGIN), header[0], TITLE_SIZE, bold=True)
     _centred(d, (width // 2, MARGIN + TITLE_SIZE + 8), header[1], LABEL_SIZE)
@@ -194,6 +195,8 @@ def tensor_layout(frames: Sequence[TensorFrame]) -> TensorLayout:
                 d, (fx + fw // 2, fy + fh - LABEL_SIZE - 2), f"filter {name}[{k}]", LABEL_SIZE
             )
     _legend(im, legend_y, cell, width, first.inserted_mask is not None)
+    if faces_note:  # under the legend, on its own line (a wider frame shrinks on phones)
+        _centred(d, (width // 2, legend_y + cell // 2 + 6), _text.escape(faces_note), LABEL_SIZE)
     c_in, c_out = centres[0] or 0, centres[2] or 0  # input and output panels always exist
     input_xy = (c_in - in_w // 2, block_top + (grid_h - in_h) // 2)
     output_xy = (c_out - out_w // 2, block_top + (grid_h - out_h) // 2)
@@ -217,10 +220,10 @@ def tensor_layout(frames: Sequence[TensorFrame]) -> TensorLayout:
 
 def _panel_titles(first: TensorFrame) -> list[tuple[str, ...]]:
     c_in, hp, wp = first.x.shape
-    sub_in = f"C_in×H×W = {c_in}×{hp}×{wp}"
+    sub_in = f"C_{{in}}×H×W = {c_in}×{hp}×{wp}"
     if first.padding_mask.any():
         sub_in += " (padded)"
-    out = ("output", f"C_out×H′×W′ = {dims(first.output.shape)}")
+    out = ("output", f"C_{{out}}×H′×W′ = {dims(first.output.shape)}")
     if first.filters is None:
         return [("input x", sub_in), ("", ""), out]
     first_title = "direct input x̃" if first.direct else "input x"
@@ -243,12 +246,51 @@ _LEGEND = (
 )
 
 
-def _legend(im: Image.Image, y: int, cell: int, width: int, inserted: bool) -> None:
-    d = ImageDraw.Draw(im)
-    half = cell // 2
+def _style(first: TensorFrame, texts: Sequence[str]) -> tuple[_iso.BlockStyle, str]:
+    """The block geometry, and the words on faces left without numbers ("" if none).
+
+    Front cells fit every number at the value size, top faces every row-0
+    number at :data:`._iso.FACE_SIZE`; side faces are as deep as half a cell.
+    """
+    tops, sides = _face_texts(first)
+    cell = max(MIN_CELL, max(text_width(t) for t in texts) + 10, _iso.face_cell(tops))
+    style = _iso.BlockStyle(cell=cell, depth=_iso.depth_step(cell))
+    return style, _faces_note(tops, sides, style)
+
+
+def _face_texts(first: TensorFrame) -> tuple[list[str], list[str]]:
+    """Every number a top face (row 0) or a side face (last column) may carry."""
+    blocks = [first.x, first.output]
+    if first.filters is not None:
+        blocks += list(first.filters)
+    tops = [str(t) for b in blocks for t in _x_texts(b)[:, 0, :].ravel()]
+    sides = [str(t) for b in blocks for t in _x_texts(b)[:, :, -1].ravel()]
+    return tops, sides
+
+
+def _faces_note(tops: Sequence[str], sides: Sequence[str], style: _iso.BlockStyle) -> str:
+    """The legend's words when a top or side face is drawn without its number ("" if none)."""
+    top_out = any(t and not _iso.fits_top(t, style) for t in tops)
+    side_out = any(t and not _iso.fits_side(t, style) for t in sides)
+    if not (top_out or side_out):
+        return ""
+    where = (
+        "top and side faces" if top_out and side_out else "top faces" if top_out else "side faces"
+    )
+    return f"{where}: only the numbers that fit"
+
+
+def _legend_entries(inserted: bool) -> list[tuple[str, str, str]]:
     entries = list(_LEGEND)
     if inserted:
         entries.insert(1, ("inserted", "", "inserted zero"))
+    return entries
+
+
+def _legend(im: Image.Image, y: int, cell: int, width: int, inserted: bool) -> None:
+    d = ImageDraw.Draw(im)
+    half = cell // 2
+    entries = _legend_entries(inserted)
     total = sum(half + 6 + text_width(t, LABEL_SIZE) + 16 for *_, t in entries)
     x = (width - total) // 2 + 8
     for role, mark, label in entries:
@@ -321,6 +363,11 @@ def _x_texts(a: np.ndarray) -> np.ndarray:
     return _texts_cached(a.tobytes(), a.shape, a.dtype.str)
 
 
+def _typeset(frame: TensorFrame) -> str:
+    """The caption as drawn: its markup if it has one, else the plain caption."""
+    return frame.typeset or _text.escape(frame.caption)
+
+
 def draw_tensor_frame(
     frame: TensorFrame, lay: TensorLayout
 ) -> tuple[Image.Image, list[_iso.Drawn]]:
@@ -359,6 +406,6 @@ def draw_tensor_frame(
         fill=INDEX["text"],
         anchor="ma",
     )
-    piece = text_tile(frame.caption)
+    piece = _text.tile(_typeset(frame))
     im.paste(piece, (lay.caption_xy[0] - piece.width // 2, lay.caption_xy[1]))
     return im, drawn
