@@ -22,11 +22,19 @@
  * changes (a MutationObserver on the attribute). An <img> showing its dark
  * file gets the class ce-dark-shown, which conv_explained.css exempts from
  * the theme's dimming filter. Without JavaScript the light files show.
+ *
+ * Narrow screens: a wide figure also has a narrow rendering (its panels stacked,
+ * drawn from the same frames) named in data-ce-narrow-poster, -sheet, -size,
+ * -columns (and their -dark files). Below NARROW the player shows those, and
+ * switches when the screen crosses it (resize, orientation); data-ce-size
+ * always gives the size shown, and a "ce-relayout" event tells figure_fit.js.
+ * Without JavaScript the <picture>'s <source media=...> serves the narrow GIF.
  */
 (function () {
   "use strict";
 
   var SPEEDS = [0.5, 1, 2];
+  var NARROW = window.matchMedia ? window.matchMedia("(max-width: 767.98px)") : null;
 
   function isDark() {
     return document.documentElement.dataset.theme === "dark";
@@ -62,10 +70,11 @@
       function (li) { return li.textContent; }
     );
     this.durations = root.dataset.ceDurations.split(" ").map(Number);
-    this.columns = Number(root.dataset.ceColumns);
-    var size = root.dataset.ceSize.split(" ").map(Number);
-    this.width = size[0];
-    this.height = size[1];
+    root.dataset.ceWideSize = root.dataset.ceSize;
+    // With JS the player shows the narrow poster and sheet itself.
+    var narrowSource = root.querySelector("picture source[data-ce-narrow]");
+    if (narrowSource) narrowSource.parentNode.removeChild(narrowSource);
+    this.geometry();
     this.count = this.captions.length;
     this.frame = this.count - 1;
     this.speed = 1;
@@ -136,15 +145,45 @@
     this.update(false);
   }
 
-  // The poster and sheet of the page's theme (the light ones if no dark).
-  Player.prototype.poster = function () {
-    var dark = this.root.dataset.cePosterDark;
-    return isDark() && dark ? dark : this.root.dataset.cePoster;
+  // Whether the narrow rendering is shown: a small screen and a figure that has one.
+  Player.prototype.narrow = function () {
+    return !!(NARROW && NARROW.matches && this.root.dataset.ceNarrowSheet);
   };
 
-  Player.prototype.sheetUrl = function () {
-    var dark = this.root.dataset.ceSheetDark;
-    return isDark() && dark ? dark : this.root.dataset.ceSheet;
+  // The frame size and sheet columns of the rendering shown (data-ce-size follows).
+  Player.prototype.geometry = function () {
+    var data = this.root.dataset;
+    var narrow = this.narrow();
+    var size = (narrow ? data.ceNarrowSize : data.ceWideSize).split(" ").map(Number);
+    this.width = size[0];
+    this.height = size[1];
+    this.columns = Number(narrow ? data.ceNarrowColumns : data.ceColumns);
+    data.ceSize = this.width + " " + this.height;
+    data.ceLayout = narrow ? "narrow" : "wide";
+  };
+
+  // The poster and sheet of the page's theme (the light ones if no dark) and width.
+  Player.prototype.file = function (name) {
+    var data = this.root.dataset;
+    var key = (this.narrow() ? "ceNarrow" : "ce") + name;
+    var dark = data[key + "Dark"];
+    return isDark() && dark ? dark : data[key];
+  };
+
+  Player.prototype.poster = function () { return this.file("Poster"); };
+
+  Player.prototype.sheetUrl = function () { return this.file("Sheet"); };
+
+  // The screen crossed NARROW: the other rendering, at the same frame.
+  Player.prototype.relayout = function () {
+    var before = this.root.dataset.ceLayout;
+    this.geometry();
+    if (this.root.dataset.ceLayout === before) return;
+    this.canvas.width = this.width;
+    this.canvas.height = this.height;
+    this.sheet = null;
+    this.retheme();
+    this.root.dispatchEvent(new CustomEvent("ce-relayout", { bubbles: true }));
   };
 
   Player.prototype.load = function () {
@@ -169,7 +208,8 @@
     var poster = this.poster();
     if (this.img.getAttribute("src") !== poster) this.img.src = poster;
     this.img.classList.toggle("ce-dark-shown", isDark() && !!this.root.dataset.cePosterDark);
-    this.canvas.dataset.ceTheme = this.sheetUrl() === this.root.dataset.ceSheet ? "light" : "dark";
+    var light = this.narrow() ? this.root.dataset.ceNarrowSheet : this.root.dataset.ceSheet;
+    this.canvas.dataset.ceTheme = this.sheetUrl() === light ? "light" : "dark";
     if (!this.active) return;
     var self = this;
     this.load().then(function () { self.draw(); }, function () {});
@@ -262,6 +302,15 @@
     applyTheme();
     new MutationObserver(applyTheme).observe(document.documentElement,
       { attributes: true, attributeFilter: ["data-theme"] });
+    if (NARROW) {
+      var relayout = function () {
+        Array.prototype.forEach.call(document.querySelectorAll(".ce-player"), function (root) {
+          if (root.ceplayer) root.ceplayer.relayout();
+        });
+      };
+      if (NARROW.addEventListener) NARROW.addEventListener("change", relayout);
+      else if (NARROW.addListener) NARROW.addListener(relayout);
+    }
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

@@ -1,0 +1,228 @@
+"""The stacked layout: a figure's panels one above another, for narrow screens.
+
+The wide layout (:func:`._draw.layout`) puts the panels side by side; a
+figure with several panels is then wider than a phone can show at a readable
+scale. :func:`stacked_layout` lays out the *same* panels (same cell size, same
+maps and labels inside each panel) in one column: the header, each panel with
+its title, the operator symbol between panels, then the caption and the
+legend (wrapped into rows). It returns a :class:`._draw.Layout`, so
+:func:`._draw.draw_scene` paints the same scenes into it: the digits and the
+captions are the wide figure's, pasted at other places; nothing is computed
+again.
+
+:data:`NARROW_PX` is the width above which a figure gets a stacked
+rendering (``layout="auto"``): a phone's text column is about 360 CSS px, and
+a figure is not shown below 0.6 of its drawn size (``_static/figure_fit.js``),
+so a figure up to 360 / 0.6 = 600 px fits the column without scrolling.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PIL import ImageDraw
+
+from ._draw import (
+    INDEX,
+    LABEL_SIZE,
+    MAP_GAP,
+    MARGIN,
+    MIN_CELL,
+    TITLE_SIZE,
+    VALUE_SIZE,
+    Layout,
+    _accent_of,
+    _col_label,
+    _panel_geometry,
+    font,
+    new_image,
+    text_width,
+    tile,
+)
+from .frames import Cell, Panel
+
+__all__ = ["LAYOUTS", "NARROW_PX", "check_layout", "stacked_layout", "wrap_words"]
+
+#: Widest figure (px) that is shown whole, at 0.6 or more of its size, in a
+#: 360 px phone column; a wider one gets a stacked rendering with ``layout="auto"``.
+NARROW_PX = 600
+
+#: The layouts an animation can be drawn in.
+LAYOUTS = ("wide", "stacked", "auto")
+
+#: Vertical space (px) between stacked panels, where the operator symbol stands.
+SYMBOL_BAND = 34
+
+
+def check_layout(layout: object) -> str:
+    """Return ``layout`` if it is one of :data:`LAYOUTS`, else raise ValueError.
+
+    Examples
+    --------
+    >>> check_layout("stacked")
+    'stacked'
+    >>> check_layout("tall")
+    Traceback (most recent call last):
+    ...
+    ValueError: layout must be 'wide', 'stacked' or 'auto', got 'tall'
+    """
+    if not isinstance(layout, str) or layout not in LAYOUTS:
+        raise ValueError(f"layout must be 'wide', 'stacked' or 'auto', got {layout!r}")
+    return layout
+
+
+def wrap_words(text: str, width: int, size: int, bold: bool = False) -> list[str]:
+    """``text`` broken at spaces into lines of at most ``width`` px (a long word stays whole).
+
+    Examples
+    --------
+    >>> wrap_words("stride 1, padding 0", 10_000, 12)
+    ['stride 1, padding 0']
+    >>> wrap_words("stride 1, padding 0", 60, 12)
+    ['stride 1,', 'padding 0']
+    """
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and text_width(f"{lines[-1]} {word}", size, bold) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def stacked_layout(
+    header: Sequence[str],
+    panels: Sequence[Panel],
+    symbols: Sequence[str],
+    legend: Sequence[tuple[Cell, str]],
+    texts: Sequence[str],
+    caption_width: int,
+) -> Layout:
+    """The geometry and background of an animation with its panels in one column.
+
+    Parameters
+    ----------
+    header, panels, symbols, legend, texts
+        As for :func:`._draw.layout` (``panels`` top to bottom).
+    caption_width : int
+        Widest caption any frame draws, in pixels (the frame is at least
+        this plus the margins wide).
+
+    Returns
+    -------
+    Layout
+        Its ``boxes`` are in drawing order (top to bottom), so the last is the
+        result, as in the wide layout.
+    """
+    widest = max((text_width(t) for t in texts), default=0)
+    cell = max(MIN_CELL, widest + 10)  # the wide layout's cell size (same tiles)
+    geo = [_panel_geometry(p, cell) for p in panels]
+    panel_ws = [
+        max(g[0], text_width(p.title, TITLE_SIZE, True), text_width(p.subtitle, LABEL_SIZE))
+        for p, g in zip(panels, geo, strict=True)
+    ]
+    half = cell // 2
+    entries = [half + 6 + text_width(t, LABEL_SIZE) + 16 for _, t in legend]
+    content = max([*panel_ws, caption_width, *entries, 1])
+    # The title and the parameter line wrap rather than widen the frame.
+    inner = max(content, max((text_width(w, TITLE_SIZE, True) for h in header for w in h.split())))
+    head: list[tuple[str, int, bool]] = []
+    for i, line in enumerate(header):
+        bold = i == 0
+        size = TITLE_SIZE if bold else LABEL_SIZE
+        head += [(part, size, bold) for part in wrap_words(line, inner, size, bold)]
+    width = inner + 2 * MARGIN
+    # The legend in rows that fit.
+    rows: list[list[int]] = [[]]
+    used = 0
+    for k, w in enumerate(entries):
+        if rows[-1] and used + w > inner:
+            rows.append([])
+            used = 0
+        rows[-1].append(k)
+        used += w
+    im_h_header = MARGIN + sum(s + 8 for _, s, _ in head) + 6
+    title_h = TITLE_SIZE + 6 + LABEL_SIZE + 8
+    y = im_h_header
+    tops = []
+    for i, g in enumerate(geo):
+        tops.append(y)
+        y += title_h + g[1]
+        if i < len(panels) - 1:
+            y += SYMBOL_BAND
+    caption_y = y + 12
+    legend_y = caption_y + VALUE_SIZE + 14
+    height = legend_y + (len(rows) * (half + 8) - 4 if legend else 0) + MARGIN
+    im = new_image((width, height))
+    d = ImageDraw.Draw(im)
+    c = INDEX
+    yy = MARGIN
+    for text, size, bold in head:
+        fill = c["black"] if bold else c["text"]
+        d.text((width // 2, yy), text, font=font(size, bold), fill=fill, anchor="ma")
+        yy += size + 8
+    origins, steps, boxes = {}, {}, {}
+    cx = width // 2
+    for i, (p, g, top) in enumerate(zip(panels, geo, tops, strict=True)):
+        gw, gh, label_w, label_h, dx, dy = g
+        d.text((cx, top), p.title, font=font(TITLE_SIZE, True), fill=c["black"], anchor="ma")
+        d.text(
+            (cx, top + TITLE_SIZE + 6), p.subtitle, font=font(LABEL_SIZE), fill=c["text"],
+            anchor="ma",
+        )  # fmt: skip
+        gx = (width - gw) // 2
+        gy = top + title_h
+        ox, oy = gx + label_w, gy + label_h
+        origins[p.name] = (ox, oy)
+        steps[p.name] = (dx, dy)
+        boxes[p.name] = (gx - 2, gy - 3, gx + gw + 2, gy + gh + 3)
+        map_rows, map_cols = p.map_grid
+        if map_rows > 1:
+            for r in range(map_rows):
+                d.text(
+                    (ox - 6, oy + r * dy + (dy - MAP_GAP) // 2),
+                    f"{p.row_label}={r}",
+                    font=font(LABEL_SIZE),
+                    fill=c["text"],
+                    anchor="rm",
+                )
+        if map_cols > 1:
+            for col in range(map_cols):
+                d.text(
+                    (ox + col * dx + (dx - MAP_GAP) // 2, oy - 4),
+                    _col_label(p, col),
+                    font=font(LABEL_SIZE),
+                    fill=c["text"],
+                    anchor="md",
+                )
+        if i < len(symbols) and symbols[i] and i < len(panels) - 1:
+            d.text(
+                (cx, gy + gh + SYMBOL_BAND // 2),
+                symbols[i],
+                font=font(26 if symbols[i] == "⋆" else 22, True),
+                fill=c["black"],
+                anchor="mm",
+            )
+    ly = legend_y
+    for row in rows:
+        lx = (width - sum(entries[k] for k in row)) // 2 + 8
+        for k in row:
+            sample, label = legend[k]
+            im.paste(
+                tile(half, sample.role, sample.mark, "", "", _accent_of(sample, panels)),
+                (lx, ly),
+            )
+            lx += half + 6
+            d.text((lx, ly + half // 2), label, font=font(LABEL_SIZE), fill=c["text"], anchor="lm")
+            lx += text_width(label, LABEL_SIZE) + 16
+        ly += half + 8
+    return Layout(
+        size=(width, height),
+        cell=cell,
+        origins=origins,
+        map_steps=steps,
+        background=im,
+        caption_xy=(width // 2, caption_y),
+        caption_width=width - 2 * MARGIN,
+        boxes=boxes,
+    )
