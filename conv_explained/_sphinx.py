@@ -798,14 +798,7 @@ def player_html(
     for name in _DARK_PLAYER:
         if uri.get(f"dark-{name}"):
             attrs[f"data-ce-{name}-dark"] = uri[f"dark-{name}"]
-    narrow = player.get("narrow")
-    if narrow and uri.get("narrow-sheet") and uri.get("narrow-poster"):
-        attrs["data-ce-narrow-size"] = " ".join(str(int(v)) for v in narrow["size"])
-        attrs["data-ce-narrow-columns"] = int(narrow["columns"])
-        for name in _DARK_PLAYER:
-            attrs[f"data-ce-narrow-{name}"] = uri[f"narrow-{name}"]
-            if uri.get(f"narrow-dark-{name}"):
-                attrs[f"data-ce-narrow-{name}-dark"] = uri[f"narrow-dark-{name}"]
+    attrs.update(_narrow_attrs(uri, player.get("narrow")))
     printed = "; ".join(f"{k + 1}. {captions[k]}" for k in keys)
     steps = "".join(f"<li>{esc(c)}</li>" for c in captions)
     return (
@@ -816,6 +809,21 @@ def player_html(
         f'<details class="ce-steps"><summary>Step by step</summary>'
         f"<ol>{steps}</ol></details></div>\n"
     )
+
+
+def _narrow_attrs(uri: Mapping[str, str], narrow: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The player's ``data-ce-narrow-*`` attributes of a wide figure ({} without them)."""
+    if not narrow or not uri.get("narrow-sheet") or not uri.get("narrow-poster"):
+        return {}
+    attrs: dict[str, Any] = {
+        "data-ce-narrow-size": " ".join(str(int(v)) for v in narrow["size"]),
+        "data-ce-narrow-columns": int(narrow["columns"]),
+    }
+    for name in _DARK_PLAYER:
+        attrs[f"data-ce-narrow-{name}"] = uri[f"narrow-{name}"]
+        if uri.get(f"narrow-dark-{name}"):
+            attrs[f"data-ce-narrow-{name}-dark"] = uri[f"narrow-dark-{name}"]
+    return attrs
 
 
 def still_html(still: str, dark: str, alt: str, classes: Iterable[str]) -> str:

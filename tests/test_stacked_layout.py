@@ -10,6 +10,8 @@ differently or dropped a cell would fail.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -50,10 +52,12 @@ def test_every_case_wider_than_the_limit_gets_a_narrower_stacked_rendering(pairs
         if wide.size[0] > NARROW_PX and wide.params.get("view") == "tensor":
             assert narrow is wide, name  # the tensor view paints its own frames: no stacking
         elif wide.size[0] > NARROW_PX:
-            assert narrow is not wide and narrow.layout == "stacked", name
+            assert narrow is not wide, name
+            assert narrow.layout == "stacked", name
             assert narrow.size[0] < wide.size[0], name
         else:
-            assert narrow is wide and narrow.layout == "wide", name
+            assert narrow is wide, name
+            assert narrow.layout == "wide", name
     assert len(narrowed) >= 8
     print({n: f"{a[0]}->{b[0]}" for n, (a, b) in narrowed.items()})
 
@@ -76,7 +80,8 @@ def test_stacked_frames_show_the_wide_frames_digits_and_captions(pairs):
             continue
         assert narrow.captions == wide.captions, name
         assert narrow.durations == wide.durations, name
-        assert narrow.alt_text == wide.alt_text and narrow.verification == wide.verification
+        assert narrow.alt_text == wide.alt_text
+        assert narrow.verification == wide.verification
         assert [s.caption for s in narrow.scenes] == [s.caption for s in wide.scenes]
         assert len(narrow.frames) == len(wide.frames)
         for (wxy, wpart), (nxy, npart) in zip(_parts(wide), _parts(narrow), strict=True):
@@ -86,7 +91,8 @@ def test_stacked_frames_show_the_wide_frames_digits_and_captions(pairs):
                     nbox = npart.panel_boxes[panel]
                     wb = (wbox[0] + wxy[0], wbox[1] + wxy[1], wbox[2] + wxy[0], wbox[3] + wxy[1])
                     nb = (nbox[0] + nxy[0], nbox[1] + nxy[1], nbox[2] + nxy[0], nbox[3] + nxy[1])
-                    assert wb[2] - wb[0] == nb[2] - nb[0] and wb[3] - wb[1] == nb[3] - nb[1]
+                    assert wb[2] - wb[0] == nb[2] - nb[0]
+                    assert wb[3] - wb[1] == nb[3] - nb[1]
                     assert np.array_equal(_crop(wf, wb), _crop(nf, nb)), (name, k, panel)
                     checked += 1
     assert checked > 100
@@ -94,7 +100,7 @@ def test_stacked_frames_show_the_wide_frames_digits_and_captions(pairs):
 
 def _caption_band(anim, frame: Image.Image) -> np.ndarray:
     """The caption row of a grid-view frame: its drawn pixels, trimmed to the ink."""
-    x, y = anim._layout.caption_xy
+    _x, y = anim._layout.caption_xy
     band = np.asarray(frame)[y : y + _draw.VALUE_SIZE + 4]
     ink = np.argwhere(band != _draw.INDEX["white"])
     (r0, c0), (r1, c1) = ink.min(0), ink.max(0)
@@ -114,15 +120,17 @@ def test_a_stacked_animation_keeps_its_checked_numbers():
     w = np.arange(9).reshape(3, 3) - 4
     wide = render.animate("correlate", x, w, padding=2)
     tall = render.animate("correlate", x, w, padding=2, layout="stacked")
-    assert tall.layout == "stacked" and wide.layout == "wide"
+    assert tall.layout == "stacked"
+    assert wide.layout == "wide"
     assert tall.verification["passed"] is True
     assert np.array_equal(tall.values, wide.values)
     assert tall.captions == wide.captions
-    assert tall.size[1] > wide.size[1] and tall.size[0] < wide.size[0]
+    assert tall.size[1] > wide.size[1]
+    assert tall.size[0] < wide.size[0]
     # The boxes stand one above another, in the wide order (the result last).
     boxes = list(tall.panel_boxes.values())
     assert [b[1] for b in boxes] == sorted(b[1] for b in boxes)
-    assert all(a[3] <= b[1] for a, b in zip(boxes, boxes[1:], strict=False))
+    assert all(a[3] <= b[1] for a, b in itertools.pairwise(boxes))
     assert tall.with_layout("wide") is wide.with_layout("wide") or np.array_equal(
         np.asarray(tall.with_layout("wide").frames[0]), np.asarray(wide.frames[0])
     )
@@ -132,9 +140,12 @@ def test_auto_keeps_a_narrow_figure_wide():
     anim = render.animate("correlate", np.ones((3, 3)), np.ones((2, 2)), verify=False)
     assert anim.size[0] <= NARROW_PX
     assert anim.with_layout("auto") is anim
-    assert render.animate(
-        "correlate", np.ones((3, 3)), np.ones((2, 2)), verify=False, layout="auto"
-    ).size == anim.size
+    assert (
+        render.animate(
+            "correlate", np.ones((3, 3)), np.ones((2, 2)), verify=False, layout="auto"
+        ).size
+        == anim.size
+    )
 
 
 @pytest.mark.parametrize("bad", ["tall", "", "Wide", None, 1])
@@ -144,7 +155,7 @@ def test_a_bad_layout_is_refused_naming_it(bad):
     anim = render.animate("correlate", np.ones((3, 3)), np.ones((2, 2)), verify=False)
     with pytest.raises(ValueError, match=repr(bad).replace("(", r"\(")):
         anim.with_layout(bad)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="layout must be"):
         check_layout(bad)
 
 
@@ -188,11 +199,13 @@ def test_cli_bad_layout_is_one_line_status_2_and_no_file(capsys, tmp_path):
     argv = ["animate", "correlate", "--input", "4x4", "--kernel", "3", "--out", str(out)]
     assert main([*argv, "--layout", "tall"]) == 2
     captured = capsys.readouterr()
-    assert captured.out == "" and captured.err.count("\n") == 1
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1
     assert "argument --layout: invalid choice: 'tall'" in captured.err
     assert main([*argv, "--layout", "stacked", "--view", "tensor"]) == 2
     captured = capsys.readouterr()
-    assert captured.err.count("\n") == 1 and "got 'stacked'" in captured.err
+    assert captured.err.count("\n") == 1
+    assert "got 'stacked'" in captured.err
     assert list(tmp_path.iterdir()) == []
 
 
@@ -209,7 +222,8 @@ def test_the_page_serves_the_narrow_rendering_below_768_px(tmp_path):
     for name, file in data["narrow_files"].items():
         assert (tmp_path / file).is_file(), name
     with Image.open(files["narrow-gif"]) as im:
-        assert im.size == narrow.size and im.n_frames == len(wide.scenes)
+        assert im.size == narrow.size
+        assert im.n_frames == len(wide.scenes)
     with Image.open(files["narrow-still"]) as im:
         assert np.array_equal(np.asarray(im), np.asarray(narrow.frames[-1]))
     uri = {k: f"{k}.x" for k in ("still", "gif", "poster", "sheet", "strip")}
@@ -223,7 +237,9 @@ def test_the_page_serves_the_narrow_rendering_below_768_px(tmp_path):
         "narrow": data["narrow"],
     }
     page = _sphinx.player_html(uri, "A", ["ce-picture"], payload)
-    order = [page.index(f'srcset="{k}.x"') for k in ("strip", "narrow-still", "still", "narrow-gif")]
+    order = [
+        page.index(f'srcset="{k}.x"') for k in ("strip", "narrow-still", "still", "narrow-gif")
+    ]
     assert order == sorted(order)
     assert '<source media="(max-width: 767.98px)" srcset="narrow-gif.x" data-ce-narrow' in page
     assert 'media="(prefers-reduced-motion: reduce) and (max-width: 767.98px)"' in page

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PIL import ImageDraw
+from PIL import Image, ImageDraw
 
 from ._draw import (
     INDEX,
@@ -90,6 +90,81 @@ def wrap_words(text: str, width: int, size: int, bold: bool = False) -> list[str
     return lines or [""]
 
 
+def _legend_rows(entries: Sequence[int], inner: int) -> list[list[int]]:
+    """Legend entries (by index) in rows no wider than ``inner`` px."""
+    rows: list[list[int]] = [[]]
+    used = 0
+    for k, w in enumerate(entries):
+        if rows[-1] and used + w > inner:
+            rows.append([])
+            used = 0
+        rows[-1].append(k)
+        used += w
+    return rows
+
+
+def _draw_maps(
+    d: ImageDraw.ImageDraw, p: Panel, origin: tuple[int, int], step: tuple[int, int]
+) -> None:
+    """The row and column labels of a panel's maps (as the wide layout draws them)."""
+    (ox, oy), (dx, dy) = origin, step
+    map_rows, map_cols = p.map_grid
+    if map_rows > 1:
+        for r in range(map_rows):
+            d.text(
+                (ox - 6, oy + r * dy + (dy - MAP_GAP) // 2),
+                f"{p.row_label}={r}",
+                font=font(LABEL_SIZE),
+                fill=INDEX["text"],
+                anchor="rm",
+            )
+    if map_cols > 1:
+        for col in range(map_cols):
+            d.text(
+                (ox + col * dx + (dx - MAP_GAP) // 2, oy - 4),
+                _col_label(p, col),
+                font=font(LABEL_SIZE),
+                fill=INDEX["text"],
+                anchor="md",
+            )
+
+
+def _draw_legend(
+    im: Image.Image,
+    legend: Sequence[tuple[Cell, str]],
+    panels: Sequence[Panel],
+    rows: Sequence[Sequence[int]],
+    entries: Sequence[int],
+    top: int,
+    half: int,
+) -> None:
+    d = ImageDraw.Draw(im)
+    y = top
+    for row in rows:
+        x = (im.width - sum(entries[k] for k in row)) // 2 + 8
+        for k in row:
+            sample, label = legend[k]
+            im.paste(
+                tile(half, sample.role, sample.mark, "", "", _accent_of(sample, panels)), (x, y)
+            )
+            x += half + 6
+            d.text(
+                (x, y + half // 2), label, font=font(LABEL_SIZE), fill=INDEX["text"], anchor="lm"
+            )
+            x += text_width(label, LABEL_SIZE) + 16
+        y += half + 8
+
+
+def _header_lines(header: Sequence[str], inner: int) -> list[tuple[str, int, bool]]:
+    """The title and parameter lines, wrapped to ``inner`` px: (text, size, bold)."""
+    head: list[tuple[str, int, bool]] = []
+    for i, line in enumerate(header):
+        bold = i == 0
+        size = TITLE_SIZE if bold else LABEL_SIZE
+        head += [(part, size, bold) for part in wrap_words(line, inner, size, bold)]
+    return head
+
+
 def stacked_layout(
     header: Sequence[str],
     panels: Sequence[Panel],
@@ -125,32 +200,18 @@ def stacked_layout(
     entries = [half + 6 + text_width(t, LABEL_SIZE) + 16 for _, t in legend]
     content = max([*panel_ws, caption_width, *entries, 1])
     # The title and the parameter line wrap rather than widen the frame.
-    inner = max(content, max((text_width(w, TITLE_SIZE, True) for h in header for w in h.split())))
-    head: list[tuple[str, int, bool]] = []
-    for i, line in enumerate(header):
-        bold = i == 0
-        size = TITLE_SIZE if bold else LABEL_SIZE
-        head += [(part, size, bold) for part in wrap_words(line, inner, size, bold)]
+    words = [text_width(w, TITLE_SIZE, True) for h in header for w in h.split()]
+    inner = max([content, *words])
+    head = _header_lines(header, inner)
     width = inner + 2 * MARGIN
-    # The legend in rows that fit.
-    rows: list[list[int]] = [[]]
-    used = 0
-    for k, w in enumerate(entries):
-        if rows[-1] and used + w > inner:
-            rows.append([])
-            used = 0
-        rows[-1].append(k)
-        used += w
-    im_h_header = MARGIN + sum(s + 8 for _, s, _ in head) + 6
+    rows = _legend_rows(entries, inner)
     title_h = TITLE_SIZE + 6 + LABEL_SIZE + 8
-    y = im_h_header
+    y = MARGIN + sum(size + 8 for _, size, _ in head) + 6
     tops = []
-    for i, g in enumerate(geo):
+    for g in geo:
         tops.append(y)
-        y += title_h + g[1]
-        if i < len(panels) - 1:
-            y += SYMBOL_BAND
-    caption_y = y + 12
+        y += title_h + g[1] + SYMBOL_BAND
+    caption_y = y - SYMBOL_BAND + 12
     legend_y = caption_y + VALUE_SIZE + 14
     height = legend_y + (len(rows) * (half + 8) - 4 if legend else 0) + MARGIN
     im = new_image((width, height))
@@ -167,34 +228,18 @@ def stacked_layout(
         gw, gh, label_w, label_h, dx, dy = g
         d.text((cx, top), p.title, font=font(TITLE_SIZE, True), fill=c["black"], anchor="ma")
         d.text(
-            (cx, top + TITLE_SIZE + 6), p.subtitle, font=font(LABEL_SIZE), fill=c["text"],
+            (cx, top + TITLE_SIZE + 6),
+            p.subtitle,
+            font=font(LABEL_SIZE),
+            fill=c["text"],
             anchor="ma",
-        )  # fmt: skip
+        )
         gx = (width - gw) // 2
         gy = top + title_h
-        ox, oy = gx + label_w, gy + label_h
-        origins[p.name] = (ox, oy)
+        origins[p.name] = (gx + label_w, gy + label_h)
         steps[p.name] = (dx, dy)
         boxes[p.name] = (gx - 2, gy - 3, gx + gw + 2, gy + gh + 3)
-        map_rows, map_cols = p.map_grid
-        if map_rows > 1:
-            for r in range(map_rows):
-                d.text(
-                    (ox - 6, oy + r * dy + (dy - MAP_GAP) // 2),
-                    f"{p.row_label}={r}",
-                    font=font(LABEL_SIZE),
-                    fill=c["text"],
-                    anchor="rm",
-                )
-        if map_cols > 1:
-            for col in range(map_cols):
-                d.text(
-                    (ox + col * dx + (dx - MAP_GAP) // 2, oy - 4),
-                    _col_label(p, col),
-                    font=font(LABEL_SIZE),
-                    fill=c["text"],
-                    anchor="md",
-                )
+        _draw_maps(d, p, origins[p.name], steps[p.name])
         if i < len(symbols) and symbols[i] and i < len(panels) - 1:
             d.text(
                 (cx, gy + gh + SYMBOL_BAND // 2),
@@ -203,19 +248,7 @@ def stacked_layout(
                 fill=c["black"],
                 anchor="mm",
             )
-    ly = legend_y
-    for row in rows:
-        lx = (width - sum(entries[k] for k in row)) // 2 + 8
-        for k in row:
-            sample, label = legend[k]
-            im.paste(
-                tile(half, sample.role, sample.mark, "", "", _accent_of(sample, panels)),
-                (lx, ly),
-            )
-            lx += half + 6
-            d.text((lx, ly + half // 2), label, font=font(LABEL_SIZE), fill=c["text"], anchor="lm")
-            lx += text_width(label, LABEL_SIZE) + 16
-        ly += half + 8
+    _draw_legend(im, legend, panels, rows, entries, legend_y, half)
     return Layout(
         size=(width, height),
         cell=cell,

@@ -134,3 +134,90 @@ def test_desktop_figures_fit_without_scrolling(browser: Any, base_url: str, rel:
     numbered = [f for f in found["figures"] if f["renderer"]]
     assert numbered, f"{rel}: no renderer figure measured"
     assert all(f["shown"] >= MIN_SCALE * f["drawn"] - 1 for f in numbered)
+
+
+_NARROW = """
+() => Array.from(document.querySelectorAll(".ce-player[data-ce-narrow-size]")).map((root) => {
+  const shown = root.querySelector("canvas.ce-canvas:not([hidden])") ||
+    root.querySelector("picture img");
+  return {
+    layout: root.dataset.ceLayout,
+    size: root.dataset.ceSize,
+    narrow: root.dataset.ceNarrowSize,
+    wide: root.dataset.ceWideSize,
+    poster: root.querySelector("picture img").getAttribute("src"),
+    shown: shown.getBoundingClientRect().width,
+    scrolls: !!root.querySelector(".ce-scroll"),
+    alt: (root.querySelector("picture img").getAttribute("alt") || "").slice(0, 60),
+  };
+})
+"""
+
+NARROW_PAGES = [
+    "index.html",
+    "correlation_or_convolution.html",
+    "padding_stride_dilation.html",
+    "auto_gallery/01_correlation/plot_01_correlation_vs_convolution.html",
+    "auto_gallery/06_blocks/plot_06_tensor_depthwise_separable.html",
+    "auto_gallery/08_dimensions/plot_01_signal_1d.html",
+    "auto_gallery/08_dimensions/plot_02_volume_3d.html",
+    "auto_gallery/03_transposed/plot_09_checkerboard.html",
+]
+
+
+@pytest.mark.parametrize("rel", NARROW_PAGES)
+def test_wide_figures_show_their_narrow_rendering_on_a_phone(
+    browser: Any, base_url: str, rel: str
+) -> None:
+    """At 390 px a wide figure's stacked rendering is shown, at 0.6 or more, without scrolling.
+
+    And at a desktop width the same page shows the wide one; crossing 768 px
+    (a rotation) switches it.
+    """
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.goto(base_url + rel, wait_until="load", timeout=site_checks.TIMEOUT_MS)
+        page.evaluate(site_checks._LOAD_ALL_IMAGES, site_checks.TIMEOUT_MS)
+        found = page.evaluate(_NARROW)
+        assert found, f"{rel}: no figure with a narrow rendering"
+        digit = _digit_height_px()
+        for fig in found:
+            assert fig["layout"] == "narrow", fig
+            assert fig["size"] == fig["narrow"], fig
+            assert ".narrow." in fig["poster"], fig
+            drawn = int(fig["narrow"].split()[0])
+            scale = fig["shown"] / drawn
+            print(
+                f"{rel}: {fig['wide']} -> {fig['narrow']}, shown at {scale:.2f}, "
+                f"digits {digit * min(scale, 1):.1f} px"
+            )
+            assert scale >= MIN_SCALE - 0.01, fig
+            assert not fig["scrolls"], fig
+        page.set_viewport_size({"width": 1366, "height": 900})
+        page.wait_for_timeout(100)
+        for fig in page.evaluate(_NARROW):
+            assert fig["layout"] == "wide", fig
+            assert fig["size"] == fig["wide"], fig
+            assert ".narrow." not in fig["poster"], fig
+        page.set_viewport_size(PHONE)
+        page.wait_for_timeout(100)
+        assert all(f["layout"] == "narrow" for f in page.evaluate(_NARROW))
+    finally:
+        context.close()
+
+
+def test_without_javascript_a_phone_gets_the_narrow_gif(browser: Any, base_url: str) -> None:
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        rel = "auto_gallery/08_dimensions/plot_01_signal_1d.html"
+        page.goto(base_url + rel, wait_until="load", timeout=site_checks.TIMEOUT_MS)
+        current = page.evaluate(
+            "() => Array.from(document.querySelectorAll('.ce-player picture img'))"
+            ".map((img) => img.currentSrc)"
+        )
+        assert current, rel
+        assert all(src.endswith(".narrow.gif") for src in current), current
+    finally:
+        context.close()
