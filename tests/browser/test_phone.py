@@ -146,6 +146,7 @@ _NARROW = """
     narrow: root.dataset.ceNarrowSize,
     wide: root.dataset.ceWideSize,
     poster: root.querySelector("picture img").getAttribute("src"),
+    narrowPosters: [root.dataset.ceNarrowPoster, root.dataset.ceNarrowPosterDark],
     shown: shown.getBoundingClientRect().width,
     scrolls: !!root.querySelector(".ce-scroll"),
     alt: (root.querySelector("picture img").getAttribute("alt") || "").slice(0, 60),
@@ -185,7 +186,7 @@ def test_wide_figures_show_their_narrow_rendering_on_a_phone(
         for fig in found:
             assert fig["layout"] == "narrow", fig
             assert fig["size"] == fig["narrow"], fig
-            assert ".narrow." in fig["poster"], fig
+            assert fig["poster"] in fig["narrowPosters"], fig
             drawn = int(fig["narrow"].split()[0])
             scale = fig["shown"] / drawn
             print(
@@ -199,7 +200,7 @@ def test_wide_figures_show_their_narrow_rendering_on_a_phone(
         for fig in page.evaluate(_NARROW):
             assert fig["layout"] == "wide", fig
             assert fig["size"] == fig["wide"], fig
-            assert ".narrow." not in fig["poster"], fig
+            assert fig["poster"] not in fig["narrowPosters"], fig
         page.set_viewport_size(PHONE)
         page.wait_for_timeout(100)
         assert all(f["layout"] == "narrow" for f in page.evaluate(_NARROW))
