@@ -1,34 +1,17 @@
-/* A player for every animation on the site (conv_explained._sphinx writes the markup).
- *
- * Each `.ce-player` holds a <picture> (GIF, reduced-motion still, print strip),
- * a "Step by step" list with the renderer's caption of every frame, and
- * data-ce-* attributes: the final frame (poster), the frame sheet (every frame
- * in one PNG, `columns` per row), the frame size and the durations in ms.
- *
- * With JavaScript the animation starts paused on its final frame (every output
- * filled) and gets real buttons: step back, play/pause, step forward, a frame
- * counter and a speed choice; the arrow keys step, Home/End jump. Playing runs
- * one cycle and stops on the final frame. The caption of the frame shown is
- * written below the picture in a polite live region. The frame sheet is loaded
- * on the first interaction only and drawn into a canvas, which works from
- * file:// too (nothing is fetched; no module, no inline script).
- * Without JavaScript the GIF plays as before.
- *
- * Dark mode: a figure drawn in the dark palette too names its dark files in
- * data-ce-dark-src (an <img>), data-ce-dark-srcset (a <source>) and, for a
- * player, data-ce-poster-dark and data-ce-sheet-dark. While the page's theme
- * is dark (html[data-theme="dark"], which pydata-sphinx-theme sets, also when
- * the mode is "auto") those are shown, and the light ones again when it
- * changes (a MutationObserver on the attribute). An <img> showing its dark
- * file gets the class ce-dark-shown, which conv_explained.css exempts from
- * the theme's dimming filter. Without JavaScript the light files show.
- *
- * Narrow screens: a wide figure also has a narrow rendering (its panels stacked,
- * drawn from the same frames) named in data-ce-narrow-poster, -sheet, -size,
- * -columns (and their -dark files). Below NARROW the player shows those, and
- * switches when the screen crosses it (resize, orientation); data-ce-size
- * always gives the size shown, and a "ce-relayout" event tells figure_fit.js.
- * Without JavaScript the <picture>'s <source media=...> serves the narrow GIF.
+/* The player of every animation (markup: conv_explained._sphinx.player_html).
+ * A .ce-player holds a <picture> (GIF; reduced-motion, print and narrow
+ * sources), a "Step by step" list of the renderer's captions and data-ce-*
+ * attributes: poster (final frame), sheet (all frames, `columns` per row),
+ * size, durations (ms). With JS it starts paused on the poster, with buttons
+ * (back, play/pause, forward), a frame counter, a speed choice, arrow keys and
+ * Home/End; play runs one cycle; the frame's caption goes to a polite live
+ * region; the sheet loads on first use into a canvas (works from file://).
+ * Dark: data-ce-dark-src/-srcset and -poster-dark/-sheet-dark are shown while
+ * html[data-theme="dark"] (the img gets ce-dark-shown, undimmed by the CSS).
+ * Narrow: below 768 px a wide figure's data-ce-narrow-* (stacked panels, the
+ * same frames) is shown, switching on resize; data-ce-size is the size shown
+ * and "ce-relayout" tells figure_fit.js. Without JS the GIF plays, light,
+ * narrow on small screens via <source media>.
  */
 (function () {
   "use strict";
@@ -36,12 +19,15 @@
   var SPEEDS = [0.5, 1, 2];
   var NARROW = window.matchMedia ? window.matchMedia("(max-width: 767.98px)") : null;
 
+  function each(selector, fn) {
+    Array.prototype.forEach.call(document.querySelectorAll(selector), fn);
+  }
+
   function isDark() {
     return document.documentElement.dataset.theme === "dark";
   }
 
-  // The light or dark file of an element: the light one is kept in
-  // data-ce-light-<attr> the first time it is swapped.
+  // Swap a file for its dark one (the light one kept in data-ce-light-<attr>).
   function themed(node, attr, darkName) {
     var dark = node.getAttribute(darkName);
     if (!dark) return;
@@ -145,12 +131,12 @@
     this.update(false);
   }
 
-  // Whether the narrow rendering is shown: a small screen and a figure that has one.
+  // A small screen, and a figure with a narrow rendering.
   Player.prototype.narrow = function () {
     return !!(NARROW && NARROW.matches && this.root.dataset.ceNarrowSheet);
   };
 
-  // The frame size and sheet columns of the rendering shown (data-ce-size follows).
+  // Frame size and sheet columns of the rendering shown.
   Player.prototype.geometry = function () {
     var data = this.root.dataset;
     var narrow = this.narrow();
@@ -162,7 +148,7 @@
     data.ceLayout = narrow ? "narrow" : "wide";
   };
 
-  // The poster and sheet of the page's theme (the light ones if no dark) and width.
+  // A file (Poster, Sheet) for the theme (light if no dark) and width.
   Player.prototype.file = function (name) {
     var data = this.root.dataset;
     var key = (this.narrow() ? "ceNarrow" : "ce") + name;
@@ -174,7 +160,7 @@
 
   Player.prototype.sheetUrl = function () { return this.file("Sheet"); };
 
-  // The screen crossed NARROW: the other rendering, at the same frame.
+  // The screen crossed 768 px: the other rendering, same frame.
   Player.prototype.relayout = function () {
     var before = this.root.dataset.ceLayout;
     this.geometry();
@@ -280,21 +266,17 @@
 
   // Every figure in the page's theme: players redraw, other images swap files.
   function applyTheme() {
-    Array.prototype.forEach.call(document.querySelectorAll(".ce-player"), function (root) {
-      if (root.ceplayer) root.ceplayer.retheme();
-    });
-    Array.prototype.forEach.call(document.querySelectorAll("source[data-ce-dark-srcset]"),
+    each(".ce-player", function (root) { if (root.ceplayer) root.ceplayer.retheme(); });
+    each("source[data-ce-dark-srcset]",
       function (source) { themed(source, "srcset", "data-ce-dark-srcset"); });
-    Array.prototype.forEach.call(document.querySelectorAll("img[data-ce-dark-src]"),
-      function (img) {
-        var root = img.closest(".ce-player");
-        if (!root || !root.ceplayer) themed(img, "src", "data-ce-dark-src");
-      });
+    each("img[data-ce-dark-src]", function (img) {
+      var root = img.closest(".ce-player");
+      if (!root || !root.ceplayer) themed(img, "src", "data-ce-dark-src");
+    });
   }
 
   function init() {
-    var players = document.querySelectorAll(".ce-player");
-    Array.prototype.forEach.call(players, function (root, index) {
+    each(".ce-player", function (root, index) {
       if (root.dataset.ceReady) return;
       root.dataset.ceReady = "true";
       root.ceplayer = new Player(root, index);
@@ -302,14 +284,10 @@
     applyTheme();
     new MutationObserver(applyTheme).observe(document.documentElement,
       { attributes: true, attributeFilter: ["data-theme"] });
-    if (NARROW) {
-      var relayout = function () {
-        Array.prototype.forEach.call(document.querySelectorAll(".ce-player"), function (root) {
-          if (root.ceplayer) root.ceplayer.relayout();
-        });
-      };
-      if (NARROW.addEventListener) NARROW.addEventListener("change", relayout);
-      else if (NARROW.addListener) NARROW.addListener(relayout);
+    if (NARROW && NARROW.addEventListener) {
+      NARROW.addEventListener("change", function () {
+        each(".ce-player", function (root) { if (root.ceplayer) root.ceplayer.relayout(); });
+      });
     }
   }
 
