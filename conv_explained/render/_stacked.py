@@ -18,7 +18,8 @@ so a figure up to 360 / 0.6 = 600 px fits the column without scrolling.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Mapping, Sequence
 
 from PIL import Image, ImageDraw
 
@@ -34,18 +35,38 @@ from ._draw import (
     _accent_of,
     _col_label,
     _panel_geometry,
+    draw_scene,
     font,
     new_image,
+    text_tile,
     text_width,
     tile,
 )
+from ._model import Scene
 from .frames import Cell, Panel
 
-__all__ = ["LAYOUTS", "NARROW_PX", "check_layout", "stacked_layout", "wrap_words"]
+__all__ = [
+    "CAPTION_PX",
+    "LAYOUTS",
+    "NARROW_PX",
+    "caption_breaks",
+    "caption_lines",
+    "check_layout",
+    "draw_wrapped",
+    "stacked_layout",
+    "wrap_words",
+]
 
 #: Widest figure (px) that is shown whole, at 0.6 or more of its size, in a
 #: 360 px phone column; a wider one gets a stacked rendering with ``layout="auto"``.
 NARROW_PX = 600
+
+#: Widest caption line (px) of a stacked figure: a longer caption wraps, so
+#: that the caption alone does not make the figure wider than ``NARROW_PX``.
+CAPTION_PX = NARROW_PX - 2 * MARGIN
+
+#: Height (px) of one caption line, the next line's top under the last's.
+CAPTION_LINE = VALUE_SIZE + 6
 
 #: The layouts an animation can be drawn in.
 LAYOUTS = ("wide", "stacked", "auto")
@@ -88,6 +109,97 @@ def wrap_words(text: str, width: int, size: int, bold: bool = False) -> list[str
         else:
             lines.append(word)
     return lines or [""]
+
+
+def caption_breaks(
+    slots: Mapping[int, Sequence[int]], width: int = CAPTION_PX
+) -> dict[int, list[tuple[int, int]]]:
+    """Where captions of each number of pieces break into lines of at most ``width`` px.
+
+    Per number of pieces (as :func:`._draw.caption_slots` gives their slot
+    widths), the ``(start, stop)`` piece ranges of each line, filled greedily;
+    a piece wider than ``width`` stands alone on its line. Every frame's
+    caption with that many pieces breaks at the same places, so the pieces
+    that do not change between frames keep their pixels.
+
+    Examples
+    --------
+    >>> caption_breaks({3: [300, 200, 250]}, 580)
+    {3: [(0, 2), (2, 3)]}
+    >>> caption_breaks({1: [700]}, 580)
+    {1: [(0, 1)]}
+    """
+    out: dict[int, list[tuple[int, int]]] = {}
+    for count, widths in slots.items():
+        lines: list[tuple[int, int]] = []
+        start, used = 0, 0
+        for i, w in enumerate(widths):
+            if i > start and used + w > width:
+                lines.append((start, i))
+                start, used = i, 0
+            used += w
+        lines.append((start, len(widths)))
+        out[count] = lines
+    return out
+
+
+def caption_lines(
+    scene: Scene, slots: Mapping[int, Sequence[int]], width: int = CAPTION_PX
+) -> list[tuple[tuple[str, ...], tuple[int, ...]]]:
+    """The lines a stacked frame draws ``scene``'s caption in: each line's pieces and slot widths.
+
+    Pieces drawn in slots break at :func:`caption_breaks`; a caption of one
+    piece (or with no slots) breaks at spaces (:func:`wrap_words`), each line
+    then one piece as wide as its text. Joined (with the spaces the breaks
+    took) the lines are the caption, character for character.
+
+    Examples
+    --------
+    >>> from conv_explained.render._model import Scene
+    >>> scene = Scene((), "y = 1·2 + 3·4 = 14", 0, ("y = ", "1·2", " + ", "3·4", " = 14"), ())
+    >>> [pieces for pieces, _ in caption_lines(scene, {5: [30, 25, 20, 25, 40]}, 80)]
+    [('y = ', '1·2', ' + '), ('3·4', ' = 14')]
+    """
+    parts = scene.parts or (scene.caption,)
+    widths = slots.get(len(parts)) if len(parts) > 1 else None
+    if widths is not None:
+        breaks = caption_breaks({len(parts): widths}, width)[len(parts)]
+        return [(tuple(parts[i:j]), tuple(widths[i:j])) for i, j in breaks]
+    if not scene.caption:
+        return []
+    return [
+        ((line,), (text_width(line),)) for line in wrap_words(scene.caption, width, VALUE_SIZE)
+    ]
+
+
+def draw_wrapped(
+    scene: Scene,
+    panels: Sequence[Panel],
+    lay: Layout,
+    slots: dict[int, list[int]],
+    width: int = CAPTION_PX,
+) -> Image.Image:
+    """A stacked frame: :func:`._draw.draw_scene` without the caption, then the caption wrapped.
+
+    Each line's pieces are the wide frame's (:func:`._draw.text_tile`,
+    right-aligned in the same slots), the line centred; a caption of one
+    piece is drawn line by line, centred, as the wide frame draws it.
+    """
+    im = draw_scene(dataclasses.replace(scene, caption="", parts=("",)), panels, lay, slots)
+    d = ImageDraw.Draw(im)
+    cx, cy = lay.caption_xy
+    slotted = len(scene.parts or (scene.caption,)) > 1
+    for n, (pieces, widths) in enumerate(caption_lines(scene, slots, width)):
+        y = cy + n * CAPTION_LINE
+        if not slotted or len(scene.parts) not in slots:
+            d.text((cx, y), pieces[0], font=font(VALUE_SIZE), fill=INDEX["black"], anchor="ma")
+            continue
+        x = cx - sum(widths) // 2
+        for part, w in zip(pieces, widths, strict=True):
+            x += w
+            piece = text_tile(part)
+            im.paste(piece, (x - piece.width, y))
+    return im
 
 
 def _legend_rows(entries: Sequence[int], inner: int) -> list[list[int]]:
@@ -172,6 +284,7 @@ def stacked_layout(
     legend: Sequence[tuple[Cell, str]],
     texts: Sequence[str],
     caption_width: int,
+    caption_rows: int = 1,
 ) -> Layout:
     """The geometry and background of an animation with its panels in one column.
 
@@ -180,8 +293,10 @@ def stacked_layout(
     header, panels, symbols, legend, texts
         As for :func:`._draw.layout` (``panels`` top to bottom).
     caption_width : int
-        Widest caption any frame draws, in pixels (the frame is at least
-        this plus the margins wide).
+        Widest caption line any frame draws, in pixels (the frame is at
+        least this plus the margins wide).
+    caption_rows : int, optional
+        Most lines a frame's caption is wrapped into (:func:`caption_lines`).
 
     Returns
     -------
@@ -212,7 +327,7 @@ def stacked_layout(
         tops.append(y)
         y += title_h + g[1] + SYMBOL_BAND
     caption_y = y - SYMBOL_BAND + 12
-    legend_y = caption_y + VALUE_SIZE + 14
+    legend_y = caption_y + max(1, caption_rows) * CAPTION_LINE + 8
     height = legend_y + (len(rows) * (half + 8) - 4 if legend else 0) + MARGIN
     im = new_image((width, height))
     d = ImageDraw.Draw(im)

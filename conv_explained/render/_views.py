@@ -60,7 +60,7 @@ class Canvas:
         self.needed = max(self.needed, width)
         return True
 
-    def stacked(self, caption_width: int) -> _draw.Layout:
+    def stacked(self, caption_width: int, caption_rows: int = 1) -> _draw.Layout:
         """The same panels one above another (:func:`._stacked.stacked_layout`)."""
         fig = self.fig
         return stacked_layout(
@@ -70,6 +70,7 @@ class Canvas:
             fig.legend_cells(),
             sorted(fig.texts),
             caption_width,
+            caption_rows,
         )
 
     def final(self) -> _draw.Layout:
@@ -96,7 +97,7 @@ class Staged:
     alt: str | None = None
     boxes: dict[str, tuple[int, int, int, int]] | None = None  # with images: panel boxes
     # The stacked layout of the same panels, given the widest caption (grid view only).
-    stacked: Callable[[int], _draw.Layout] | None = None
+    stacked: Callable[[int, int], _draw.Layout] | None = None
 
 
 Fits = Callable[[Sequence[Sequence[str]]], bool]

@@ -24,7 +24,7 @@ from ._captions import caption_check
 from ._conv import SlideSpec
 from ._pipeline import Figure, OpSpec, Options, Request, check_options, check_texts, jsonable
 from ._pool import GlobalSpec, PoolSpec, RouteSpec
-from ._stacked import NARROW_PX, check_layout
+from ._stacked import NARROW_PX, caption_lines, check_layout, draw_wrapped
 from ._transposed import DirectSpec, ScatterSpec
 from ._verify import VerificationError, run_checks
 from ._views import VIEWS
@@ -158,7 +158,7 @@ class Animation:
         layout: _draw.Layout | None,
         images: list[Image.Image] | None = None,
         boxes: dict[str, tuple[int, int, int, int]] | None = None,
-        stacked: Callable[[int], _draw.Layout] | None = None,
+        stacked: Callable[[int, int], _draw.Layout] | None = None,
     ) -> None:
         self.op = op
         self.layout = "wide"
@@ -317,18 +317,14 @@ class Animation:
     def _stacked_copy(self) -> Animation:
         assert self._stacked is not None
         slots = _draw.caption_slots([s.parts for s in self.scenes if s.step is not None])
-        width = 0
-        for s in self.scenes:
-            parts = s.parts or (s.caption,)
-            if len(parts) > 1 and len(parts) in slots:
-                width = max(width, sum(slots[len(parts)]))
-            else:
-                width = max(width, _draw.text_width(s.caption))
+        lines = [caption_lines(s, slots) for s in self.scenes]  # wrapped to CAPTION_PX
+        width = max((sum(w) for ls in lines for _, w in ls), default=0)
+        rows = max((len(ls) for ls in lines), default=1)
         copy = Animation.__new__(Animation)
         copy.__dict__.update(
             {k: v for k, v in self.__dict__.items() if k not in ("frames", "_tall")}
         )  # the frames are drawn again, in the new layout
-        copy._layout = self._stacked(width)
+        copy._layout = self._stacked(width, rows)
         copy.layout = "stacked"
         copy._wide_of = self
         return copy
@@ -345,6 +341,8 @@ class Animation:
             return self._images
         assert self._layout is not None
         slots = _draw.caption_slots([s.parts for s in self.scenes if s.step is not None])
+        if self.layout == "stacked":  # its captions wrap (see _stacked.caption_lines)
+            return [draw_wrapped(s, self.panels, self._layout, slots) for s in self.scenes]
         return [_draw.draw_scene(s, self.panels, self._layout, slots) for s in self.scenes]
 
     def _check_verified(self) -> None:

@@ -30,6 +30,7 @@ import site_checks
 from test_evidence import PAGES
 
 from conv_explained.render import _draw
+from conv_explained.render._stacked import NARROW_PX
 
 SITE = site_checks.SITE
 PHONE = {"width": 390, "height": 844}
@@ -91,6 +92,22 @@ def _target(rel: str, href: str) -> Path:
 
 
 SMALLEST: list[tuple[float, str, str]] = []
+#: The renderer's figures that scroll sideways at 390 px: (page, image, drawn width).
+SCROLLING: list[tuple[str, str, int]] = []
+
+#: The pages whose numbered figures still scroll sideways on a phone (at 0.6 of
+#: their size, in their own box), and why: the tensor view paints its own
+#: frames (a 3-D drawing of each tensor), so the renderer has no stacked
+#: layout for it; its frames are 610-615 px, just over the 600 px that a
+#: 360 px column shows at 0.6. The depthwise-separable comparison's narrow
+#: rendering stacks its two tensor-view parts (1241 -> 615 px), each still
+#: 615 px wide.
+TENSOR_VIEW_SCROLLS = {
+    "auto_gallery/06_blocks/plot_04_tensor_depthwise.html": "tensor view, 610 px",
+    "auto_gallery/06_blocks/plot_06_tensor_depthwise_separable.html": (
+        "two tensor views stacked, 615 px"
+    ),
+}
 
 
 @pytest.mark.parametrize("rel", PAGES)
@@ -113,6 +130,8 @@ def test_phone_figures_are_legible_and_open_full_size(
             problems.append(f"{fig['src']}: its full-size link {fig['href']!r} names no file")
         if fig["renderer"]:
             SMALLEST.append((digit * min(scale, 1.0), rel, fig["src"]))
+            if fig["scrolls"]:
+                SCROLLING.append((rel, fig["src"], fig["drawn"]))
     assert not problems, f"{rel} at 390 px:\n" + "\n".join(problems)
 
 
@@ -122,6 +141,15 @@ def test_the_smallest_phone_digit_reaches_the_limit() -> None:
     height, rel, src = min(SMALLEST)
     print(f"smallest renderer digit at 390 px: {height:.1f} CSS px ({rel}, {src})")
     assert height >= MIN_SCALE * _digit_height_px() - 0.2
+
+
+def test_only_the_named_tensor_views_scroll_on_a_phone() -> None:
+    """Every other numbered figure fits a 390 px screen at 0.6 or more without scrolling."""
+    if not SMALLEST:
+        pytest.skip("run with the page tests above (no renderer figure measured)")
+    print("scrolling at 390 px:", SCROLLING)
+    unexpected = [f for f in SCROLLING if f[0] not in TENSOR_VIEW_SCROLLS]
+    assert not unexpected, unexpected
 
 
 @pytest.mark.parametrize(
@@ -172,6 +200,8 @@ def test_wide_figures_show_their_narrow_rendering_on_a_phone(
 ) -> None:
     """At 390 px a wide figure's stacked rendering is shown, at 0.6 or more, without scrolling.
 
+    (Except the tensor views in ``TENSOR_VIEW_SCROLLS``, which scroll at 0.6.)
+
     And at a desktop width the same page shows the wide one; crossing 768 px
     (a rotation) switches it.
     """
@@ -194,7 +224,8 @@ def test_wide_figures_show_their_narrow_rendering_on_a_phone(
                 f"digits {digit * min(scale, 1):.1f} px"
             )
             assert scale >= MIN_SCALE - 0.01, fig
-            assert not fig["scrolls"], fig
+            # A narrow rendering scrolls only where a tensor view is too wide (named above).
+            assert fig["scrolls"] == (rel in TENSOR_VIEW_SCROLLS and drawn > NARROW_PX), fig
         page.set_viewport_size({"width": 1366, "height": 900})
         page.wait_for_timeout(100)
         for fig in page.evaluate(_NARROW):
