@@ -734,7 +734,7 @@ def _parser() -> _Parser:
         default="wide",
         choices=("wide", "stacked", "auto"),
         help="wide: panels side by side (default); stacked: one above another, for phones; "
-        "auto: stacked if wider than 600 px",
+        "auto: stacked if wider than 595 px",
     )
     anim.set_defaults(handler=_animate)
 

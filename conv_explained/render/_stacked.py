@@ -11,9 +11,10 @@ captions are the wide figure's, pasted at other places; nothing is computed
 again.
 
 :data:`NARROW_PX` is the width above which a figure gets a stacked
-rendering (``layout="auto"``): a phone's text column is about 360 CSS px, and
-a figure is not shown below 0.6 of its drawn size (``_static/figure_fit.js``),
-so a figure up to 360 / 0.6 = 600 px fits the column without scrolling.
+rendering (``layout="auto"``): at a 390 px phone screen the site's text
+column is 358 CSS px (measured in Chromium), and a figure is not shown below
+0.6 of its drawn size (``_static/figure_fit.js``), so a figure up to
+358 / 0.6 = 596 px fits the column without scrolling.
 """
 
 from __future__ import annotations
@@ -57,9 +58,10 @@ __all__ = [
     "wrap_words",
 ]
 
-#: Widest figure (px) that is shown whole, at 0.6 or more of its size, in a
-#: 360 px phone column; a wider one gets a stacked rendering with ``layout="auto"``.
-NARROW_PX = 600
+#: Widest figure (px) that is shown whole, at 0.6 or more of its size, in the
+#: 358 px column of a 390 px phone; a wider one gets a stacked rendering with
+#: ``layout="auto"``.
+NARROW_PX = 595
 
 #: Widest caption line (px) of a stacked figure: a longer caption wraps, so
 #: that the caption alone does not make the figure wider than ``NARROW_PX``.

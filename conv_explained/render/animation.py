@@ -269,8 +269,8 @@ class Animation:
             caption and the legend, for narrow screens (a comparison puts its
             two parts one above the other, each stacked if it is itself
             wider than ``NARROW_PX``). ``"auto"``: stacked if the wide frames
-            are wider than ``NARROW_PX`` (600 px: what a 360 px phone column
-            shows at 0.6 of its size), else wide.
+            are wider than ``NARROW_PX`` (595 px: what the 358 px column of a
+            390 px phone shows at 0.6 of its size), else wide.
 
         Returns
         -------
@@ -858,7 +858,7 @@ def animate(
         ``"wide"`` puts the panels side by side; ``"stacked"`` one above
         another, with the caption and the legend below (for narrow screens;
         the grid view only); ``"auto"`` stacks them when the wide frames are
-        wider than ``NARROW_PX`` (600 px). The frames are drawn from the same
+        wider than ``NARROW_PX`` (595 px). The frames are drawn from the same
         checked scenes either way (see :meth:`Animation.with_layout`).
 
     Returns
