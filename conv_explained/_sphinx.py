@@ -86,8 +86,24 @@ _PLAYER_KEYS = ("captions", "durations", "keys", "columns", "size")
 #: The player's images that have a dark rendering (the print strip has none).
 _DARK_PLAYER = ("poster", "sheet")
 
-#: The dark renderings a picture node may hold, in child order after the player's.
-_DARK_NAMES = ("dark-gif", "dark-still", "dark-poster", "dark-sheet")
+#: The narrow (stacked) renderings of a wide figure, light and dark: the GIF and
+#: still for ``<source media=NARROW>``, the player's poster and sheet.
+_NARROW_NAMES = (
+    "narrow-gif",
+    "narrow-still",
+    "narrow-dark-gif",
+    "narrow-dark-still",
+    "narrow-poster",
+    "narrow-sheet",
+    "narrow-dark-poster",
+    "narrow-dark-sheet",
+)
+
+#: The other renderings a picture node may hold, in child order after the player's.
+_DARK_NAMES = ("dark-gif", "dark-still", "dark-poster", "dark-sheet", *_NARROW_NAMES)
+
+#: Screens on which a wide figure's narrow rendering is shown (as in figure_fit.js).
+NARROW = "(max-width: 767.98px)"
 
 
 # --------------------------------------------------------------------------
@@ -235,7 +251,9 @@ def picture_rst(
         wrote (an animation only).
     dark : mapping, optional
         Srcdir-rooted paths of the dark renderings: ``gif`` and ``still``
-        (either may be missing).
+        (either may be missing), and of a wide figure's narrow renderings
+        ``narrow-gif``, ``narrow-still``, ``narrow-dark-gif`` and
+        ``narrow-dark-still``.
 
     Returns
     -------
@@ -265,6 +283,9 @@ def picture_rst(
         extra += f"   :dark: {dark['gif']}\n"
     if dark.get("still"):
         extra += f"   :dark-still: {dark['still']}\n"
+    for name in ("narrow-gif", "narrow-still", "narrow-dark-gif", "narrow-dark-still"):
+        if dark.get(name):
+            extra += f"   :{name}: {dark[name]}\n"
     return f"\n.. animated-image:: {gif}\n   :still: {still}\n   :alt: {alt}\n{extra}\n"
 
 
@@ -320,6 +341,10 @@ def gif_scraper(block: Any, block_vars: Mapping[str, Any], gallery_conf: Mapping
                 player = _rst_path(write_player_files(anim, target_png), src_dir)
                 dark_gif = anim.save_gif(dark_path(target_gif), theme="dark")
                 dark["gif"] = _rst_path(dark_gif, src_dir)
+                narrow = narrow_of(anim)
+                if narrow is not None:
+                    files = write_narrow_files(anim, narrow, still_image, target_png)
+                    dark.update({k: _rst_path(v, src_dir) for k, v in files.items()})
             dark_still = write_dark_png(still_image, dark_path(target_png))
             if dark_still is not None and dark:
                 dark["still"] = _rst_path(dark_still, src_dir)
@@ -349,6 +374,58 @@ def gif_scraper(block: Any, block_vars: Mapping[str, Any], gallery_conf: Mapping
             rst.append(certificate_rst(certificate))
         write_panel_boxes(target_png, panels)
     return "".join(rst)
+
+
+def narrow_of(anim: Any) -> Any:
+    """A wide animation's narrow (stacked) rendering, or None if it is narrow enough.
+
+    :meth:`~conv_explained.render.Animation.with_layout` ``("auto")``: the same
+    scenes, so the same checked digits and captions, with the panels one above
+    another when the side-by-side frames are wider than ``NARROW_PX``.
+    """
+    relayout = getattr(anim, "with_layout", None)
+    if relayout is None:
+        return None
+    narrow = relayout("auto")
+    return None if narrow is anim else narrow
+
+
+def _still_frame(anim: Any, image: Any) -> Any:
+    """The narrow counterpart of a wide still: the same frame index, or the key-frame strip."""
+    if image is not None:
+        data = image.tobytes()
+        for k, frame in enumerate(anim.frames):
+            if frame.size == image.size and frame.tobytes() == data:
+                return k
+    return None
+
+
+def write_narrow_files(anim: Any, narrow: Any, still_image: Any, png: Path) -> dict[str, Path]:
+    """Write the narrow GIF and still (light and dark) beside a gallery still ``a_001.png``.
+
+    ``a_001.narrow.gif``, ``a_001.narrow.dark.gif``, ``a_001.narrow.png`` and
+    ``a_001.narrow.dark.png``: the still is the narrow rendering of the frame
+    the wide still shows (the key-frame strip if it is none). Returns them by
+    name (``narrow-gif``, ...). The player's narrow sheet and poster are
+    written by :func:`write_player_files`.
+    """
+    from conv_explained.render import _draw
+    from conv_explained.render.gif import atomic_write, write_png
+
+    frame = _still_frame(anim, still_image)
+    image = narrow.frames[frame] if frame is not None else narrow.strip(frames=narrow.key_frames)
+    gif = png.with_suffix(".narrow.gif")
+    still = png.with_suffix(".narrow.png")
+    out = {
+        "narrow-gif": narrow.save_gif(gif),
+        "narrow-dark-gif": narrow.save_gif(dark_path(gif), theme="dark"),
+        "narrow-still": atomic_write(still, lambda f: write_png(f, image)),
+        "narrow-dark-still": atomic_write(
+            dark_path(still), lambda f: write_png(f, _draw.recolour(image, "dark"))
+        ),
+    }
+    _take_written()  # the narrow GIF is no figure of its own for the scraper
+    return out
 
 
 def player_payload(anim: Any) -> dict[str, Any]:
@@ -389,6 +466,30 @@ def player_payload(anim: Any) -> dict[str, Any]:
         "poster": png(anim.frames[-1]),
         "dark_sheet": dark_sheet,
         "dark_poster": png(_draw.recolour(anim.frames[-1], "dark")),
+        **_narrow_payload(anim, png),
+    }
+
+
+def _narrow_payload(anim: Any, png: Any) -> dict[str, Any]:
+    """The player's narrow images of a wide animation ({} for a narrow one).
+
+    ``narrow`` holds the narrow frames' ``size`` and ``columns``; the PNG bytes
+    are ``narrow_sheet``, ``narrow_poster`` and their dark renderings.
+    """
+    from conv_explained.render import _draw
+
+    narrow = narrow_of(anim)
+    if narrow is None:
+        return {}
+    with tempfile.TemporaryDirectory() as tmp:
+        sheet = narrow.save_sheet(Path(tmp, "sheet.png")).read_bytes()
+        dark_sheet = narrow.save_sheet(Path(tmp, "dark.png"), theme="dark").read_bytes()
+    return {
+        "narrow": {"size": [int(v) for v in narrow.size], "columns": int(narrow.sheet_columns)},
+        "narrow_sheet": sheet,
+        "narrow_poster": png(narrow.frames[-1]),
+        "narrow_dark_sheet": dark_sheet,
+        "narrow_dark_poster": png(_draw.recolour(narrow.frames[-1], "dark")),
     }
 
 
@@ -398,7 +499,9 @@ def write_player_files(anim: Any, png: Path) -> Path:
     ``a_001.player.json`` (the captions, durations and layout),
     ``a_001.sheet.png``, ``a_001.print.png`` (the key-frame strip),
     ``a_001.poster.png`` and the dark ``a_001.sheet.dark.png`` and
-    ``a_001.poster.dark.png``; returns the JSON's path.
+    ``a_001.poster.dark.png``, and for a wide animation the narrow ones
+    (``a_001.narrow.sheet.png``, ``a_001.narrow.sheet.dark.png``, ...);
+    returns the JSON's path.
     """
     payload = player_payload(anim)
     data = {key: payload[key] for key in _PLAYER_KEYS}
@@ -411,6 +514,14 @@ def write_player_files(anim: Any, png: Path) -> Path:
         target = png.with_suffix(f".{name}.dark.png")
         target.write_bytes(payload[f"dark_{name}"])
         data["dark"][name] = target.name
+    if "narrow" in payload:
+        data["narrow"] = dict(payload["narrow"])
+        data["narrow_files"] = {}
+        for name in _DARK_PLAYER:
+            for theme in ("", "dark_"):
+                target = png.with_suffix(f".narrow.{name}{'.dark' if theme else ''}.png")
+                target.write_bytes(payload[f"narrow_{theme}{name}"])
+                data["narrow_files"][f"narrow-{theme.replace('_', '-')}{name}"] = target.name
     target = png.with_suffix(".player.json")
     target.write_text(json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8")
     return target
@@ -563,6 +674,18 @@ def show(anim: Any, *, still: str = "still") -> AnimatedPicture:
             with dark_png.open("wb") as handle:
                 write_png(handle, _draw.recolour(image, "dark"), 9 if still == "still" else 6)
             player["dark_still"] = dark_png.read_bytes()
+            narrow = narrow_of(anim)
+            if narrow is not None:  # a wide animation: its narrow GIF and still too
+                player["narrow_gif"] = narrow.save_gif(Path(tmp, "n.gif")).read_bytes()
+                player["narrow_dark_gif"] = narrow.save_gif(
+                    Path(tmp, "nd.gif"), theme="dark"
+                ).read_bytes()
+                small = narrow.frames[-1] if still == "still" else narrow.strip()
+                for key, theme in (("narrow_still", "light"), ("narrow_dark_still", "dark")):
+                    target = Path(tmp, f"{key}.png")
+                    with target.open("wb") as handle:
+                        write_png(handle, _draw.recolour(small, theme), 9)
+                    player[key] = target.read_bytes()
         picture = AnimatedPicture(
             gif.read_bytes(),
             png.read_bytes(),
@@ -640,9 +763,21 @@ def player_html(
     picture = "<picture>"
     if player is not None:
         picture += f'<source media="print" srcset="{esc(uri["strip"])}">'
+    if uri.get("narrow-still"):  # a wide figure's narrow rendering, on small screens
+        picture += (
+            f'<source media="{REDUCED_MOTION} and {NARROW}" srcset="{esc(uri["narrow-still"])}"'
+            f"{dark('narrow-dark-still', 'data-ce-dark-srcset')}>"
+        )
     picture += (
         f'<source media="{REDUCED_MOTION}" srcset="{esc(uri["still"])}"'
         f"{dark('dark-still', 'data-ce-dark-srcset')}>"
+    )
+    if uri.get("narrow-gif"):
+        picture += (
+            f'<source media="{NARROW}" srcset="{esc(uri["narrow-gif"])}" data-ce-narrow'
+            f"{dark('narrow-dark-gif', 'data-ce-dark-srcset')}>"
+        )
+    picture += (
         f'<img src="{esc(uri["gif"])}" alt="{esc(alt)}" loading="lazy"'
         f"{dark('dark-gif', 'data-ce-dark-src')}></picture>"
     )
@@ -663,6 +798,7 @@ def player_html(
     for name in _DARK_PLAYER:
         if uri.get(f"dark-{name}"):
             attrs[f"data-ce-{name}-dark"] = uri[f"dark-{name}"]
+    attrs.update(_narrow_attrs(uri, player.get("narrow")))
     printed = "; ".join(f"{k + 1}. {captions[k]}" for k in keys)
     steps = "".join(f"<li>{esc(c)}</li>" for c in captions)
     return (
@@ -673,6 +809,21 @@ def player_html(
         f'<details class="ce-steps"><summary>Step by step</summary>'
         f"<ol>{steps}</ol></details></div>\n"
     )
+
+
+def _narrow_attrs(uri: Mapping[str, str], narrow: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The player's ``data-ce-narrow-*`` attributes of a wide figure ({} without them)."""
+    if not narrow or not uri.get("narrow-sheet") or not uri.get("narrow-poster"):
+        return {}
+    attrs: dict[str, Any] = {
+        "data-ce-narrow-size": " ".join(str(int(v)) for v in narrow["size"]),
+        "data-ce-narrow-columns": int(narrow["columns"]),
+    }
+    for name in _DARK_PLAYER:
+        attrs[f"data-ce-narrow-{name}"] = uri[f"narrow-{name}"]
+        if uri.get(f"narrow-dark-{name}"):
+            attrs[f"data-ce-narrow-{name}-dark"] = uri[f"narrow-dark-{name}"]
+    return attrs
 
 
 def still_html(still: str, dark: str, alt: str, classes: Iterable[str]) -> str:
@@ -743,6 +894,8 @@ if nodes is not None:
         if player is not None:
             _check_player(player)
             node["player"] = {key: player[key] for key in _PLAYER_KEYS}
+            if player.get("narrow"):
+                node["player"]["narrow"] = dict(player["narrow"])
             for name in ("poster", "sheet", "strip"):
                 node += nodes.image(uri=player[name], alt="", classes=[f"ce-{name}"])
         darks = dict(dark or {})
@@ -786,15 +939,18 @@ if nodes is not None:
             uris = {}
             names = [("poster", "poster"), ("sheet", "sheet"), ("strip", "strip")]
             names += [(f"dark_{n}", f"dark-{n}") for n in ("gif", "still", *_DARK_PLAYER)]
+            names += [(n.replace("-", "_"), n) for n in _NARROW_NAMES]
             for key, name in names:
                 if key not in content:
                     continue
                 raw = base64.b64decode(content[key])
-                ext = "gif" if key == "dark_gif" else "png"
+                ext = "gif" if key.endswith("gif") else "png"
                 filename = f"{hashlib.sha256(raw).hexdigest()}.{ext}"
                 uris[name] = renderer.write_file([filename], raw, overwrite=False, exists_ok=True)
             box = nodes.container(classes=["ce-player-data"])
             box["ce_player"] = {key: content[key] for key in _PLAYER_KEYS}
+            if content.get("narrow"):
+                box["ce_player"]["narrow"] = dict(content["narrow"])
             for name, uri in uris.items():
                 box += nodes.image(uri=uri, alt="", classes=[f"ce-{name}"])
             return [box]
@@ -810,6 +966,10 @@ if nodes is not None:
             "player": directives.uri,
             "dark": directives.uri,
             "dark-still": directives.uri,
+            "narrow-gif": directives.uri,
+            "narrow-still": directives.uri,
+            "narrow-dark-gif": directives.uri,
+            "narrow-dark-still": directives.uri,
         }
 
         def run(self) -> list[Any]:
@@ -820,7 +980,11 @@ if nodes is not None:
             player = None
             dark = {
                 name: self.options[option]
-                for name, option in (("dark-gif", "dark"), ("dark-still", "dark-still"))
+                for name, option in (
+                    ("dark-gif", "dark"),
+                    ("dark-still", "dark-still"),
+                    *((n, n) for n in _NARROW_NAMES[:4]),
+                )
                 if option in self.options
             }
             if "player" in self.options:
@@ -835,6 +999,8 @@ if nodes is not None:
                     player[name] = posixpath.join(folder, player[name])
                 for name, file in (player.pop("dark", None) or {}).items():
                     dark[f"dark-{name}"] = posixpath.join(folder, file)
+                for name, file in (player.pop("narrow_files", None) or {}).items():
+                    dark[name] = posixpath.join(folder, file)
             node = make_picture(
                 directives.uri(self.arguments[0]),
                 self.options["still"],

@@ -606,6 +606,7 @@ def _animate(args: argparse.Namespace) -> list[str]:
         mac=not args.no_mac,
         verify=not args.no_verify,
         view=args.view,
+        layout=args.layout,
         **options,
     )
     out = Path(args.out)
@@ -727,6 +728,13 @@ def _parser() -> _Parser:
         default="grid",
         choices=_views(),
         help="grid: flat numbered grids (default); tensor: 2-D ops as C×H×W blocks",
+    )
+    anim.add_argument(
+        "--layout",
+        default="wide",
+        choices=("wide", "stacked", "auto"),
+        help="wide: panels side by side (default); stacked: one above another, for phones; "
+        "auto: stacked if wider than 595 px",
     )
     anim.set_defaults(handler=_animate)
 

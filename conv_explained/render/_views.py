@@ -21,6 +21,7 @@ from PIL import Image
 
 from . import _draw
 from ._pipeline import Figure
+from ._stacked import stacked_layout
 from ._tensor import stage
 from .frames import Scene, conv_scenes, pool_scenes, route_scenes, scatter_scenes
 
@@ -59,6 +60,19 @@ class Canvas:
         self.needed = max(self.needed, width)
         return True
 
+    def stacked(self, caption_width: int, caption_rows: int = 1) -> _draw.Layout:
+        """The same panels one above another (:func:`._stacked.stacked_layout`)."""
+        fig = self.fig
+        return stacked_layout(
+            list(fig.header),
+            list(fig.panels),
+            list(fig.symbols),
+            fig.legend_cells(),
+            sorted(fig.texts),
+            caption_width,
+            caption_rows,
+        )
+
     def final(self) -> _draw.Layout:
         """The layout, widened for the widest caption used."""
         if self.needed > self.layout.caption_width:
@@ -82,6 +96,8 @@ class Staged:
     checks: tuple[tuple[Any, ...], ...] = ()
     alt: str | None = None
     boxes: dict[str, tuple[int, int, int, int]] | None = None  # with images: panel boxes
+    # The stacked layout of the same panels, given the widest caption (grid view only).
+    stacked: Callable[[int, int], _draw.Layout] | None = None
 
 
 Fits = Callable[[Sequence[Sequence[str]]], bool]
@@ -147,7 +163,7 @@ class GridView:
         text = scenes[-1].texts(panel.name, panel.shape)
         if fig.reference.region is not None:
             text = text[(slice(None), *fig.reference.region)]
-        return Staged(scenes, canvas.final(), text)
+        return Staged(scenes, canvas.final(), text, stacked=canvas.stacked)
 
 
 class TensorView:

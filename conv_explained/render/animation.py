@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -24,6 +24,7 @@ from ._captions import caption_check
 from ._conv import SlideSpec
 from ._pipeline import Figure, OpSpec, Options, Request, check_options, check_texts, jsonable
 from ._pool import GlobalSpec, PoolSpec, RouteSpec
+from ._stacked import NARROW_PX, caption_lines, check_layout, draw_wrapped
 from ._transposed import DirectSpec, ScatterSpec
 from ._verify import VerificationError, run_checks
 from ._views import VIEWS
@@ -139,6 +140,9 @@ class Animation:
         held at least ``FINAL_MS`` and half a second longer than any step.
     panel_boxes : dict of str to (int, int, int, int)
         Where each panel stands in every frame (and so in the still).
+    layout : {"wide", "stacked"}
+        How the panels are arranged: side by side, or one above another
+        (see :meth:`with_layout`).
     """
 
     def __init__(
@@ -154,8 +158,13 @@ class Animation:
         layout: _draw.Layout | None,
         images: list[Image.Image] | None = None,
         boxes: dict[str, tuple[int, int, int, int]] | None = None,
+        stacked: Callable[[int, int], _draw.Layout] | None = None,
     ) -> None:
         self.op = op
+        self.layout = "wide"
+        self._stacked = stacked
+        self._wide_of: Animation | None = None  # a stacked copy: the animation it came from
+        self._tall: Animation | None = None  # the stacked copy, once made
         self.params = params
         self.values = values
         self.certificate: Certificate | None = _certificate_of(verification)
@@ -244,6 +253,82 @@ class Animation:
         """
         return key_frames_of(self.scenes)
 
+    def with_layout(self, layout: str) -> Animation:
+        """The same animation with its panels arranged another way.
+
+        The frames are drawn from the same scenes (the same cells, digits and
+        captions, checked once), so only where things stand changes; the
+        verification, certificate, alt text, captions and durations are
+        this animation's.
+
+        Parameters
+        ----------
+        layout : {"wide", "stacked", "auto"}
+            ``"wide"``: panels side by side (how :func:`animate` draws by
+            default). ``"stacked"``: panels one above another, then the
+            caption and the legend, for narrow screens (a comparison puts its
+            two parts one above the other, each stacked if it is itself
+            wider than ``NARROW_PX``). ``"auto"``: stacked if the wide frames
+            are wider than ``NARROW_PX`` (595 px: what the 358 px column of a
+            390 px phone shows at 0.6 of its size), else wide.
+
+        Returns
+        -------
+        Animation
+            ``self`` when it already has that layout (or ``"auto"`` keeps it wide).
+
+        Raises
+        ------
+        ValueError
+            For another ``layout``, or ``"stacked"`` for a view that paints
+            its own frames (the tensor view), which has no stacked layout.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> wide = animate("correlate", np.ones((9, 9)), np.ones((3, 3)), verify=False)
+        >>> tall = wide.with_layout("stacked")
+        >>> tall.layout, tall.size[0] < wide.size[0], tall.captions == wide.captions
+        ('stacked', True, True)
+        """
+        check_layout(layout)
+        wide = self._wide()
+        if layout == "auto":
+            layout = "stacked" if wide.size[0] > NARROW_PX and wide._can_stack() else "wide"
+        if layout == self.layout:
+            return self
+        if layout == "wide":
+            return wide
+        if not wide._can_stack():
+            raise ValueError(
+                f"layout must be 'wide' for the {self.params.get('view', 'grid')} view, "
+                "got 'stacked'"
+            )
+        if wide._tall is None:
+            wide._tall = wide._stacked_copy()
+        return wide._tall
+
+    def _wide(self) -> Animation:
+        return self._wide_of or self
+
+    def _can_stack(self) -> bool:
+        return self._stacked is not None and self._layout is not None
+
+    def _stacked_copy(self) -> Animation:
+        assert self._stacked is not None
+        slots = _draw.caption_slots([s.parts for s in self.scenes if s.step is not None])
+        lines = [caption_lines(s, slots) for s in self.scenes]  # wrapped to CAPTION_PX
+        width = max((sum(w) for ls in lines for _, w in ls), default=0)
+        rows = max((len(ls) for ls in lines), default=1)
+        copy = Animation.__new__(Animation)
+        copy.__dict__.update(
+            {k: v for k, v in self.__dict__.items() if k not in ("frames", "_tall")}
+        )  # the frames are drawn again, in the new layout
+        copy._layout = self._stacked(width, rows)
+        copy.layout = "stacked"
+        copy._wide_of = self
+        return copy
+
     @property
     def sheet_columns(self) -> int:
         """Frames per row of :meth:`save_sheet`'s sheet."""
@@ -256,6 +341,8 @@ class Animation:
             return self._images
         assert self._layout is not None
         slots = _draw.caption_slots([s.parts for s in self.scenes if s.step is not None])
+        if self.layout == "stacked":  # its captions wrap (see _stacked.caption_lines)
+            return [draw_wrapped(s, self.panels, self._layout, slots) for s in self.scenes]
         return [_draw.draw_scene(s, self.panels, self._layout, slots) for s in self.scenes]
 
     def _check_verified(self) -> None:
@@ -467,9 +554,17 @@ def _frame_list(indices: Sequence[int]) -> str:
 class Comparison(Animation):
     """Two animations side by side, frame by frame (see :func:`compare`)."""
 
-    def __init__(self, left: Animation, right: Animation, titles: tuple[str, str]) -> None:
+    def __init__(
+        self,
+        left: Animation,
+        right: Animation,
+        titles: tuple[str, str],
+        *,
+        vertical: bool = False,
+    ) -> None:
         self.parts = (left, right)
         self.titles = titles
+        self.vertical = vertical
         super().__init__(
             op="compare",
             params={"titles": list(titles), "left": left.params, "right": right.params},
@@ -492,6 +587,35 @@ class Comparison(Animation):
             self.certificate = combine(
                 "the animation's numbers", [left.certificate, right.certificate]
             )
+        if vertical:
+            self.layout = "stacked"
+
+    def with_layout(self, layout: str) -> Animation:
+        """The comparison with its parts side by side (``"wide"``) or one above the other.
+
+        ``"stacked"`` puts the second part under the first, each part in its
+        own ``"auto"`` layout (see :meth:`Animation.with_layout`); ``"auto"``
+        does so when the side-by-side frames are wider than ``NARROW_PX``.
+        Every part keeps its scenes, captions and verification.
+        """
+        check_layout(layout)
+        wide = self._wide()
+        if layout == "auto":
+            layout = "stacked" if wide.size[0] > NARROW_PX else "wide"
+        if layout == self.layout:
+            return self
+        if layout == "wide":
+            return wide
+        assert isinstance(wide, Comparison)
+        left, right = (part.with_layout("auto") for part in wide.parts)
+        if wide._tall is None:
+            tall = Comparison(left, right, wide.titles, vertical=True)
+            tall.verification = wide.verification
+            tall.certificate = wide.certificate
+            tall.alt_text = wide.alt_text
+            tall._wide_of = wide
+            wide._tall = tall
+        return wide._tall
 
     @property
     def captions(self) -> list[str]:
@@ -506,24 +630,27 @@ class Comparison(Animation):
     def size(self) -> tuple[int, int]:
         """Frame size in pixels, ``(width, height)``."""
         (wa, ha), (wb, hb) = self.parts[0].size, self.parts[1].size
+        if self.vertical:
+            return max(wa, wb), ha + hb + 2 * _TITLE_BAND + _PART_GAP
         return wa + wb + _PART_GAP, max(ha, hb) + _TITLE_BAND
 
     @property
     def panel_boxes(self) -> dict[str, tuple[int, int, int, int]]:
-        """Both parts' panels, named ``"<title>: <panel>"``, left part first."""
+        """Both parts' panels, named ``"<title>: <panel>"``, left (or top) part first."""
         boxes = {}
-        for x, part, title in zip(self._part_x(), self.parts, self.titles, strict=True):
+        for (x, y), part, title in zip(self._part_xy(), self.parts, self.titles, strict=True):
             for name, (left, top, right, bottom) in part.panel_boxes.items():
-                boxes[f"{title}: {name}"] = (
-                    left + x,
-                    top + _TITLE_BAND,
-                    right + x,
-                    bottom + _TITLE_BAND,
-                )
+                boxes[f"{title}: {name}"] = (left + x, top + y, right + x, bottom + y)
         return boxes
 
-    def _part_x(self) -> tuple[int, int]:
-        return 0, self.parts[0].size[0] + _PART_GAP
+    def _part_xy(self) -> tuple[tuple[int, int], tuple[int, int]]:
+        """Top-left corner of each part's frames (under its title band)."""
+        if self.vertical:
+            width = self.size[0]
+            (wa, ha), (wb, _) = self.parts[0].size, self.parts[1].size
+            second = ha + 2 * _TITLE_BAND + _PART_GAP
+            return ((width - wa) // 2, _TITLE_BAND), ((width - wb) // 2, second)
+        return (0, _TITLE_BAND), (self.parts[0].size[0] + _PART_GAP, _TITLE_BAND)
 
     @functools.cached_property
     def frames(self) -> list[Image.Image]:
@@ -532,21 +659,35 @@ class Comparison(Animation):
         w, h = self.size
         base = _draw.new_image((w, h), "white")
         d = ImageDraw.Draw(base)
-        xs = self._part_x()
-        for x, part, title in zip(xs, self.parts, self.titles, strict=True):
+        xys = self._part_xy()
+        for (x, y), part, title in zip(xys, self.parts, self.titles, strict=True):
             accent = part.panels[1].accent if len(part.panels) > 1 else "black"
             cx = x + part.size[0] // 2
+            ty = y - _TITLE_BAND
             d.text(
-                (cx, 8), title, font=_draw.font(17, True), fill=_draw.INDEX["black"], anchor="ma"
+                (cx, ty + 8),
+                title,
+                font=_draw.font(17, True),
+                fill=_draw.INDEX["black"],
+                anchor="ma",
             )
             tw = _draw.text_width(title, 17, True)
-            d.line([(cx - tw // 2, 29), (cx + tw // 2, 29)], fill=_draw.INDEX[accent], width=3)
-        d.line([(xs[1] - 6, _TITLE_BAND), (xs[1] - 6, h - 8)], fill=_draw.INDEX["line"], width=1)
+            d.line(
+                [(cx - tw // 2, ty + 29), (cx + tw // 2, ty + 29)],
+                fill=_draw.INDEX[accent],
+                width=3,
+            )
+        (_, _), (x1, y1) = xys
+        if self.vertical:
+            sep = y1 - _TITLE_BAND - _PART_GAP // 2
+            d.line([(8, sep), (w - 8, sep)], fill=_draw.INDEX["line"], width=1)
+        else:
+            d.line([(x1 - 6, _TITLE_BAND), (x1 - 6, h - 8)], fill=_draw.INDEX["line"], width=1)
         out = []
         for fa, fb in zip(left.frames, right.frames, strict=True):
             im = base.copy()
-            im.paste(fa, (xs[0], _TITLE_BAND))
-            im.paste(fb, (xs[1], _TITLE_BAND))
+            im.paste(fa, xys[0])
+            im.paste(fb, xys[1])
             out.append(im)
         return out
 
@@ -637,6 +778,7 @@ def animate(
     mac: bool | int = True,
     verify: bool = True,
     view: str = "grid",
+    layout: str = "wide",
 ) -> Animation:
     """Animate one operation, cell by cell, with every number written in.
 
@@ -712,6 +854,12 @@ def animate(
         its caption (``correlate``, ``convolve``, ``transpose`` drawn as its
         direct correlation, ``transpose-direct``, ``max-pool``, ``avg-pool``).
         Either way every drawn number is checked against torch.
+    layout : {"wide", "stacked", "auto"}, optional
+        ``"wide"`` puts the panels side by side; ``"stacked"`` one above
+        another, with the caption and the legend below (for narrow screens;
+        the grid view only); ``"auto"`` stacks them when the wide frames are
+        wider than ``NARROW_PX`` (595 px). The frames are drawn from the same
+        checked scenes either way (see :meth:`Animation.with_layout`).
 
     Returns
     -------
@@ -766,6 +914,9 @@ def animate(
     )
     if not isinstance(view, str) or view not in VIEWS:
         raise ValueError(f"view must be one of {', '.join(map(repr, VIEWS))}, got {view!r}")
+    check_layout(layout)
+    if layout == "stacked" and view != "grid":
+        raise ValueError(f"layout must be 'wide' or 'auto' with view={view!r}, got 'stacked'")
     # Integer options beyond any drawable extent are refused before any array is made.
     check_options(
         {
@@ -781,7 +932,8 @@ def animate(
     # Infinities and NaN are drawn as they are (torch agrees on them): 0·∞ is
     # nan and 1e200·1e200 is ∞ by IEEE rules, not a reason to warn.
     with np.errstate(invalid="ignore", over="ignore"):
-        return run(OPS[op].figure_for(view, op, request, options), options, view)
+        anim = run(OPS[op].figure_for(view, op, request, options), options, view)
+    return anim.with_layout(layout)
 
 
 #: Ops whose ``weight`` may be the pooling window's size (an option, not an array).
@@ -818,4 +970,5 @@ def run(figure: Figure, options: Options, view: str = "grid") -> Animation:
         layout=staged.layout,
         images=staged.images,
         boxes=staged.boxes,
+        stacked=staged.stacked,
     )

@@ -48,7 +48,6 @@
   }
 
   function player(root, img, picture) {
-    var width = Number((root.dataset.ceSize || "").split(" ")[0]);
     var canvas = root.querySelector("canvas.ce-canvas");
     var label = img.getAttribute("alt") || "animation";
     var link = linkFullSize(picture || img, root.dataset.ceGif || img.getAttribute("src"), label);
@@ -58,10 +57,20 @@
     link.parentNode.insertBefore(box, link);
     box.appendChild(link);
     if (canvas) box.appendChild(canvas);
-    [img, canvas].forEach(function (node) {
-      if (node && width) node.style.minWidth = Math.round(MIN_SCALE * width) + "px";
-    });
-    if (width && tooWide(box, width)) markScroll(box, label);
+    function fit() {
+      // The size shown: a wide figure's narrow rendering on small screens (player.js).
+      var width = Number((root.dataset.ceSize || "").split(" ")[0]);
+      [img, canvas].forEach(function (node) {
+        if (node && width) node.style.minWidth = Math.round(MIN_SCALE * width) + "px";
+      });
+      if (width && tooWide(box, width)) markScroll(box, label);
+      else if (box.classList.contains("ce-scroll")) {
+        box.classList.remove("ce-scroll");
+        ["tabindex", "role", "aria-label"].forEach(function (a) { box.removeAttribute(a); });
+      }
+    }
+    fit();
+    root.addEventListener("ce-relayout", fit);
   }
 
   function still(img, picture) {

@@ -1,39 +1,33 @@
-/* A player for every animation on the site (conv_explained._sphinx writes the markup).
- *
- * Each `.ce-player` holds a <picture> (GIF, reduced-motion still, print strip),
- * a "Step by step" list with the renderer's caption of every frame, and
- * data-ce-* attributes: the final frame (poster), the frame sheet (every frame
- * in one PNG, `columns` per row), the frame size and the durations in ms.
- *
- * With JavaScript the animation starts paused on its final frame (every output
- * filled) and gets real buttons: step back, play/pause, step forward, a frame
- * counter and a speed choice; the arrow keys step, Home/End jump. Playing runs
- * one cycle and stops on the final frame. The caption of the frame shown is
- * written below the picture in a polite live region. The frame sheet is loaded
- * on the first interaction only and drawn into a canvas, which works from
- * file:// too (nothing is fetched; no module, no inline script).
- * Without JavaScript the GIF plays as before.
- *
- * Dark mode: a figure drawn in the dark palette too names its dark files in
- * data-ce-dark-src (an <img>), data-ce-dark-srcset (a <source>) and, for a
- * player, data-ce-poster-dark and data-ce-sheet-dark. While the page's theme
- * is dark (html[data-theme="dark"], which pydata-sphinx-theme sets, also when
- * the mode is "auto") those are shown, and the light ones again when it
- * changes (a MutationObserver on the attribute). An <img> showing its dark
- * file gets the class ce-dark-shown, which conv_explained.css exempts from
- * the theme's dimming filter. Without JavaScript the light files show.
+/* The player of every animation (markup: conv_explained._sphinx.player_html).
+ * A .ce-player holds a <picture> (GIF; reduced-motion, print and narrow
+ * sources), a "Step by step" list of the renderer's captions and data-ce-*
+ * attributes: poster (final frame), sheet (all frames, `columns` per row),
+ * size, durations (ms). With JS it starts paused on the poster, with buttons
+ * (back, play/pause, forward), a frame counter, a speed choice, arrow keys and
+ * Home/End; play runs one cycle; the frame's caption goes to a polite live
+ * region; the sheet loads on first use into a canvas (works from file://).
+ * Dark: data-ce-dark-src/-srcset and -poster-dark/-sheet-dark are shown while
+ * html[data-theme="dark"] (the img gets ce-dark-shown, undimmed by the CSS).
+ * Narrow: below 768 px a wide figure's data-ce-narrow-* (stacked panels, the
+ * same frames) is shown, switching on resize; data-ce-size is the size shown
+ * and "ce-relayout" tells figure_fit.js. Without JS the GIF plays, light,
+ * narrow on small screens via <source media>.
  */
 (function () {
   "use strict";
 
   var SPEEDS = [0.5, 1, 2];
+  var NARROW = window.matchMedia ? window.matchMedia("(max-width: 767.98px)") : null;
+
+  function each(selector, fn) {
+    Array.prototype.forEach.call(document.querySelectorAll(selector), fn);
+  }
 
   function isDark() {
     return document.documentElement.dataset.theme === "dark";
   }
 
-  // The light or dark file of an element: the light one is kept in
-  // data-ce-light-<attr> the first time it is swapped.
+  // Swap a file for its dark one (the light one kept in data-ce-light-<attr>).
   function themed(node, attr, darkName) {
     var dark = node.getAttribute(darkName);
     if (!dark) return;
@@ -62,10 +56,11 @@
       function (li) { return li.textContent; }
     );
     this.durations = root.dataset.ceDurations.split(" ").map(Number);
-    this.columns = Number(root.dataset.ceColumns);
-    var size = root.dataset.ceSize.split(" ").map(Number);
-    this.width = size[0];
-    this.height = size[1];
+    root.dataset.ceWideSize = root.dataset.ceSize;
+    // With JS the player shows the narrow poster and sheet itself.
+    var narrowSource = root.querySelector("picture source[data-ce-narrow]");
+    if (narrowSource) narrowSource.parentNode.removeChild(narrowSource);
+    this.geometry();
     this.count = this.captions.length;
     this.frame = this.count - 1;
     this.speed = 1;
@@ -136,15 +131,45 @@
     this.update(false);
   }
 
-  // The poster and sheet of the page's theme (the light ones if no dark).
-  Player.prototype.poster = function () {
-    var dark = this.root.dataset.cePosterDark;
-    return isDark() && dark ? dark : this.root.dataset.cePoster;
+  // A small screen, and a figure with a narrow rendering.
+  Player.prototype.narrow = function () {
+    return !!(NARROW && NARROW.matches && this.root.dataset.ceNarrowSheet);
   };
 
-  Player.prototype.sheetUrl = function () {
-    var dark = this.root.dataset.ceSheetDark;
-    return isDark() && dark ? dark : this.root.dataset.ceSheet;
+  // Frame size and sheet columns of the rendering shown.
+  Player.prototype.geometry = function () {
+    var data = this.root.dataset;
+    var narrow = this.narrow();
+    var size = (narrow ? data.ceNarrowSize : data.ceWideSize).split(" ").map(Number);
+    this.width = size[0];
+    this.height = size[1];
+    this.columns = Number(narrow ? data.ceNarrowColumns : data.ceColumns);
+    data.ceSize = this.width + " " + this.height;
+    data.ceLayout = narrow ? "narrow" : "wide";
+  };
+
+  // A file (Poster, Sheet) for the theme (light if no dark) and width.
+  Player.prototype.file = function (name) {
+    var data = this.root.dataset;
+    var key = (this.narrow() ? "ceNarrow" : "ce") + name;
+    var dark = data[key + "Dark"];
+    return isDark() && dark ? dark : data[key];
+  };
+
+  Player.prototype.poster = function () { return this.file("Poster"); };
+
+  Player.prototype.sheetUrl = function () { return this.file("Sheet"); };
+
+  // The screen crossed 768 px: the other rendering, same frame.
+  Player.prototype.relayout = function () {
+    var before = this.root.dataset.ceLayout;
+    this.geometry();
+    if (this.root.dataset.ceLayout === before) return;
+    this.canvas.width = this.width;
+    this.canvas.height = this.height;
+    this.sheet = null;
+    this.retheme();
+    this.root.dispatchEvent(new CustomEvent("ce-relayout", { bubbles: true }));
   };
 
   Player.prototype.load = function () {
@@ -169,7 +194,8 @@
     var poster = this.poster();
     if (this.img.getAttribute("src") !== poster) this.img.src = poster;
     this.img.classList.toggle("ce-dark-shown", isDark() && !!this.root.dataset.cePosterDark);
-    this.canvas.dataset.ceTheme = this.sheetUrl() === this.root.dataset.ceSheet ? "light" : "dark";
+    var light = this.narrow() ? this.root.dataset.ceNarrowSheet : this.root.dataset.ceSheet;
+    this.canvas.dataset.ceTheme = this.sheetUrl() === light ? "light" : "dark";
     if (!this.active) return;
     var self = this;
     this.load().then(function () { self.draw(); }, function () {});
@@ -240,21 +266,17 @@
 
   // Every figure in the page's theme: players redraw, other images swap files.
   function applyTheme() {
-    Array.prototype.forEach.call(document.querySelectorAll(".ce-player"), function (root) {
-      if (root.ceplayer) root.ceplayer.retheme();
-    });
-    Array.prototype.forEach.call(document.querySelectorAll("source[data-ce-dark-srcset]"),
+    each(".ce-player", function (root) { if (root.ceplayer) root.ceplayer.retheme(); });
+    each("source[data-ce-dark-srcset]",
       function (source) { themed(source, "srcset", "data-ce-dark-srcset"); });
-    Array.prototype.forEach.call(document.querySelectorAll("img[data-ce-dark-src]"),
-      function (img) {
-        var root = img.closest(".ce-player");
-        if (!root || !root.ceplayer) themed(img, "src", "data-ce-dark-src");
-      });
+    each("img[data-ce-dark-src]", function (img) {
+      var root = img.closest(".ce-player");
+      if (!root || !root.ceplayer) themed(img, "src", "data-ce-dark-src");
+    });
   }
 
   function init() {
-    var players = document.querySelectorAll(".ce-player");
-    Array.prototype.forEach.call(players, function (root, index) {
+    each(".ce-player", function (root, index) {
       if (root.dataset.ceReady) return;
       root.dataset.ceReady = "true";
       root.ceplayer = new Player(root, index);
@@ -262,6 +284,11 @@
     applyTheme();
     new MutationObserver(applyTheme).observe(document.documentElement,
       { attributes: true, attributeFilter: ["data-theme"] });
+    if (NARROW && NARROW.addEventListener) {
+      NARROW.addEventListener("change", function () {
+        each(".ce-player", function (root) { if (root.ceplayer) root.ceplayer.relayout(); });
+      });
+    }
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

@@ -72,9 +72,16 @@ _FIGURES = """
 """
 
 
-def _open(browser: Any, url: str, *, mode: str | None, **options: Any) -> Any:
+def _open(
+    browser: Any,
+    url: str,
+    *,
+    mode: str | None,
+    viewport: dict[str, int] | None = None,
+    **options: Any,
+) -> Any:
     """A page loaded with the theme's stored mode (None: the default, auto)."""
-    context = browser.new_context(viewport={"width": 1600, "height": 1000}, **options)
+    context = browser.new_context(viewport=viewport or {"width": 1600, "height": 1000}, **options)
     if mode is not None:
         context.add_init_script(
             f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');"
@@ -197,23 +204,55 @@ def test_without_javascript_the_light_gif_shows(browser: Any, base_url: str) -> 
         page.context.close()
 
 
-def test_reduced_motion_in_dark_mode_shows_the_dark_still(browser: Any, base_url: str) -> None:
-    rel = next(p for p in CHOSEN if p.startswith("auto_gallery/") and p in PLAYERS)
-    page = _open(browser, urllib.parse.urljoin(base_url, rel), mode="dark")
+#: A gallery page whose figures are wide: on a phone they have a narrow still too.
+NARROW_PAGE = "auto_gallery/08_dimensions/plot_01_signal_1d.html"
+
+#: Per <picture>, the <source> the browser picks (the first whose media matches)
+#: and what its <img> shows, its dark and its light file, for pictures with
+#: dark-themed sources.
+_PICKED_SOURCES = """
+() => Array.from(document.querySelectorAll('picture'))
+  .filter((p) => p.querySelector('source[data-ce-dark-srcset]'))
+  .map((p) => {
+    const s = Array.from(p.querySelectorAll('source'))
+      .find((x) => !x.media || matchMedia(x.media).matches);
+    return [p.querySelector('img').currentSrc,
+            s && s.dataset.ceDarkSrcset
+              ? new URL(s.dataset.ceDarkSrcset, document.baseURI).href : '',
+            s ? new URL(s.dataset.ceLightSrcset || s.getAttribute('srcset'),
+                        document.baseURI).href : ''];
+  })
+"""
+
+
+@pytest.mark.parametrize("screen", ["desktop", "phone"])
+def test_reduced_motion_in_dark_mode_shows_the_dark_still(
+    browser: Any, base_url: str, screen: str
+) -> None:
+    """Reduced motion in dark mode: every picture shows the dark still of its source.
+
+    On a desktop that is the wide still; at 390 px a wide figure's source is the
+    narrow one (reduced motion and a small screen), so its narrow dark still.
+    """
+    if screen == "desktop":
+        rel = next(p for p in CHOSEN if p.startswith("auto_gallery/") and p in PLAYERS)
+        viewport = None
+    else:
+        rel, viewport = NARROW_PAGE, {"width": 390, "height": 844}
+    page = _open(browser, urllib.parse.urljoin(base_url, rel), mode="dark", viewport=viewport)
     try:
         page.emulate_media(reduced_motion="reduce")
-        script = (
-            "() => Array.from(document.querySelectorAll('source[data-ce-dark-srcset]'),"
-            " (s) => [s.parentElement.querySelector('img').currentSrc,"
-            " new URL(s.dataset.ceDarkSrcset, document.baseURI).href])"
-        )
+        script = f"({_PICKED_SOURCES})()"
         page.wait_for_function(
-            f"() => ({script})().every(([shown, dark]) => shown === dark)", timeout=10000
+            f"() => {script}.every(([shown, dark]) => dark && shown === dark)", timeout=10000
         )
-        pairs = page.evaluate(script)
-        assert pairs
-        for shown, dark in pairs:
+        picked = page.evaluate(script)
+        assert picked
+        for shown, dark, light in picked:
             assert shown == dark, (shown, dark)
+            assert ".dark." in dark, dark
+            assert light != dark, (light, dark)
+            assert (".narrow." in dark) == (screen == "phone"), dark
     finally:
         page.context.close()
 
