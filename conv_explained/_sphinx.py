@@ -50,7 +50,7 @@ import tempfile
 import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, BinaryIO, ClassVar
 
 __all__ = [
     "PLAYER_MIME",
@@ -184,6 +184,27 @@ def last_frame_png(gif: Path, png: Path) -> None:
     with Image.open(gif) as image:
         image.seek(getattr(image, "n_frames", 1) - 1)
         image.convert("RGB").save(png, format="PNG", optimize=True)
+
+
+def site_gif(path: Path) -> Path:
+    """Make the GIF at ``path`` play once (:func:`~conv_explained.render.gif.play_once`).
+
+    Every GIF the site serves stops after one cycle on its final frame. With
+    JavaScript the player (pause, step, speed) shows the frames instead; a
+    reader without it gets one run through the animation, never an endless
+    loop it cannot pause. Returns ``path``.
+    """
+    from conv_explained.render.gif import atomic_write, play_once
+
+    data = path.read_bytes()
+    once = play_once(data)
+    if once != data:
+
+        def write(handle: BinaryIO) -> None:
+            handle.write(once)
+
+        atomic_write(path, write)
+    return path
 
 
 def dark_path(path: Path) -> Path:
@@ -327,6 +348,7 @@ def gif_scraper(block: Any, block_vars: Mapping[str, Any], gallery_conf: Mapping
         if main["kind"] == "gif":
             target_gif = target_png.with_suffix(".gif")
             shutil.move(source, target_gif)
+            site_gif(target_gif)
             anim = main.get("player")
             dark: dict[str, str] = {}
             if still is not None and Path(still["path"]).is_file():
@@ -339,7 +361,7 @@ def gif_scraper(block: Any, block_vars: Mapping[str, Any], gallery_conf: Mapping
             player = None
             if anim is not None:
                 player = _rst_path(write_player_files(anim, target_png), src_dir)
-                dark_gif = anim.save_gif(dark_path(target_gif), theme="dark")
+                dark_gif = site_gif(anim.save_gif(dark_path(target_gif), theme="dark"))
                 dark["gif"] = _rst_path(dark_gif, src_dir)
                 narrow = narrow_of(anim)
                 if narrow is not None:
@@ -417,8 +439,8 @@ def write_narrow_files(anim: Any, narrow: Any, still_image: Any, png: Path) -> d
     gif = png.with_suffix(".narrow.gif")
     still = png.with_suffix(".narrow.png")
     out = {
-        "narrow-gif": narrow.save_gif(gif),
-        "narrow-dark-gif": narrow.save_gif(dark_path(gif), theme="dark"),
+        "narrow-gif": site_gif(narrow.save_gif(gif)),
+        "narrow-dark-gif": site_gif(narrow.save_gif(dark_path(gif), theme="dark")),
         "narrow-still": atomic_write(still, lambda f: write_png(f, image)),
         "narrow-dark-still": atomic_write(
             dark_path(still), lambda f: write_png(f, _draw.recolour(image, "dark"))
@@ -661,14 +683,16 @@ def show(anim: Any, *, still: str = "still") -> AnimatedPicture:
         raise ValueError(f"still must be 'still' or 'strip', got {still!r}")
     with tempfile.TemporaryDirectory() as tmp:
         gif, png = Path(tmp, "anim.gif"), Path(tmp, "anim.png")
-        anim.save_gif(gif)
+        site_gif(anim.save_gif(gif))
         getattr(anim, f"save_{still}")(png)
         player = player_payload(anim) if hasattr(anim, "save_sheet") else None
         if player is not None:  # an Animation: its dark GIF and still too
             from conv_explained.render import _draw
             from conv_explained.render.gif import write_png
 
-            player["dark_gif"] = anim.save_gif(Path(tmp, "dark.gif"), theme="dark").read_bytes()
+            player["dark_gif"] = site_gif(
+                anim.save_gif(Path(tmp, "dark.gif"), theme="dark")
+            ).read_bytes()
             image = anim.frames[-1] if still == "still" else anim.strip()
             dark_png = Path(tmp, "dark.png")
             with dark_png.open("wb") as handle:
@@ -676,9 +700,9 @@ def show(anim: Any, *, still: str = "still") -> AnimatedPicture:
             player["dark_still"] = dark_png.read_bytes()
             narrow = narrow_of(anim)
             if narrow is not None:  # a wide animation: its narrow GIF and still too
-                player["narrow_gif"] = narrow.save_gif(Path(tmp, "n.gif")).read_bytes()
-                player["narrow_dark_gif"] = narrow.save_gif(
-                    Path(tmp, "nd.gif"), theme="dark"
+                player["narrow_gif"] = site_gif(narrow.save_gif(Path(tmp, "n.gif"))).read_bytes()
+                player["narrow_dark_gif"] = site_gif(
+                    narrow.save_gif(Path(tmp, "nd.gif"), theme="dark")
                 ).read_bytes()
                 small = narrow.frames[-1] if still == "still" else narrow.strip()
                 for key, theme in (("narrow_still", "light"), ("narrow_dark_still", "dark")):

@@ -35,6 +35,7 @@ __all__ = [
     "atomic_write",
     "check_suffix",
     "check_target",
+    "play_once",
     "record",
     "strip_image",
     "take_written",
@@ -283,7 +284,7 @@ def encode_gif(
         b"GIF89a",
         struct.pack("<HHBBB", w, h, 0xF0 | (LZW_BITS - 1), 0, 0),
         palette,
-        b"\x21\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00",  # loop forever
+        LOOP_FOREVER,
     ]
     for duration, transparent, x, y, bw, bh, data in blocks:
         delay = max(2, round(duration / 10))
@@ -297,6 +298,36 @@ def encode_gif(
         out.append(bytes([LZW_BITS]) + data + b"\x00")
     out.append(b"\x3b")
     return b"".join(out)
+
+
+#: The application extension that makes a GIF loop forever (NETSCAPE2.0, count 0).
+LOOP_FOREVER = b"\x21\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00"
+
+
+def play_once(data: bytes) -> bytes:
+    """The same GIF without its loop extension: it plays one cycle and stops on its last frame.
+
+    The site's GIFs play once: a reader without JavaScript (who has no
+    player to pause) sees the animation run through and stay on its final
+    frame, every output written, instead of a loop that never stops. Only
+    the 19-byte NETSCAPE2.0 block goes; frames and palette are untouched.
+
+    >>> from PIL import Image
+    >>> frame = Image.new("P", (2, 2), 1)
+    >>> looping = encode_gif([frame, frame.point(lambda v: 2)], [500, 500])
+    >>> once = play_once(looping)
+    >>> len(looping) - len(once), LOOP_FOREVER in once, play_once(once) == once
+    (19, False, True)
+    >>> Image.open(__import__("io").BytesIO(once)).info.get("loop") is None
+    True
+    """
+    if not data.startswith((b"GIF89a", b"GIF87a")):
+        raise ValueError(f"data must be a GIF, got bytes starting {data[:6]!r}")
+    flags = data[10]
+    start = 13 + (3 * 2 ** ((flags & 7) + 1) if flags & 0x80 else 0)
+    if data[start : start + len(LOOP_FOREVER)] != LOOP_FOREVER:
+        return data  # it plays once already (or loops a set number of times)
+    return data[:start] + data[start + len(LOOP_FOREVER) :]
 
 
 def write_gif(

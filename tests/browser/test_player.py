@@ -305,3 +305,17 @@ def test_page_weight_of_the_player(site: Path) -> None:
         f"frame sheet {sheets // count} B on first use"
     )
     assert script < 12_000
+
+
+def test_every_gif_the_site_serves_plays_once_and_stops_on_its_last_frame() -> None:
+    # Without JavaScript there is no player to pause: a GIF then runs one cycle
+    # and stays on its final frame (issue 17's WCAG 2.2.2 point), never loops.
+    gifs = sorted(SITE.rglob("*.gif"))
+    assert len(gifs) > 100
+    looping = []
+    for path in gifs:
+        data = path.read_bytes()
+        with Image.open(io.BytesIO(data)) as im:
+            if b"NETSCAPE2.0" in data or "loop" in im.info:
+                looping.append(path.relative_to(SITE).as_posix())
+    assert looping == []
