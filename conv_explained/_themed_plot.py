@@ -35,6 +35,7 @@ from typing import Any, ClassVar
 
 __all__ = [
     "AA",
+    "CHECK_SCALE",
     "THEMED_MIME",
     "THEMES",
     "PlotTheme",
@@ -53,11 +54,17 @@ THEMED_MIME = "application/vnd.conv-explained.themed+json"
 #: WCAG 2.x AA contrast for text (and, here, for marks that carry meaning).
 AA = 4.5
 
+#: The contrast is measured on the figure drawn at this many times its
+#: resolution: WCAG rates the colours, and at the page's resolution a small
+#: glyph's strokes cover no pixel fully (antialiasing mixes them with what is
+#: under them), so no pixel would show its colour.
+CHECK_SCALE = 3
+
 
 def _luminance(rgb: Any) -> float:
     """WCAG relative luminance of an sRGB colour given as 0..1 floats."""
     lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb[:3]]
-    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    return float(0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2])
 
 
 def contrast_ratio(a: Any, b: Any) -> float:
@@ -69,7 +76,7 @@ def contrast_ratio(a: Any, b: Any) -> float:
     from matplotlib.colors import to_rgb
 
     hi, lo = sorted((_luminance(to_rgb(a)), _luminance(to_rgb(b))), reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
+    return float((hi + 0.05) / (lo + 0.05))
 
 
 @dataclass(frozen=True)
@@ -108,26 +115,35 @@ class PlotTheme:
 
     def ink_on(self, colour: Any) -> str:
         """Black or white, whichever contrasts more with ``colour`` (at least 4.58:1)."""
-        return "black" if contrast_ratio("black", colour) >= contrast_ratio("white", colour) else "white"
+        return (
+            "black"
+            if contrast_ratio("black", colour) >= contrast_ratio("white", colour)
+            else "white"
+        )
 
     def cmap(self, name: str) -> Any:
-        """A colormap: ``name`` itself, but in dark a white-based sequential map runs
-        from the background up (``"Blues"``, ``"Greys"``, ``"gray_r"``), so that zero
-        stays the page's colour and more stays more visible."""
+        """A colormap: ``name`` itself, or in dark a white-based map from the background up.
+
+        In dark, ``"Blues"``, ``"Greys"`` and ``"gray_r"`` run from the page's
+        background to a light colour, so that zero stays the page's colour and
+        more stays more visible; other maps are the same in both themes.
+        """
         import matplotlib as mpl
         from matplotlib.colors import LinearSegmentedColormap
 
         base = mpl.colormaps[name]
         if self.name == "light" or name not in _WHITE_BASED:
             return base
-        top = "#9ecbff" if name == "Blues" else "#f2f2f2"
+        top = "#4a90e2" if name == "Blues" else "#f2f2f2"
         return LinearSegmentedColormap.from_list(f"{name}_dark", [self.background, top])
 
 
 _WHITE_BASED = ("Blues", "Greys", "gray_r")
 
 
-def _theme(name: str, background: str, text: str, muted: str, colours: dict[str, str]) -> PlotTheme:
+def _theme(
+    name: str, background: str, text: str, muted: str, colours: dict[str, str]
+) -> PlotTheme:
     from cycler import cycler
 
     rc = {
@@ -251,7 +267,9 @@ def figure_data(fig: Any) -> list[tuple[str, Any]]:
     data: list[tuple[str, Any]] = []
     for k, ax in enumerate(fig.axes):
         for im in ax.images:
-            data.append((f"axes {k} image", (np.ma.getdata(im.get_array()).tolist(), im.get_clim())))
+            data.append(
+                (f"axes {k} image", (np.ma.getdata(im.get_array()).tolist(), im.get_clim()))
+            )
         for line in ax.lines:
             data.append((f"axes {k} line", np.asarray(line.get_xydata()).tolist()))
         for c in ax.collections:
@@ -270,7 +288,7 @@ def _pixels(fig: Any) -> Any:
     import numpy as np
 
     fig.canvas.draw()
-    return np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(float) / 255
+    return np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(np.float32) / 255
 
 
 def _max_ratio(with_ink: Any, without: Any, box: Any = None) -> float | None:
@@ -299,7 +317,8 @@ def ink_contrast(fig: Any) -> list[tuple[str, float]]:
     changed pixel against the pixel under it. Marks: drawn with and without
     each one. Antialiasing only lowers a pixel's contrast, so the ratio is
     the colour's contrast against what it is drawn on wherever some pixel
-    is fully covered.
+    is fully covered (:func:`themed_plot` measures at :data:`CHECK_SCALE`
+    times the resolution for that).
     """
     full = _pixels(fig)
     height = full.shape[0]
@@ -345,7 +364,10 @@ def _png(fig: Any) -> bytes:
 
 def themed_bundle(light: bytes, dark: bytes, text: str) -> dict[str, Any]:
     """The MIME bundle of a light and a dark PNG: the light PNG, both under :data:`THEMED_MIME`."""
-    b64 = {name: base64.b64encode(png).decode("ascii") for name, png in (("light", light), ("dark", dark))}
+    b64 = {
+        name: base64.b64encode(png).decode("ascii")
+        for name, png in (("light", light), ("dark", dark))
+    }
     return {"image/png": b64["light"], THEMED_MIME: b64, "text/plain": text}
 
 
@@ -404,7 +426,8 @@ def themed_plot(draw: Callable[[PlotTheme], Any], *, check: bool = True) -> Them
     data: dict[str, list[tuple[str, Any]]] = {}
     lowest: dict[str, float] = {}
     for name, theme in THEMES.items():
-        with mpl.rc_context(dict(theme.rc)):
+        style: Any = dict(theme.rc)
+        with mpl.rc_context(style):
             fig = draw(theme)
             try:
                 if not isinstance(fig, Figure):
@@ -412,6 +435,7 @@ def themed_plot(draw: Callable[[PlotTheme], Any], *, check: bool = True) -> Them
                 pngs[name] = _png(fig)
                 if check:
                     data[name] = figure_data(fig)
+                    fig.set_dpi(fig.dpi * CHECK_SCALE)  # strokes wide enough to cover pixels
                     measured = ink_contrast(fig)
                     low = [(what, r) for what, r in measured if r < AA]
                     assert not low, f"{name}: under {AA}:1 on the drawn pixels: {low}"
@@ -421,13 +445,14 @@ def themed_plot(draw: Callable[[PlotTheme], Any], *, check: bool = True) -> Them
                     plt.close(fig)
     if check:
         differ = [
-            what
+            f"{what}: {json.dumps(a, default=str)[:80]} / {json.dumps(b, default=str)[:80]}"
             for (what, a), (_, b) in zip(data["light"], data["dark"], strict=False)
             if json.dumps(a, default=str) != json.dumps(b, default=str)
         ]
-        assert len(data["light"]) == len(data["dark"]) and not differ, (
-            f"the light and dark renderings show different data: {differ or 'different artists'}"
+        assert len(data["light"]) == len(data["dark"]), (
+            "the light and dark renderings show different data: different artists"
         )
+        assert not differ, f"the light and dark renderings show different data: {differ}"
     return ThemedFigure(pngs["light"], pngs["dark"], lowest)
 
 
@@ -452,8 +477,11 @@ class ThemedMime:
     def handle_mime(renderer: Any, data: Any, inline: bool) -> list[Any] | None:
         if data.mime_type != THEMED_MIME:
             return None
+        import importlib
+
         from docutils import nodes
-        from myst_nb.core.render import MimeData
+
+        MimeData = importlib.import_module("myst_nb.core.render").MimeData
 
         content = data.content
         if isinstance(content, str):

@@ -327,7 +327,9 @@ def _themed_problems(figures: list[dict[str, Any]], theme: str) -> list[str]:
     for f in figures:
         name = f["light"]
         if not f[f"{theme}Shown"] or f[f"{other}Shown"]:
-            problems.append(f"{name}: {theme} page shows light={f['lightShown']} dark={f['darkShown']}")
+            problems.append(
+                f"{name}: {theme} page shows light={f['lightShown']} dark={f['darkShown']}"
+            )
         if not f["loaded"]:
             problems.append(f"{name}: the {theme} image did not load")
         if f["filter"] != "none":
