@@ -23,7 +23,8 @@ from typing import Any
 from PIL import Image, ImageDraw
 
 from .. import shapes
-from ._draw import INDEX, LABEL_SIZE, MARGIN, TITLE_SIZE, font, new_image, text_width
+from .._themed_plot import themed_bundle
+from ._draw import INDEX, LABEL_SIZE, MARGIN, TITLE_SIZE, font, new_image, recolour, text_width
 from ._iso import plain_box
 from ._verify import VerificationError
 from .alt import dims
@@ -131,6 +132,18 @@ class NetworkDiagram:
 
     def _repr_png_(self) -> bytes:
         return self.png_bytes()
+
+    def dark_png_bytes(self) -> bytes:
+        """The PNG file's bytes in the dark palette (the same pixels, other colours)."""
+        import io
+
+        buffer = io.BytesIO()
+        write_png(buffer, recolour(self.image, "dark"))
+        return buffer.getvalue()
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        # The light PNG for Jupyter and print, both for the site's light and dark pages.
+        return themed_bundle(self.png_bytes(), self.dark_png_bytes(), repr(self))
 
 
 def _check_shape(input_shape: object) -> tuple[int, int, int]:

@@ -327,3 +327,134 @@ def test_the_displayed_dark_figure_is_the_dark_palette_with_readable_digits(
     print({f"{a} on {b}": round(r, 2) for (a, b), r in sorted(lowest.items(), key=lambda x: x[1])})
     failing = {pair: r for pair, r in lowest.items() if r < 4.5}
     assert not failing, failing
+
+
+# --------------------------------------------------------------------------
+# Matplotlib figures and network diagrams: a light and a dark image each
+# (conv_explained._themed_plot), shown by the theme's only-light / only-dark
+# --------------------------------------------------------------------------
+
+THEMED = _pages_with(r'<div class="ce-themed docutils container">')
+
+#: Each themed figure: which of its two images is displayed, and how.
+_THEMED = """
+() => Array.from(document.querySelectorAll(".ce-themed"), (box) => {
+  const img = (cls) => box.querySelector("img." + cls);
+  const seen = (el) => !!el && getComputedStyle(el).display !== "none" && el.getClientRects().length > 0;
+  const light = img("only-light"), dark = img("only-dark");
+  const shown = seen(dark) ? dark : light;
+  const s = getComputedStyle(shown);
+  return {light: light && light.getAttribute("src"), dark: dark && dark.getAttribute("src"),
+          lightShown: seen(light), darkShown: seen(dark), alt: [light.alt, dark.alt],
+          loaded: shown.complete && shown.naturalWidth > 0, filter: s.filter,
+          background: s.backgroundColor,
+          caption: (box.closest("figure") || box).querySelector("figcaption")};
+}).map((f) => ({...f, caption: f.caption ? getComputedStyle(f.caption).display : "no caption"}))
+"""
+
+#: Every image the article displays that is under a CSS filter.
+_FILTERED = """
+() => Array.from(document.querySelectorAll(".bd-article img"))
+  .filter((img) => img.getClientRects().length > 0 && getComputedStyle(img).filter !== "none")
+  .map((img) => [img.getAttribute("src"), !!img.closest(".sphx-glr-thumbcontainer")])
+"""
+
+
+def _themed_problems(figures: list[dict[str, Any]], theme: str) -> list[str]:
+    other = "light" if theme == "dark" else "dark"
+    problems = []
+    for f in figures:
+        name = f["light"]
+        if not f[f"{theme}Shown"] or f[f"{other}Shown"]:
+            problems.append(
+                f"{name}: {theme} page shows light={f['lightShown']} dark={f['darkShown']}"
+            )
+        if not f["loaded"]:
+            problems.append(f"{name}: the {theme} image did not load")
+        if f["filter"] != "none":
+            problems.append(f"{name}: under a CSS filter {f['filter']!r}")
+        if theme == "dark" and f["background"] not in ("rgba(0, 0, 0, 0)", "transparent"):
+            problems.append(f"{name}: dark rendering on a plate {f['background']!r}")
+        if not all(f["alt"]) or f["alt"][0] != f["alt"][1]:
+            problems.append(f"{name}: alt texts {f['alt']!r}")
+        if f["caption"] == "none":
+            problems.append(f"{name}: its caption is hidden")
+        if f["light"] == f["dark"]:
+            problems.append(f"{name}: the dark image is the light one")
+    return problems
+
+
+def test_the_pages_have_themed_figures() -> None:
+    # Eleven matplotlib figures on eight pages and the two network diagrams.
+    assert len(THEMED) >= 8, THEMED
+    count = sum((SITE / p).read_text(encoding="utf-8").count('class="ce-themed ') for p in THEMED)
+    assert count >= 13, count
+
+
+@pytest.mark.parametrize("rel", THEMED)
+def test_every_themed_figure_shows_the_themes_rendering_unfiltered(
+    browser: Any, base_url: str, rel: str
+) -> None:
+    page = _open(browser, urllib.parse.urljoin(base_url, rel), mode="dark")
+    try:
+        figures = page.evaluate(_THEMED)
+        assert figures
+        site_checks.fail_on(_themed_problems(figures, "dark"))
+        assert page.evaluate(_FILTERED) == [], "images under a CSS filter in dark mode"
+        _switch(page, "light")
+        page.evaluate(site_checks._LOAD_ALL_IMAGES, site_checks.TIMEOUT_MS)
+        site_checks.fail_on(_themed_problems(page.evaluate(_THEMED), "light"))
+        page.locator(".theme-switch-button:visible").first.click()
+        page.locator(".theme-change-button[data-mode='auto']:visible").first.click()
+        page.wait_for_function("() => document.documentElement.dataset.mode === 'auto'")
+        assert _theme(page) == "light"  # the context's colour scheme is light
+        site_checks.fail_on(_themed_problems(page.evaluate(_THEMED), "light"))
+        assert not page.ce_errors, page.ce_errors
+    finally:
+        page.context.close()
+
+
+def test_auto_mode_shows_the_dark_figures_under_a_dark_system_scheme(
+    browser: Any, base_url: str
+) -> None:
+    page = _open(browser, base_url + THEMED[0], mode=None, color_scheme="dark")
+    try:
+        assert _theme(page) == "dark"
+        site_checks.fail_on(_themed_problems(page.evaluate(_THEMED), "dark"))
+    finally:
+        page.context.close()
+
+
+def test_in_print_the_light_figure_shows_in_dark_mode_too(browser: Any, base_url: str) -> None:
+    page = _open(browser, base_url + THEMED[0], mode="dark")
+    try:
+        page.emulate_media(media="print")
+        site_checks.fail_on(
+            [p for p in _themed_problems(page.evaluate(_THEMED), "light") if "plate" not in p]
+        )
+    finally:
+        page.context.close()
+
+
+def test_no_figure_on_any_page_is_under_a_css_filter_in_dark_mode(
+    browser: Any, base_url: str
+) -> None:
+    # Known and kept: sphinx-gallery's thumbnails (gallery indexes and the API
+    # pages' mini-galleries) have no dark rendering yet and keep the theme's filter.
+    # Everything else an article displays must be undimmed.
+    filtered, thumbnails = {}, set()
+    for rel in PAGES:
+        if "<img" not in (SITE / rel).read_text(encoding="utf-8"):
+            continue
+        page = _open(browser, urllib.parse.urljoin(base_url, rel), mode="dark")
+        try:
+            for src, thumb in page.evaluate(_FILTERED):
+                if thumb:
+                    thumbnails.add(src.rsplit("/", 1)[-1])
+                else:
+                    filtered.setdefault(rel, []).append(src)
+        finally:
+            page.context.close()
+    assert not filtered, f"images under a CSS filter in dark mode: {filtered}"
+    assert all(name.endswith("_thumb.png") for name in thumbnails), thumbnails
+    print(f"\ngallery thumbnails still under the theme's filter: {len(thumbnails)}")
