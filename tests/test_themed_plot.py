@@ -211,3 +211,48 @@ def test_no_page_shows_a_matplotlib_figure_outside_themed_plot():
     assert not shown, shown
     users = [p.name for p in pages if "themed_plot(draw)" in p.read_text("utf-8")]
     assert len(users) >= 8, users
+
+
+def _measured(draw):
+    theme = tp.THEMES["light"]
+    with matplotlib.rc_context(dict(theme.rc)):
+        fig = draw(theme)
+    fig.set_dpi(fig.dpi * tp.CHECK_SCALE)
+    measured = dict(tp.ink_contrast(fig))
+    plt.close(fig)
+    return measured
+
+
+def test_ink_in_the_colour_under_it_measures_one_and_fails():
+    # Text and a line drawn in the background's own colour change no pixel:
+    # invisible, so they must fail, never drop out of the check (review17).
+    def draw(theme):
+        fig, ax = plt.subplots(figsize=(3, 2))
+        ax.plot([0, 1], [0, 1], color=theme.background, lw=2, label="hidden line")
+        ax.text(0.5, 0.5, "hidden text", color=theme.background)
+        return fig
+
+    measured = _measured(draw)
+    assert measured["text 'hidden text'"] == 1.0
+    assert measured["Line2D 'hidden line'"] == 1.0
+    with pytest.raises(AssertionError, match="hidden"):
+        tp.themed_plot(draw)
+
+
+def test_a_mark_that_stands_out_at_one_corner_of_a_heat_map_only_fails():
+    # A yellow outline on a map that is yellow everywhere but one corner cell:
+    # its best pixel contrasts, nearly all the rest do not (review17).
+    def draw(theme):
+        fig, ax = plt.subplots(figsize=(3, 3))
+        field = np.ones((8, 8))
+        field[0, 0] = 0.0
+        ax.imshow(field, cmap="magma", vmin=0, vmax=1, interpolation="nearest")
+        ax.add_patch(
+            plt.Rectangle((-0.5, -0.5), 8, 8, fill=False, ec=plt.get_cmap("magma")(1.0), lw=3)
+        )
+        ax.set_xticks([])
+        ax.set_yticks([])
+        return fig
+
+    measured = _measured(draw)
+    assert measured["Rectangle ''"] < tp.AA
