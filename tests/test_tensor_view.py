@@ -582,3 +582,39 @@ def test_tensor_view_reports_its_panel_boxes_for_thumbnails():
     inside = (changed[:, 1] >= left) & (changed[:, 1] < right)
     inside &= (changed[:, 0] >= top) & (changed[:, 0] < bottom)
     assert inside.any()  # the output block is written between the first and last frame
+
+
+@pytest.mark.parametrize("groups", [1, 2, 4])
+def test_the_caption_indexes_each_filter_by_its_own_channel_and_adds_up(groups):
+    # w[o, ·] has C_in/groups channels: the caption's index must name one that
+    # exists, for every input channel it sums over, and the sum it names must
+    # be the output (review17: it read w[1, c] with c = 2 out of range).
+    import re
+
+    import torch
+
+    rng = np.random.default_rng(groups)
+    x = rng.integers(-3, 4, size=(4, 3, 3))
+    w = rng.integers(-2, 3, size=(4, 4 // groups, 2, 2))
+    frames = tensor_frames("correlate", x, w, groups=groups)
+    want = torch.nn.functional.conv2d(
+        torch.tensor(x, dtype=torch.float64)[None],
+        torch.tensor(w, dtype=torch.float64),
+        groups=groups,
+    )[0].numpy()
+    seen = 0
+    for f in frames:
+        if f.lit is None or not f.caption.startswith("out["):
+            continue
+        o, i, j = f.lit
+        tap = re.search(r"w\[(\d+), c(?:−(\d+))?\]", f.caption)
+        assert tap is not None, f.caption
+        assert int(tap.group(1)) == o
+        offset = int(tap.group(2) or 0)
+        assert [c - offset for c in f.window_channels] == list(range(w.shape[1])), f.caption
+        total = sum(
+            float((x[c, i : i + 2, j : j + 2] * w[o, c - offset]).sum()) for c in f.window_channels
+        )
+        assert total == want[o, i, j]
+        seen += 1
+    assert seen == want.size

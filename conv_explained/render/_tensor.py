@@ -226,7 +226,10 @@ def _conv_steps(fig: Figure, grid: np.ndarray, mac: bool | int) -> list[dict[str
         if bias is not None:
             terms += (format_value(np.reshape(bias, -1)[o]),)
         head = "Σ_c" if cg == grid.shape[0] else "Σ_{c∈{" + ",".join(map(str, chans)) + "}}"
-        lead = f"out[{o}, {i}, {j}] = {head} ({x_name}[c] {sym} {w_name}[{o}, c]) = "
+        # The filter of output o holds its group's cg channels at 0..cg-1:
+        # input channel c is its channel c - first.
+        tap = "c" if first == 0 else f"c−{first}"
+        lead = f"out[{o}, {i}, {j}] = {head} ({x_name}[c] {sym} {w_name}[{o}, {tap}]) = "
         shown = " + ".join(_term(t) for t in terms[:cg])
         if bias is not None:
             shown += f" + {_term(terms[-1])} (bias)"
