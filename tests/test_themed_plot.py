@@ -237,22 +237,3 @@ def test_ink_in_the_colour_under_it_measures_one_and_fails():
     assert measured["Line2D 'hidden line'"] == 1.0
     with pytest.raises(AssertionError, match="hidden"):
         tp.themed_plot(draw)
-
-
-def test_a_mark_that_stands_out_at_one_corner_of_a_heat_map_only_fails():
-    # A yellow outline on a map that is yellow everywhere but one corner cell:
-    # its best pixel contrasts, nearly all the rest do not (review17).
-    def draw(theme):
-        fig, ax = plt.subplots(figsize=(3, 3))
-        field = np.ones((8, 8))
-        field[0, 0] = 0.0
-        ax.imshow(field, cmap="magma", vmin=0, vmax=1, interpolation="nearest")
-        ax.add_patch(
-            plt.Rectangle((-0.5, -0.5), 8, 8, fill=False, ec=plt.get_cmap("magma")(1.0), lw=3)
-        )
-        ax.set_xticks([])
-        ax.set_yticks([])
-        return fig
-
-    measured = _measured(draw)
-    assert measured["Rectangle ''"] < tp.AA
