@@ -67,8 +67,10 @@ GUIDE = [p for p in PAGES if "/" not in p and p not in NO_KEY_PICTURE]
 _FIGURES = """
 () => {
   const article = document.querySelector("article.bd-article") || document.body;
+  // A light/dark pair (div.ce-themed: an only-light and an only-dark image) is one figure.
   const figures = Array.from(article.querySelectorAll("img")).filter((img) =>
-    !img.closest(".sphx-glr-thumbcontainer, .sphx-glr-thumbnails, nav, header, footer"));
+    !img.closest(".sphx-glr-thumbcontainer, .sphx-glr-thumbnails, nav, header, footer")
+    && !(img.closest(".ce-themed") && img.classList.contains("only-dark")));
   const certs = Array.from(article.querySelectorAll(".ce-certificate"));
   const after = (a, b) => !!(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING);
   const missing = [];
