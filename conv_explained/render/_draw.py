@@ -372,6 +372,32 @@ def _panel_geometry(p: Panel, cell: int) -> tuple[int, int, int, int, int, int]:
     return width, height, label_w, label_h, dx, dy
 
 
+def draw_map_labels(
+    d: ImageDraw.ImageDraw, p: Panel, origin: tuple[int, int], step: tuple[int, int]
+) -> None:
+    """The row and column labels of a panel's maps, left of and above its grid at ``origin``."""
+    (ox, oy), (dx, dy) = origin, step
+    rows, cols = p.map_grid
+    if rows > 1:
+        for r in range(rows):
+            d.text(
+                (ox - 6, oy + r * dy + (dy - MAP_GAP) // 2),
+                f"{p.row_label}={r}",
+                font=font(LABEL_SIZE),
+                fill=INDEX["text"],
+                anchor="rm",
+            )
+    if cols > 1:
+        for col in range(cols):
+            d.text(
+                (ox + col * dx + (dx - MAP_GAP) // 2, oy - 4),
+                _col_label(p, col),
+                font=font(LABEL_SIZE),
+                fill=INDEX["text"],
+                anchor="md",
+            )
+
+
 def _col_label(p: Panel, col: int) -> str:
     depth = p.volume[0]
     z = col % depth
@@ -475,25 +501,7 @@ def layout(
         steps[p.name] = (dx, dy)
         # The maps and their labels; 2-3 px more for the bars that mark a group.
         boxes[p.name] = (gx - 2, gy - 3, gx + gw + 2, gy + gh + 3)
-        rows, cols = p.map_grid
-        if rows > 1:
-            for r in range(rows):
-                d.text(
-                    (ox - 6, oy + r * dy + (dy - MAP_GAP) // 2),
-                    f"{p.row_label}={r}",
-                    font=font(LABEL_SIZE),
-                    fill=c["text"],
-                    anchor="rm",
-                )
-        if cols > 1:
-            for col in range(cols):
-                d.text(
-                    (ox + col * dx + (dx - MAP_GAP) // 2, oy - 4),
-                    _col_label(p, col),
-                    font=font(LABEL_SIZE),
-                    fill=c["text"],
-                    anchor="md",
-                )
+        draw_map_labels(d, p, (ox, oy), (dx, dy))
         if i < len(symbols) and symbols[i]:
             sx = x + pw + PANEL_GAP // 2
             d.text(

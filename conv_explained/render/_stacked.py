@@ -27,15 +27,14 @@ from PIL import Image, ImageDraw
 from ._draw import (
     INDEX,
     LABEL_SIZE,
-    MAP_GAP,
     MARGIN,
     MIN_CELL,
     TITLE_SIZE,
     VALUE_SIZE,
     Layout,
     _accent_of,
-    _col_label,
     _panel_geometry,
+    draw_map_labels,
     draw_scene,
     font,
     new_image,
@@ -217,32 +216,6 @@ def _legend_rows(entries: Sequence[int], inner: int) -> list[list[int]]:
     return rows
 
 
-def _draw_maps(
-    d: ImageDraw.ImageDraw, p: Panel, origin: tuple[int, int], step: tuple[int, int]
-) -> None:
-    """The row and column labels of a panel's maps (as the wide layout draws them)."""
-    (ox, oy), (dx, dy) = origin, step
-    map_rows, map_cols = p.map_grid
-    if map_rows > 1:
-        for r in range(map_rows):
-            d.text(
-                (ox - 6, oy + r * dy + (dy - MAP_GAP) // 2),
-                f"{p.row_label}={r}",
-                font=font(LABEL_SIZE),
-                fill=INDEX["text"],
-                anchor="rm",
-            )
-    if map_cols > 1:
-        for col in range(map_cols):
-            d.text(
-                (ox + col * dx + (dx - MAP_GAP) // 2, oy - 4),
-                _col_label(p, col),
-                font=font(LABEL_SIZE),
-                fill=INDEX["text"],
-                anchor="md",
-            )
-
-
 def _draw_legend(
     im: Image.Image,
     legend: Sequence[tuple[Cell, str]],
@@ -356,7 +329,7 @@ def stacked_layout(
         origins[p.name] = (gx + label_w, gy + label_h)
         steps[p.name] = (dx, dy)
         boxes[p.name] = (gx - 2, gy - 3, gx + gw + 2, gy + gh + 3)
-        _draw_maps(d, p, origins[p.name], steps[p.name])
+        draw_map_labels(d, p, origins[p.name], steps[p.name])
         if i < len(symbols) and symbols[i] and i < len(panels) - 1:
             d.text(
                 (cx, gy + gh + SYMBOL_BAND // 2),

@@ -142,7 +142,7 @@ def _light_problems(figures: list[dict[str, Any]]) -> list[str]:
 def test_the_site_has_figures_with_dark_renderings() -> None:
     # Stills alone (themed-image) are checked when the site has one: today every
     # renderer still on the site stands beside its animation (the reduced-motion
-    # <source>), and the network diagrams of the MyST pages have no dark rendering.
+    # <source>); the MyST pages' plots and network diagrams are checked below.
     assert len(PLAYERS) >= 10, PLAYERS
     assert "index.html" in CHOSEN, CHOSEN
     assert len(CHOSEN) >= 3, CHOSEN
