@@ -61,10 +61,13 @@ AA = 4.5
 CHECK_SCALE = 3
 
 
-def _luminance(rgb: Any) -> float:
-    """WCAG relative luminance of an sRGB colour given as 0..1 floats."""
-    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb[:3]]
-    return float(0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2])
+def _luminance(rgb: Any) -> Any:
+    """WCAG relative luminance of sRGB colours given as 0..1 floats (last axis: R, G, B[, A])."""
+    import numpy as np
+
+    c = np.asarray(rgb, dtype=float)[..., :3]
+    lin = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return lin @ np.array([0.2126, 0.7152, 0.0722])
 
 
 def contrast_ratio(a: Any, b: Any) -> float:
@@ -315,13 +318,6 @@ def _pixels(fig: Any) -> Any:
     return np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(np.float32) / 255
 
 
-def _lum(c: Any) -> Any:
-    import numpy as np
-
-    lin = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-    return lin @ np.array([0.2126, 0.7152, 0.0722])
-
-
 def _ratio(with_ink: Any, without: Any, box: Any = None) -> float:
     """The most contrasting changed pixel against the pixel under it (1.0 if none changed).
 
@@ -335,7 +331,7 @@ def _ratio(with_ink: Any, without: Any, box: Any = None) -> float:
     changed = np.any(np.abs(with_ink - without) > 1e-9, axis=-1)
     if not changed.any():
         return 1.0
-    a, b = _lum(with_ink[changed]), _lum(without[changed])
+    a, b = _luminance(with_ink[changed]), _luminance(without[changed])
     return float(((np.maximum(a, b) + 0.05) / (np.minimum(a, b) + 0.05)).max())
 
 
