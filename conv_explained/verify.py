@@ -204,8 +204,10 @@ class Certificate:
         """The one-line certificate shown under a figure or next to a rule."""
         if self.unit == "cases":
             grid = f" ({self.grid})" if self.grid else ""
+            cases = "case" if self.count == 1 else "cases"
             return (
-                f"checked on {self.count:,} cases{grid} against {self.reference}: no disagreement"
+                f"checked on {self.count:,} {cases}{grid} against {self.reference}: "
+                "no disagreement"
             )
         if self.library and self.library.split()[0] != self.reference:
             against = f"{self.library} ({self.reference})"

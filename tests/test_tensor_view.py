@@ -618,3 +618,17 @@ def test_the_caption_indexes_each_filter_by_its_own_channel_and_adds_up(groups):
         assert total == want[o, i, j]
         seen += 1
     assert seen == want.size
+
+
+def test_window_note_names_one_row_or_column_in_the_singular():
+    # A 1×3 kernel reads one row and three columns; a 3×1 kernel the reverse;
+    # a dilated kernel lists its taps. The note is drawn under the blocks.
+    x = np.arange(2 * 4 * 4).reshape(2, 4, 4)
+    for shape, want in (
+        ((1, 2, 1, 3), "row 0, cols 0–2"),
+        ((1, 2, 3, 1), "rows 0–2, col 0"),
+        ((1, 2, 2, 2), "rows 0,2, cols 0,2"),
+    ):
+        kw = {"dilation": 2} if shape[2:] == (2, 2) else {}
+        frame = tensor_frames("correlate", x, np.ones(shape, int), **kw)[0]
+        assert f"window: c=0–1, {want} " in _tensor_draw._note_text(frame)[0]

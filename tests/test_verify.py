@@ -238,3 +238,10 @@ def test_a_picture_shows_its_certificate_under_it():
     assert rst.strip().startswith(".. raw:: html")
     assert 'class="ce-certificate"' in rst
     assert certificate_rst(None) == ""
+
+
+def test_a_rule_checked_on_one_case_says_case():
+    cert = verify.check_rule(
+        "one", [(3,)], rule=lambda c: c[0], truth=lambda c: c[0], truth_by="t", grid="g"
+    )
+    assert cert.line() == "checked on 1 case (g) against t: no disagreement"

@@ -440,7 +440,7 @@ class _Doc:
     reader: Any
     url: str
     offset: int = 0  # first page index in the merged PDF
-    key_offset: int = 0  # StructParents offset
+    keys: dict[int, int] = field(default_factory=dict)  # source StructParent(s) key -> ours
     page_refs: dict[int, Any] = field(default_factory=dict)  # source idnum -> new ref
     annots: dict[int, Any] = field(default_factory=dict)  # source annot idnum -> new ref
 
@@ -453,15 +453,23 @@ def merge(docs: list[_Doc], site: Path, *, title: str, epoch: int) -> bytes:
         if doc.entry is not None:
             by_path[doc.entry.rel] = doc
 
-    # 1. Pages, without their annotations (rebuilt below) and with the
-    #    StructParents keys shifted past the previous pages' keys.
+    # 1. Pages, without their annotations (rebuilt below). Structure-parent
+    #    keys are numbered densely in the order pages and kept links use them.
+    #    Offsetting each print's keys by its ParentTreeNextKey would carry
+    #    keys Chromium allots but leaves unused, and their count differs
+    #    between prints of the same page: two builds differed by it.
     key = 0
+
+    def new_key(doc: _Doc, old: int) -> int:
+        nonlocal key
+        if old not in doc.keys:
+            doc.keys[old] = key
+            key += 1
+        return doc.keys[old]
+
     pending_annots = []  # (doc, new page, [annotation dicts])
     for doc in docs:
         doc.offset = len(writer.pages)
-        doc.key_offset = key
-        tree = doc.reader.trailer["/Root"].get("/StructTreeRoot")
-        next_key = int(tree.get_object().get("/ParentTreeNextKey", 0)) if tree else 0
         for page in doc.reader.pages:
             annots = [a.get_object() for a in page.get("/Annots", [])]
             if "/Annots" in page:
@@ -469,9 +477,10 @@ def merge(docs: list[_Doc], site: Path, *, title: str, epoch: int) -> bytes:
             new = writer.add_page(page)
             doc.page_refs[page.indirect_reference.idnum] = new.indirect_reference
             if "/StructParents" in page:
-                new[NameObject("/StructParents")] = NumberObject(int(page["/StructParents"]) + key)
+                new[NameObject("/StructParents")] = NumberObject(
+                    new_key(doc, int(page["/StructParents"]))
+                )
             pending_annots.append((doc, new, annots))
-        key += next_key
 
     def target_of(doc: _Doc, annot: Any) -> ArrayObject | str | None:
         """An explicit destination in the merged PDF, an external URI, or None (dropped)."""
@@ -573,7 +582,7 @@ def merge(docs: list[_Doc], site: Path, *, title: str, epoch: int) -> bytes:
                 link[NameObject("/Contents")] = TextStringObject(str(annot["/Contents"]))
             if "/StructParent" in annot:
                 link[NameObject("/StructParent")] = NumberObject(
-                    int(annot["/StructParent"]) + doc.key_offset
+                    new_key(doc, int(annot["/StructParent"]))
                 )
             ref = writer._add_object(link)
             doc.annots[annot.indirect_reference.idnum] = ref
@@ -693,6 +702,8 @@ def merge(docs: list[_Doc], site: Path, *, title: str, epoch: int) -> bytes:
         kids.append(part_ref)
         flat = _number_tree(tree.get("/ParentTree"))
         for k, raw in flat:
+            if k not in doc.keys:
+                continue  # a key no kept page or link uses
             value = raw.get_object()
             if isinstance(value, list):
                 mapped = ArrayObject(
@@ -701,9 +712,9 @@ def merge(docs: list[_Doc], site: Path, *, title: str, epoch: int) -> bytes:
                     else NullObject()
                     for v in value
                 )
-                nums.append((k + doc.key_offset, writer._add_object(mapped)))
+                nums.append((doc.keys[k], writer._add_object(mapped)))
             elif isinstance(raw, IndirectObject) and raw.idnum in elems:
-                nums.append((k + doc.key_offset, elems[raw.idnum]))
+                nums.append((doc.keys[k], elems[raw.idnum]))
             else:
                 raise BuildError(f"{doc.url}: structure parent {k} points at no element")
     document[NameObject("/K")] = kids

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -185,21 +184,43 @@ def test_fonts_are_embedded(pdf: Any) -> None:
     assert [k for k, f in fonts.items() if not embedded(f)] == []
 
 
+def test_structure_parent_keys_are_dense_and_resolve(pdf: Any) -> None:
+    # Each page's /StructParents and each link's /StructParent is a key of the
+    # parent tree, the keys are 0..N-1 with none left over, and a link's key
+    # leads to the element that holds that link (an /OBJR of it).
+    root = pdf.trailer["/Root"]["/StructTreeRoot"].get_object()
+    nums = root["/ParentTree"].get_object()["/Nums"]
+    tree = {int(nums[n]): nums[n + 1] for n in range(0, len(nums), 2)}
+    assert sorted(tree) == list(range(len(tree)))
+    assert int(root["/ParentTreeNextKey"]) == len(tree)
+    used = []
+    for number, page in enumerate(pdf.pages):
+        if "/StructParents" in page:
+            key = int(page["/StructParents"])
+            assert isinstance(tree.get(key).get_object(), list), f"page {number + 1}: {key}"
+            used.append(key)
+        for annot in page.get("/Annots", []):
+            if "/StructParent" not in annot.get_object():
+                continue
+            key = int(annot.get_object()["/StructParent"])
+            elem = tree[key].get_object()
+            kids = elem["/K"]
+            kids = kids if isinstance(kids, list) else [kids]
+            objrs = [k.get_object() for k in kids if hasattr(k.get_object(), "get")]
+            assert any(
+                o.get("/Type") == "/OBJR" and o.raw_get("/Obj").idnum == annot.idnum
+                for o in objrs
+            ), f"page {number + 1}: link key {key} leads to an element without that link"
+            used.append(key)
+    assert sorted(used) == list(range(len(tree))), "a parent-tree key that nothing uses"
+
+
 def test_landing_page_links_the_pdf(site: Path, pdf_path: Path) -> None:
     page = site_checks.parse(site / "index.html")
     assert any(url == "conv_explained.pdf" for _, _, url, _ in page.refs)
     assert (site / "conv_explained.pdf").read_bytes() == pdf_path.read_bytes()
 
 
-@pytest.mark.skipif(
-    os.environ.get("CONV_EXPLAINED_PDF_TWICE") != "1",
-    reason=(
-        "opt-in (CONV_EXPLAINED_PDF_TWICE=1): a second full print. Page contents and images "
-        "now agree between builds, but in CI one lesson's print numbered its structure "
-        "tree's parent keys 2 apart (StructParents 2531 vs 2529 from page 392 on; open in "
-        "issue 18)"
-    ),
-)
 def test_two_builds_give_the_same_bytes(pdf_path: Path, site: Path) -> None:
     # Kept beside the first (docs/_build/pdf/conv_explained.second.pdf) to compare on failure.
     again = pdf_path.with_name("conv_explained.second.pdf")
