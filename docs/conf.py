@@ -54,6 +54,7 @@ extensions = [
     "verification_ledger",  # docs/_ext: every certificate, listed on the ledger page
     "prose_numbers",  # docs/_ext: no number typed into the prose (a build warning)
     "code_digest",  # docs/_ext: re-run pages and scripts whose code changed; one-line failures
+    "autosummary_cache",  # docs/_ext: autosummary skipped when its inputs are unchanged
     "search_excerpts",  # docs/_ext: search excerpts from file:// too
     "strict_csp",  # docs/_ext: no inline script (Content-Security-Policy default-src 'self')
 ]

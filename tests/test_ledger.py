@@ -78,6 +78,14 @@ def test_the_ledger_lists_every_certificate_and_its_totals(tmp_path):
     one = (out / "one.html").read_text()
     assert len(re.findall(r'<p class="ce-certificate" id="cert-\d"', one)) == 2
 
+    # A rebuild with nothing changed writes neither the ledger nor the page
+    # quoting its totals (the digest of what they show is unchanged).
+    for name in ("ledger", "index"):
+        (out / f"{name}.html").write_text("stale")
+    assert _build(src, out) == 0
+    assert (out / "ledger.html").read_text() == "stale"
+    assert (out / "index.html").read_text() == "stale"
+
     # A page that loses a certificate drops out of the ledger and the totals on rebuild.
     (src / "two.rst").write_text("Two\n===\n\nNothing checked here.\n")
     assert _build(src, out) == 0

@@ -13,15 +13,20 @@ data-ce-certificate="{json}">``. This extension
   ``cases``, ``rules``, ``pages``) by totals taken from the same list, so the
   counts on the landing page and the verification page come from the ledger.
 
-Documents using the directive or the role are re-read on every build
-(``env-get-updated``), so they always list the current certificates.
+Documents using the directive or the role are written again whenever what
+they show may have changed (``env-get-updated``): when the certificates or
+the titles of the pages holding them differ from those the last successful
+build wrote (a digest kept in the output folder, :data:`DIGEST_FILE`), or when
+that build did not finish. A no-change rebuild writes none of them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -32,6 +37,9 @@ logger = logging.getLogger(__name__)
 
 _CERT = re.compile(r'<p class="ce-certificate"( id="[^"]*")? data-ce-certificate="([^"]*)"')
 COUNTS = ("certificates", "numbers", "cases", "rules", "pages")
+
+#: In the output folder: the digest of the ledger the last finished build wrote.
+DIGEST_FILE = ".ce_ledger_digest"
 
 
 class ledger_node(nodes.General, nodes.Element):
@@ -114,9 +122,33 @@ def _merge(app: Any, env: Any, docnames: set[str], other: Any) -> None:
     )
 
 
-def _always_reread(app: Any, env: Any) -> list[str]:
-    """``env-get-updated``: the ledger and the pages quoting its totals are always rebuilt."""
-    return sorted(getattr(env, "ce_ledger_users", set()) & set(env.found_docs))
+def ledger_digest(env: Any) -> str:
+    """SHA-256 of everything the ledger and its totals show: certificates and page titles."""
+    records = getattr(env, "ce_certificates", {})
+    titles = {d: env.titles[d].astext() for d in records if d in env.titles}
+    text = json.dumps([records, titles], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _digest_path(app: Any) -> Path:
+    return Path(app.outdir) / DIGEST_FILE
+
+
+def _reread_if_changed(app: Any, env: Any) -> list[str]:
+    """``env-get-updated``: the ledger's pages, when what they show has changed."""
+    users = sorted(getattr(env, "ce_ledger_users", set()) & set(env.found_docs))
+    path = _digest_path(app)
+    written = path.read_text(encoding="utf-8").strip() if path.is_file() else None
+    if written == ledger_digest(env):
+        return []
+    path.unlink(missing_ok=True)  # written again only when this build finishes
+    return users
+
+
+def _finished(app: Any, exception: BaseException | None) -> None:
+    """``build-finished``: keep the digest of the ledger just written, if all went well."""
+    if exception is None and app.builder.format == "html":
+        _digest_path(app).write_text(ledger_digest(app.env) + "\n", encoding="utf-8")
 
 
 def totals(records: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
@@ -180,6 +212,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("doctree-read", _collect)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
-    app.connect("env-get-updated", _always_reread)
+    app.connect("env-get-updated", _reread_if_changed)
     app.connect("doctree-resolved", _resolve)
+    app.connect("build-finished", _finished)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

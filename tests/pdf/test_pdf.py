@@ -208,8 +208,7 @@ def test_structure_parent_keys_are_dense_and_resolve(pdf: Any) -> None:
             kids = kids if isinstance(kids, list) else [kids]
             objrs = [k.get_object() for k in kids if hasattr(k.get_object(), "get")]
             assert any(
-                o.get("/Type") == "/OBJR" and o.raw_get("/Obj").idnum == annot.idnum
-                for o in objrs
+                o.get("/Type") == "/OBJR" and o.raw_get("/Obj").idnum == annot.idnum for o in objrs
             ), f"page {number + 1}: link key {key} leads to an element without that link"
             used.append(key)
     assert sorted(used) == list(range(len(tree))), "a parent-tree key that nothing uses"
