@@ -312,8 +312,10 @@ def _note_text(frame: TensorFrame) -> tuple[str, str]:
         return "front face: channel 0", "front face: channel 0; all cells written"
     chans = frame.window_channels
     span = f"c={chans[0]}" if len(chans) == 1 else f"c={chans[0]}–{chans[-1]}"
-    rows = f"{'row' if len(frame.window_rows) == 1 else 'rows'} {_span(frame.window_rows)}"
-    cols = f"{'col' if len(frame.window_cols) == 1 else 'cols'} {_span(frame.window_cols)}"
+    rows, cols = (
+        f"{name if len(taps) == 1 else name + 's'} {_span(taps)}"
+        for name, taps in (("row", frame.window_rows), ("col", frame.window_cols))
+    )
     o = frame.lit[0]
     return (
         f"window: {span}, {rows}, {cols} (front face c={chans[0]})",

@@ -18,17 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import sphinx
+from code_digest import digest
 
 #: In the doctree folder: the inputs' and stubs' digest of the last finished build.
 KEY_FILE = "autosummary_inputs.sha256"
-
-
-def _hash_files(files: list[Path], root: Path) -> str:
-    h = hashlib.sha256()
-    for path in sorted(files):
-        h.update(path.relative_to(root).as_posix().encode() + b"\0")
-        h.update(path.read_bytes() + b"\0")
-    return h.hexdigest()
 
 
 def inputs_digest(app: Any) -> str:
@@ -40,7 +33,7 @@ def inputs_digest(app: Any) -> str:
     files += [src / "conf.py", *sorted((src / "_templates").rglob("*"))]
     files += sorted((src / "api" / "generated").rglob("*"))
     files = [p for p in files if p.is_file()]
-    return hashlib.sha256(f"{sphinx.__version__}\n{_hash_files(files, root)}".encode()).hexdigest()
+    return hashlib.sha256(f"{sphinx.__version__}\n{digest(files, root)}".encode()).hexdigest()
 
 
 def _key_path(app: Any) -> Path:
