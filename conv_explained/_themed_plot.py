@@ -9,8 +9,12 @@ was drawn:
 * the two renderings carry the same data (every image array, line, collection,
   outline and text with its position, :func:`figure_data`), and
 * every text and every mark that carries meaning (lines, markers, outlines)
-  reaches WCAG AA contrast, 4.5:1, against the pixels drawn under it
-  (:func:`ink_contrast`, measured by drawing the figure with and without it).
+  reaches WCAG AA contrast, 4.5:1, against the pixels drawn under it at
+  every point of it: some pixel of it within :data:`HALO` contrasts that
+  much with the pixel under it (:func:`ink_contrast`, measured by drawing
+  the figure with and without it, and with it in other colours). A mark on
+  a heat map must stand out all along it, by its colour or by a halo
+  around it (:func:`halo`).
 
 A :class:`ThemedFigure` displays as the light PNG in Jupyter; on the site the
 MyST-NB renderer :class:`ThemedMime` (entry point ``myst_nb.mime_renderers``)
@@ -36,6 +40,7 @@ from typing import Any, ClassVar
 __all__ = [
     "AA",
     "CHECK_SCALE",
+    "HALO",
     "THEMED_MIME",
     "THEMES",
     "PlotTheme",
@@ -43,6 +48,7 @@ __all__ = [
     "ThemedMime",
     "contrast_ratio",
     "figure_data",
+    "halo",
     "ink_contrast",
     "themed_bundle",
     "themed_plot",
@@ -318,62 +324,237 @@ def _pixels(fig: Any) -> Any:
     return np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(np.float32) / 255
 
 
-def _ratio(with_ink: Any, without: Any, box: Any = None) -> float:
-    """The most contrasting changed pixel against the pixel under it (1.0 if none changed).
+def _half_turn(image: Any, dpi: float) -> tuple[Any, int, int]:
+    """Agg filter: every channel of the artist's own pixels moved half its range (128 levels)."""
+    import numpy as np
 
-    Ink drawn in the colour under it changes no pixel: it is invisible, and
-    measures 1.0, which fails (it used to drop out of the check).
+    out = np.array(image, dtype=float)
+    out[..., :3] = (np.round(out[..., :3] * 255) + 128) % 256 / 255
+    return out, 0, 0
+
+
+def _showing(fig: Any, artists: list[Any], drawn: Any) -> Any:
+    """How much of each pixel of ``drawn`` (the figure as drawn) shows the artists' own colour.
+
+    The figure is drawn again with the artists' colours moved half their
+    range (:func:`_half_turn`, an agg filter, so their path effects move
+    too); a pixel moves by that times the share of it that is theirs: 1
+    where they cover it fully and nothing drawn later covers them, 0 where
+    they are not or something opaque is drawn over them, whatever its
+    colour (a stem line under its own marker shows nowhere there).
     """
     import numpy as np
 
+    before = [artist.get_agg_filter() for artist in artists]
+    for artist in artists:
+        artist.set_agg_filter(_half_turn)
+    try:
+        moved = _pixels(fig)
+    finally:
+        for artist, f in zip(artists, before, strict=True):
+            artist.set_agg_filter(f)
+    return np.abs(moved - drawn).max(axis=-1) * (255 / 128)
+
+
+#: How far (in pixels at :data:`CHECK_SCALE`) from a point of a mark the
+#: pixel that makes the mark stand out there may lie. 8 pixels: 2 pt at the
+#: 300 dpi a 100 dpi figure is checked at (2.7 pixels of the page's figure),
+#: the width of a halo rimming a line or a text, ``patheffects.withStroke``
+#: with a ``linewidth`` 3 pt wider than the ink (matplotlib's usual text
+#: halo is ``linewidth=3``): 1.5 pt, 6.25 pixels, a side, plus the pixel at
+#: either of its edges that antialiasing leaves partly covered. So from
+#: every point of such a halo the ink it rims is within reach, and a light
+#: line with a dark halo stands out at every point, over dark by the line,
+#: over light by the halo; a mark that vanishes into the map under it for
+#: more than twice this length fails.
+HALO = 8
+
+
+def _lowest_reach(with_ink: Any, without: Any, shows: Any, box: Any = None) -> float:
+    """The contrast of ink at its worst point (1.0 if no pixel of it shows).
+
+    ``with_ink`` and ``without`` are the figure drawn with and without the
+    ink, ``shows`` how much of each pixel shows the ink (:func:`_showing`).
+    The ink's pixels are those that show it at least half as much as any
+    does; each gets its contrast against the pixel drawn under it (1.0 where
+    the ink is the colour under it: it shows there, and changes nothing).
+    Its points are the pixels that show it most (fully, unless it is
+    translucent), so antialiased fringes, which only mix the ink with what
+    is under it, are no points. At each point a maximum filter over a
+    disc of radius :data:`HALO` gives the best contrast of a pixel of the
+    ink within reach; the lowest of those is the result.
+    """
+    import numpy as np
+    from scipy import ndimage
+
     if box is not None:
-        with_ink, without = with_ink[box], without[box]
-    changed = np.any(np.abs(with_ink - without) > 1e-9, axis=-1)
-    if not changed.any():
+        with_ink, without, shows = with_ink[box], without[box], shows[box]
+    top = shows.max(initial=0.0)
+    if top <= 0:
         return 1.0
-    a, b = _luminance(with_ink[changed]), _luminance(without[changed])
-    return float(((np.maximum(a, b) + 0.05) / (np.minimum(a, b) + 0.05)).max())
+    own = shows >= top / 2
+    # Only the ink's bounding box (and HALO around it) can matter.
+    rows, cols = (np.flatnonzero(own.any(axis=a)) for a in (1, 0))
+    crop = (
+        slice(max(rows[0] - HALO, 0), rows[-1] + HALO + 1),
+        slice(max(cols[0] - HALO, 0), cols[-1] + HALO + 1),
+    )
+    with_ink, without, shows, own = with_ink[crop], without[crop], shows[crop], own[crop]
+    points = shows >= top - 2 / 128
+    a, b = _luminance(with_ink), _luminance(without)
+    ratio = np.where(own, (np.maximum(a, b) + 0.05) / (np.minimum(a, b) + 0.05), 1.0)
+    y, x = np.ogrid[-HALO : HALO + 1, -HALO : HALO + 1]
+    reach = ndimage.maximum_filter(
+        ratio, footprint=x * x + y * y <= HALO * HALO, mode="constant", cval=1.0
+    )
+    return float(reach[points].min())
+
+
+def halo(colour: Any, linewidth: float, *, rim: float = 0.75, on: Any = "white") -> list[Any]:
+    """Path effects that rim a mark so it stands out at every point, whatever is under it.
+
+    Over any colour, black or white reaches 4.58:1 (:meth:`PlotTheme.ink_on`),
+    so a mark that has both within :data:`HALO` of every point passes on any
+    heat map, and where it lies on another mark. Black or white ink gets a
+    rim of the other, ``2 * rim`` wide; any other colour keeps its colour
+    and gets two rims, ``rim`` wide each: the inner one in whichever of
+    black and white contrasts less with ``on``, the outer one in the other.
+    So where a later mark covers this one but for the edge of its outer rim,
+    what shows still stands out on ``on`` (the page's background). Each rim
+    is a :class:`matplotlib.patheffects.Stroke` under the mark. Pass the
+    result as ``path_effects=`` to the line, marker or outline; it changes
+    no data (:func:`figure_data`).
+
+    Parameters
+    ----------
+    colour : matplotlib colour
+        The mark's colour (its line, or its markers' edges).
+    linewidth : float
+        Its width in points (``linewidth``, or ``markeredgewidth``).
+    rim : float, optional
+        The width of a rim in points, at most 0.75.
+    on : matplotlib colour, optional
+        What the mark is mostly drawn on (the theme's background).
+
+    Returns
+    -------
+    list of matplotlib.patheffects.AbstractPathEffect
+
+    Raises
+    ------
+    ValueError
+        If ``linewidth`` or ``rim`` is not positive, if ``rim`` is over 0.75,
+        or if a coloured mark's middle is over 1.5 pt from its outer rim
+        (``linewidth / 2 + rim``): 6.25 pixels at the check scale of a 100
+        dpi figure, within :data:`HALO` with room for antialiasing.
+
+    Examples
+    --------
+    >>> def rims(effects):
+    ...     return [(e._gc["foreground"], e._gc["linewidth"]) for e in effects[:-1]]
+    >>> rims(halo("white", 1.2))
+    [('black', 4.2)]
+    >>> rims(halo("cyan", 1.2))
+    [('black', 4.2), ('white', 2.7)]
+    >>> rims(halo("cyan", 1.5, rim=0.5, on="#14181e"))
+    [('white', 3.5), ('black', 2.5)]
+    """
+    from matplotlib import patheffects
+    from matplotlib.colors import to_rgb
+
+    if not linewidth > 0:
+        raise ValueError(f"linewidth must be positive, got {linewidth!r}")
+    if not 0 < rim <= 0.75:
+        raise ValueError(f"rim must be positive and at most 0.75, got {rim!r}")
+    rgb = to_rgb(colour)
+    if rgb in ((0.0, 0.0, 0.0), (1.0, 1.0, 1.0)):
+        rims = [("white" if rgb == (0.0, 0.0, 0.0) else "black", linewidth + 4 * rim)]
+    elif linewidth / 2 + rim > 1.5:
+        raise ValueError(
+            "linewidth / 2 + rim must be at most 1.5 for a coloured mark, "
+            f"got {linewidth!r} / 2 + {rim!r}"
+        )
+    else:
+        outer = "black" if contrast_ratio("black", on) >= contrast_ratio("white", on) else "white"
+        inner = "white" if outer == "black" else "black"
+        rims = [(outer, linewidth + 4 * rim), (inner, linewidth + 2 * rim)]
+    return [
+        *(patheffects.Stroke(linewidth=w, foreground=c, joinstyle="round") for c, w in rims),
+        patheffects.Normal(),
+    ]
 
 
 def ink_contrast(fig: Any) -> list[tuple[str, float]]:
     """``(what, ratio)`` for every text and mark, measured on the drawn pixels.
 
-    Texts: the figure is drawn with every glyph transparent (boxes behind
-    text stay) and as is; inside each text's extent, the most contrasting
-    changed pixel against the pixel under it. Marks: drawn with and without
-    each one, its most contrasting pixel. On a heat map that is a mark's best
-    pixel: it must stand out somewhere, not all along (a stricter quantile
-    failed outlines that no single colour can pass on a black-to-white map;
-    open in issue 17). Antialiasing only lowers a pixel's contrast, so the ratio is the colour's
-    contrast against what it is drawn on wherever pixels are fully covered
-    (:func:`themed_plot` measures at :data:`CHECK_SCALE` times the resolution
-    for that). Ink that changes no pixel (drawn in the colour under it)
-    measures 1.0.
+    A mark's ratio is its contrast at its worst point (:func:`_lowest_reach`):
+    at every pixel it shows fully (it covers it, and nothing drawn later
+    covers it), some pixel of it within :data:`HALO` must contrast that much
+    with the pixel drawn under it. The figure is drawn with and without the
+    mark, and with the mark in other colours to find where it shows. A text
+    is measured so inside its extent, drawn with every glyph (and halo)
+    transparent, boxes behind text kept, and as is. So a one-colour outline
+    on a heat map fails where it vanishes into the map, and passes where it
+    shows on one side of it; a two-tone mark (a light line with a dark
+    ``patheffects.withStroke`` halo, or :func:`halo`'s rims) stands out at
+    every point by one of its tones. On a plain background the ratio is the
+    colour's contrast against it: antialiasing only lowers the contrast of
+    the fringe, which is no point (:func:`themed_plot` measures at
+    :data:`CHECK_SCALE` times the resolution, so that strokes cover pixels
+    fully). Ink that changes no pixel (drawn in the colour under it, or
+    under something opaque everywhere) measures 1.0.
     """
+    # A layout engine (constrained layout) moves the axes a little at every
+    # draw: laid out once at this resolution and held, every drawing below
+    # puts everything in the same place, and only the ink left out differs.
+    engine = fig.get_layout_engine()
+    if engine is None:
+        return _measure(fig)
+    fig.canvas.draw()
+    fig.set_layout_engine("none")
+    try:
+        return _measure(fig)
+    finally:
+        fig.set_layout_engine(engine)
+
+
+def _measure(fig: Any) -> list[tuple[str, float]]:
     full = _pixels(fig)
     height = full.shape[0]
     texts = _texts(fig)
-    colours = [t.get_color() for t in texts]
-    boxes = []
     renderer = fig.canvas.get_renderer()
+    boxes = []
     for t in texts:
         e = t.get_window_extent(renderer)
         rows = slice(max(int(height - e.y1) - 1, 0), max(int(height - e.y0) + 1, 0))
         cols = slice(max(int(e.x0) - 1, 0), max(int(e.x1) + 1, 0))
         boxes.append((rows, cols))
-    for t in texts:
+    # Where the glyphs show: with the boxes behind them hidden, which the
+    # filter would move too.
+    patches = [p for t in texts if (p := t.get_bbox_patch()) is not None and p.get_visible()]
+    for p in patches:
+        p.set_visible(False)
+    glyphs = _showing(fig, texts, _pixels(fig))
+    for p in patches:
+        p.set_visible(True)
+    colours = [t.get_color() for t in texts]
+    effects = [t.get_path_effects() for t in texts]
+    for t in texts:  # no glyph and no halo around it; the box stays
         t.set_color((0, 0, 0, 0))
+        t.set_path_effects([])
     bare = _pixels(fig)
-    for t, c in zip(texts, colours, strict=True):
+    for t, c, e in zip(texts, colours, effects, strict=True):
         t.set_color(c)
+        t.set_path_effects(e)
     found: list[tuple[str, float]] = []
     for t, box in zip(texts, boxes, strict=True):
-        found.append((f"text {t.get_text()!r}", _ratio(full, bare, box)))
+        found.append((f"text {t.get_text()!r}", _lowest_reach(full, bare, glyphs, box)))
     for mark in _marks(fig):
         mark.set_visible(False)
         without = _pixels(fig)
         mark.set_visible(True)
-        found.append((f"{type(mark).__name__} {mark.get_label()!r}", _ratio(full, without)))
+        ratio = _lowest_reach(full, without, _showing(fig, [mark], full))
+        found.append((f"{type(mark).__name__} {mark.get_label()!r}", ratio))
     return found
 
 
