@@ -26,6 +26,10 @@ attributes; ``_static/player.js`` shows them while the page's theme is dark
 (``html[data-theme="dark"]``) and swaps back when it changes, and
 ``_static/conv_explained.css`` takes the theme's dimming filter off a figure
 shown in its dark rendering. Without JavaScript the light files show.
+A gallery thumbnail (a crop of its example's still) has the same crop of the
+dark rendering beside it, ``sphx_glr_a_thumb.dark.png``; the page shows the
+two as images classed ``only-light`` and ``only-dark``, which the theme
+switches by its mode, player.js not involved (:class:`ThemedThumbnails`).
 
 Three ways in:
 
@@ -45,6 +49,7 @@ import base64
 import html
 import json
 import posixpath
+import re
 import shutil
 import tempfile
 import urllib.parse
@@ -878,6 +883,7 @@ def still_html(still: str, dark: str, alt: str, classes: Iterable[str]) -> str:
 try:
     from docutils import nodes
     from docutils.parsers.rst import directives
+    from sphinx.transforms import SphinxTransform
     from sphinx.transforms.post_transforms import SphinxPostTransform
     from sphinx.util import logging as sphinx_logging
     from sphinx.util.docutils import SphinxDirective
@@ -1157,6 +1163,45 @@ if nodes is not None:
                 ]
                 bundle.replace_self([node, *certificate])
 
+    class ThemedThumbnails(SphinxTransform):
+        """A gallery thumbnail with a dark one beside it becomes a light/dark pair of images.
+
+        sphinx-gallery writes each thumbnail as one ``.. image::`` of
+        ``images/thumb/sphx_glr_<example>_thumb.png``, on the gallery indexes
+        and in the API pages' mini-galleries (``.. include::`` of its
+        backreference files). Where :func:`crop_gallery_thumbnails` wrote the
+        dark crop ``sphx_glr_<example>_thumb.dark.png``, the image is classed
+        ``only-light`` and a copy of it (the same alt text) showing the dark
+        crop, classed ``only-dark``, follows it: pydata-sphinx-theme shows
+        the one of the page's theme (``auto`` follows the system) and puts no
+        filter on an ``only-dark`` image; ``_static/print.css`` prints the
+        light one. Without a dark crop the thumbnail is left alone.
+
+        A read-phase transform on the parsed page, so sphinx-gallery's
+        templates and the written HTML stay as they are; it runs before
+        Sphinx collects a page's images, which then copies the dark crop
+        to ``_images`` and re-reads the page when it changes.
+        """
+
+        # Before Sphinx's DoctreeReadEvent (880), whose ImageCollector finds the images.
+        default_priority = 700
+
+        def apply(self, **kwargs: Any) -> None:
+            for image in list(self.document.findall(nodes.image)):
+                uri = str(image.get("uri", ""))
+                if not _GALLERY_THUMB.search(uri):
+                    continue
+                dark_uri = dark_path(Path(uri)).as_posix()
+                _, path = self.env.relfn2path(dark_uri, self.env.docname)
+                if not Path(path).is_file():
+                    continue
+                classes = list(image.get("classes", []))
+                dark = image.deepcopy()  # the same alt text
+                dark["uri"] = dark_uri
+                dark["classes"] = [*classes, "only-dark"]
+                image["classes"] = [*classes, "only-light"]
+                image.parent.insert(image.parent.index(image) + 1, dark)
+
     def check_api_coverage(app: Any, env: Any) -> None:
         """Warn for each name in ``__all__`` of ``ce_api_modules`` left undocumented."""
         import importlib
@@ -1236,6 +1281,9 @@ THUMB_SIDE = 200
 #: Background border added round the crop, in pixels.
 THUMB_BORDER = 6
 
+#: The URI of a sphinx-gallery thumbnail in its index and mini-gallery reST.
+_GALLERY_THUMB = re.compile(r"(^|/)images/thumb/sphx_glr_[^/]+_thumb\.png$")
+
 
 def thumbnail_box(
     boxes: Mapping[str, tuple[int, int, int, int]],
@@ -1267,8 +1315,37 @@ def thumbnail_box(
     return left, top, min(right, width, left + side), min(bottom, height, top + side)
 
 
+def _thumbnail_png(still: Path, box: tuple[int, int, int, int]) -> bytes:
+    """PNG bytes of ``box`` cut from ``still``, framed by ``THUMB_BORDER`` px of its background.
+
+    The background is the still's top left pixel (the renderer's canvas
+    colour: light in the light rendering, dark in the dark one).
+    """
+    import io
+
+    from PIL import Image, ImageOps
+
+    with Image.open(still) as image:
+        rgb = image.convert("RGB")
+    background = rgb.getpixel((0, 0))
+    if not isinstance(background, tuple):  # an RGB image's pixel always is one
+        raise TypeError(f"{still.name}: its corner pixel is not an RGB colour, got {background!r}")
+    crop = ImageOps.expand(rgb.crop(box), border=THUMB_BORDER, fill=background)
+    buffer = io.BytesIO()
+    crop.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _write_if_changed(target: Path, data: bytes) -> bool:
+    """Write ``data`` to ``target`` unless it already holds them; True if it wrote."""
+    if target.is_file() and target.read_bytes() == data:
+        return False
+    target.write_bytes(data)
+    return True
+
+
 def crop_gallery_thumbnails(app: Any) -> None:
-    """Replace each gallery thumbnail by the result panel of its still, unscaled.
+    """Replace each gallery thumbnail by the result panel of its still, unscaled, light and dark.
 
     sphinx-gallery shrinks the whole figure into its thumbnail box, which
     leaves a wide two-panel animation's digits unreadable. Runs after
@@ -1279,11 +1356,21 @@ def crop_gallery_thumbnails(app: Any) -> None:
     boxes the renderer recorded for that still (:func:`gif_scraper` keeps
     them beside it). A still without them (not drawn by the renderer) keeps
     sphinx-gallery's thumbnail.
-    """
-    import io
-    import re
 
-    from PIL import Image, ImageOps
+    The same box of the still's dark rendering (``a_001.dark.png``, which
+    :func:`gif_scraper` wrote beside it through the renderer) becomes the
+    dark thumbnail, ``sphx_glr_a_thumb.dark.png`` (:func:`dark_path`);
+    :class:`ThemedThumbnails` pairs the two on the pages.
+
+    Raises
+    ------
+    ValueError
+        If a still the renderer drew has no dark rendering, or one of
+        another size.
+    """
+    import os
+
+    from PIL import Image
 
     conf = getattr(app.config, "sphinx_gallery_conf", None) or {}  # None: no gallery here
     src = Path(app.srcdir)
@@ -1303,23 +1390,37 @@ def crop_gallery_thumbnails(app: Any) -> None:
                 )
                 number = int(found.group(1)) if found else 1
             still = thumb.parent.parent / f"sphx_glr_{name}_{number:03d}.png"
-            if number < 1 or not still.is_file():
+            dark_thumb = dark_path(thumb)
+            box = None
+            if number >= 1 and still.is_file():
+                with Image.open(still) as image:
+                    size = image.size
+                box = thumbnail_box(read_panel_boxes(still), size)
+            if box is None:  # sphinx-gallery's own thumbnail: no dark one beside it
+                dark_thumb.unlink(missing_ok=True)
                 continue
-            with Image.open(still) as image:
-                box = thumbnail_box(read_panel_boxes(still), image.size)
-                if box is None:
-                    continue
-                rgb = image.convert("RGB")
-                background = rgb.getpixel((0, 0))
-                assert isinstance(background, tuple)  # an RGB pixel
-                crop = ImageOps.expand(rgb.crop(box), border=THUMB_BORDER, fill=background)
-            buffer = io.BytesIO()
-            crop.save(buffer, format="PNG")
+            dark_still = dark_path(still)
+            if not dark_still.is_file():
+                raise ValueError(
+                    f"the renderer drew {still.name} (it has panel boxes) but its dark rendering "
+                    f"{dark_still.name} is missing: rebuild the gallery (nox -s docs -- --fresh)"
+                )
+            with Image.open(dark_still) as image:
+                if image.size != size:
+                    raise ValueError(
+                        f"{dark_still.name} is {image.size[0]}x{image.size[1]} px but "
+                        f"{still.name} is {size[0]}x{size[1]}: not the same figure"
+                    )
             # Rewrite only a changed thumbnail: Sphinx re-reads every page that shows a
             # thumbnail whose file is newer than the page (the gallery indexes and the
             # API pages' mini-galleries), which made a no-change rebuild re-read 30 pages.
-            if not thumb.is_file() or thumb.read_bytes() != buffer.getvalue():
-                thumb.write_bytes(buffer.getvalue())
+            light_changed = _write_if_changed(thumb, _thumbnail_png(still, box))
+            dark_changed = _write_if_changed(dark_thumb, _thumbnail_png(dark_still, box))
+            if dark_changed and not light_changed:
+                # A page is re-read when an image it shows is newer than it, and a page
+                # read before the dark thumbnail existed shows the light one alone:
+                # touching the light one re-reads exactly the pages that show it.
+                os.utime(thumb)
 
 
 def setup(app: Any) -> dict[str, Any]:
@@ -1339,6 +1440,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.add_directive("themed-image", ThemedImage)
     _describe_gallery_thumbnails()
     app.add_post_transform(NotebookPictures)
+    app.add_transform(ThemedThumbnails)
     app.connect("doctree-resolved", stills_for_static_builders)
     app.connect("env-check-consistency", check_api_coverage)
     app.connect("missing-reference", resolve_reexports)

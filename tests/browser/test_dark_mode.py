@@ -6,7 +6,9 @@ figure in a dark palette too (the same palette indices, so the same digits);
 ``conv_explained._sphinx`` names the dark files in ``data-ce-dark*``
 attributes, ``docs/_static/player.js`` shows them while
 ``html[data-theme="dark"]`` and ``docs/_static/conv_explained.css`` takes
-pydata-sphinx-theme's dimming filter off them.
+pydata-sphinx-theme's dimming filter off them. Matplotlib figures, network
+diagrams and the gallery's thumbnails come as two images, classed
+``only-light`` and ``only-dark``, which the theme shows by its mode.
 """
 
 from __future__ import annotations
@@ -439,22 +441,152 @@ def test_in_print_the_light_figure_shows_in_dark_mode_too(browser: Any, base_url
 def test_no_figure_on_any_page_is_under_a_css_filter_in_dark_mode(
     browser: Any, base_url: str
 ) -> None:
-    # Known and kept: sphinx-gallery's thumbnails (gallery indexes and the API
-    # pages' mini-galleries) have no dark rendering yet and keep the theme's filter.
-    # Everything else an article displays must be undimmed.
-    filtered, thumbnails = {}, set()
+    # Nothing an article displays is dimmed: the figures show their dark renderings
+    # and sphinx-gallery's thumbnails (gallery indexes, the API pages' mini-galleries)
+    # their dark crops.
+    filtered, pages = {}, 0
     for rel in PAGES:
         if "<img" not in (SITE / rel).read_text(encoding="utf-8"):
             continue
+        pages += 1
         page = _open(browser, urllib.parse.urljoin(base_url, rel), mode="dark")
         try:
             for src, thumb in page.evaluate(_FILTERED):
-                if thumb:
-                    thumbnails.add(src.rsplit("/", 1)[-1])
-                else:
-                    filtered.setdefault(rel, []).append(src)
+                filtered.setdefault(rel, []).append(f"{src} (thumbnail)" if thumb else src)
         finally:
             page.context.close()
     assert not filtered, f"images under a CSS filter in dark mode: {filtered}"
-    assert all(name.endswith("_thumb.png") for name in thumbnails), thumbnails
-    print(f"\ngallery thumbnails still under the theme's filter: {len(thumbnails)}")
+    print(f"\npages with images, none under a CSS filter in dark mode: {pages}")
+
+
+# --------------------------------------------------------------------------
+# Gallery thumbnails: the light crop and the same crop of the dark rendering
+# (conv_explained._sphinx.ThemedThumbnails), shown by the theme's mode
+# --------------------------------------------------------------------------
+
+#: The gallery scripts' folder: the index and one index per topic folder in it.
+ROOT_GALLERY = site_checks.ROOT / "gallery"
+#: Pages with sphinx-gallery thumbnails: the gallery indexes and the API pages'
+#: mini-galleries.
+THUMBNAIL_PAGES = _pages_with(r'<div class="sphx-glr-thumbcontainer"')
+GALLERY_INDEXES = [
+    p for p in THUMBNAIL_PAGES if re.fullmatch(r"auto_gallery/(.+/)?index\.html", p)
+]
+#: The gallery's index: every example's thumbnail.
+GALLERY = "auto_gallery/index.html"
+#: Every gallery index, and one API page with a mini-gallery.
+THUMBNAIL_CHOSEN = [*GALLERY_INDEXES, *[p for p in THUMBNAIL_PAGES if p.startswith("api/")][:1]]
+
+#: Each thumbnail box: its images, which is displayed, and how.
+_THUMBNAILS = """
+() => Array.from(document.querySelectorAll(".sphx-glr-thumbcontainer"), (box) => {
+  const seen = (el) => getComputedStyle(el).display !== "none" && el.getClientRects().length > 0;
+  const title = box.querySelector(".sphx-glr-thumbnail-title");
+  return {title: title ? title.textContent : "",
+          images: Array.from(box.querySelectorAll("img"), (img) => {
+            const s = getComputedStyle(img);
+            return {src: img.getAttribute("src"), shownSrc: img.currentSrc,
+                    classes: Array.from(img.classList), alt: img.alt, shown: seen(img),
+                    loaded: img.complete && img.naturalWidth > 0,
+                    size: [img.naturalWidth, img.naturalHeight],
+                    filter: s.filter, background: s.backgroundColor};
+          })};
+})
+"""
+
+
+def _pair_problems(name: str, light: dict[str, Any], dark: dict[str, Any]) -> list[str]:
+    """A thumbnail's two images: the light crop, its dark file, the same alt text and size."""
+    problems = []
+    if not light["src"].endswith("_thumb.png"):
+        problems.append(f"{name}: the light image is {light['src']!r}")
+    if dark["src"] != light["src"][: -len(".png")] + ".dark.png":
+        problems.append(f"{name}: the dark image {dark['src']!r} is not the light one's")
+    if not light["alt"] or light["alt"] != dark["alt"]:
+        problems.append(f"{name}: alt texts {light['alt']!r} and {dark['alt']!r}")
+    if light["size"] != dark["size"]:
+        problems.append(f"{name}: light {light['size']} px, dark {dark['size']} px")
+    return problems
+
+
+def _thumbnail_problems(boxes: list[dict[str, Any]], theme: str) -> list[str]:
+    """What is wrong with each thumbnail box for a page in ``theme`` ("light" or "dark")."""
+    problems = []
+    for box in boxes:
+        name = box["title"] or "a thumbnail"
+        images = box["images"]
+        light = [i for i in images if "only-light" in i["classes"]]
+        dark = [i for i in images if "only-dark" in i["classes"]]
+        if len(images) != 2 or len(light) != 1 or len(dark) != 1:
+            problems.append(f"{name}: not one only-light and one only-dark image: {images!r}")
+            continue
+        problems += _pair_problems(name, light[0], dark[0])
+        want = dark[0] if theme == "dark" else light[0]
+        shown = [i["src"] for i in images if i["shown"]]
+        if shown != [want["src"]]:
+            problems.append(f"{name}: a {theme} page shows {shown!r}, not {want['src']!r}")
+        elif not want["loaded"]:
+            problems.append(f"{name}: {want['src']!r} did not load")
+        elif want["filter"] != "none":
+            problems.append(f"{name}: the {theme} thumbnail under a CSS filter {want['filter']!r}")
+        elif theme == "dark" and want["background"] not in ("rgba(0, 0, 0, 0)", "transparent"):
+            problems.append(f"{name}: the dark thumbnail on a plate {want['background']!r}")
+    return problems
+
+
+def test_the_site_has_thumbnail_pages() -> None:
+    # The gallery's index and one per topic folder; one API page's mini-gallery.
+    topics = list(ROOT_GALLERY.glob("*/GALLERY_HEADER.rst"))
+    assert GALLERY in GALLERY_INDEXES, GALLERY_INDEXES
+    assert len(GALLERY_INDEXES) == 1 + len(topics), (GALLERY_INDEXES, topics)
+    assert len(THUMBNAIL_CHOSEN) == len(GALLERY_INDEXES) + 1, THUMBNAIL_CHOSEN
+    # The gallery's index shows every example's thumbnail.
+    shown = (SITE / GALLERY).read_text(encoding="utf-8").count('class="sphx-glr-thumbcontainer"')
+    assert shown == len(list(ROOT_GALLERY.glob("*/plot_*.py"))), shown
+
+
+@pytest.mark.parametrize("rel", THUMBNAIL_CHOSEN)
+def test_every_gallery_thumbnail_shows_the_themes_crop_unfiltered(
+    browser: Any, base_url: str, rel: str
+) -> None:
+    page = _open(browser, urllib.parse.urljoin(base_url, rel), mode="dark")
+    try:
+        assert _theme(page) == "dark"
+        boxes = page.evaluate(_THUMBNAILS)
+        assert boxes, f"{rel}: no thumbnails"
+        site_checks.fail_on(_thumbnail_problems(boxes, "dark"))
+        _switch(page, "light")
+        page.evaluate(site_checks._LOAD_ALL_IMAGES, site_checks.TIMEOUT_MS)
+        site_checks.fail_on(_thumbnail_problems(page.evaluate(_THUMBNAILS), "light"))
+        _switch(page, "dark")
+        site_checks.fail_on(_thumbnail_problems(page.evaluate(_THUMBNAILS), "dark"))
+        assert not page.ce_errors, page.ce_errors
+    finally:
+        page.context.close()
+
+
+def test_auto_mode_shows_the_dark_thumbnails_under_a_dark_system_scheme(
+    browser: Any, base_url: str
+) -> None:
+    for scheme in ("dark", "light"):
+        page = _open(browser, base_url + GALLERY, mode=None, color_scheme=scheme)
+        try:
+            assert _theme(page) == scheme
+            site_checks.fail_on(_thumbnail_problems(page.evaluate(_THUMBNAILS), scheme))
+        finally:
+            page.context.close()
+
+
+def test_in_print_the_light_thumbnail_shows_in_dark_mode_too(browser: Any, base_url: str) -> None:
+    page = _open(browser, base_url + GALLERY, mode="dark")
+    try:
+        page.emulate_media(media="print")
+        site_checks.fail_on(
+            [
+                p
+                for p in _thumbnail_problems(page.evaluate(_THUMBNAILS), "light")
+                if "plate" not in p
+            ]
+        )
+    finally:
+        page.context.close()
