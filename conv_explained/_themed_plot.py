@@ -375,14 +375,13 @@ def _lowest_reach(with_ink: Any, without: Any, shows: Any, box: Any = None) -> f
 
     ``with_ink`` and ``without`` are the figure drawn with and without the
     ink, ``shows`` how much of each pixel shows the ink (:func:`_showing`).
-    The ink's pixels are those that show it at least half as much as any
-    does; each gets its contrast against the pixel drawn under it (1.0 where
-    the ink is the colour under it: it shows there, and changes nothing).
     Its points are the pixels that show it most (fully, unless it is
-    translucent), so antialiased fringes, which only mix the ink with what
-    is under it, are no points. At each point a maximum filter over a
-    disc of radius :data:`HALO` gives the best contrast of a pixel of the
-    ink within reach; the lowest of those is the result.
+    translucent); each gets its contrast against the pixel drawn under it
+    (1.0 where the ink is the colour under it: it shows there, and changes
+    nothing). Antialiased fringes, which only mix the ink with what is under
+    it, are no points and lend no contrast. At each point a maximum filter
+    over a disc of radius :data:`HALO` gives the best contrast of a point of
+    the ink within reach; the lowest of those is the result.
     """
     import numpy as np
     from scipy import ndimage
@@ -392,17 +391,19 @@ def _lowest_reach(with_ink: Any, without: Any, shows: Any, box: Any = None) -> f
     top = shows.max(initial=0.0)
     if top <= 0:
         return 1.0
-    own = shows >= top / 2
+    points = shows >= top - 0.5 / 128  # fully shown: a pixel 1/128 short is an edge
     # Only the ink's bounding box (and HALO around it) can matter.
-    rows, cols = (np.flatnonzero(own.any(axis=a)) for a in (1, 0))
+    rows, cols = (np.flatnonzero(points.any(axis=a)) for a in (1, 0))
     crop = (
         slice(max(rows[0] - HALO, 0), rows[-1] + HALO + 1),
         slice(max(cols[0] - HALO, 0), cols[-1] + HALO + 1),
     )
-    with_ink, without, shows, own = with_ink[crop], without[crop], shows[crop], own[crop]
-    points = shows >= top - 2 / 128
+    with_ink, without, points = with_ink[crop], without[crop], points[crop]
     a, b = _luminance(with_ink), _luminance(without)
-    ratio = np.where(own, (np.maximum(a, b) + 0.05) / (np.minimum(a, b) + 0.05), 1.0)
+    # Only fully shown pixels carry the ink's colour: an antialiased edge
+    # mixes it with what is under it, and on some hue pairs that mix
+    # contrasts more than the colour itself does.
+    ratio = np.where(points, (np.maximum(a, b) + 0.05) / (np.minimum(a, b) + 0.05), 1.0)
     y, x = np.ogrid[-HALO : HALO + 1, -HALO : HALO + 1]
     reach = ndimage.maximum_filter(
         ratio, footprint=x * x + y * y <= HALO * HALO, mode="constant", cval=1.0
@@ -444,9 +445,10 @@ def halo(colour: Any, linewidth: float, *, rim: float = 0.75, on: Any = "white")
     ------
     ValueError
         If ``linewidth`` or ``rim`` is not positive, if ``rim`` is over 0.75,
-        or if a coloured mark's middle is over 1.5 pt from its outer rim
-        (``linewidth / 2 + rim``): 6.25 pixels at the check scale of a 100
-        dpi figure, within :data:`HALO` with room for antialiasing.
+        or if the mark's middle is over 1.5 pt from its farthest tone
+        (``linewidth / 2`` to a black or white mark's rim, ``linewidth / 2 +
+        rim`` to a coloured mark's outer rim): 6.25 pixels at the check scale
+        of a 100 dpi figure, within :data:`HALO` with room for antialiasing.
 
     Examples
     --------
@@ -467,7 +469,14 @@ def halo(colour: Any, linewidth: float, *, rim: float = 0.75, on: Any = "white")
     if not 0 < rim <= 0.75:
         raise ValueError(f"rim must be positive and at most 0.75, got {rim!r}")
     rgb = to_rgb(colour)
+    # From the middle of the mark, its farthest tone must lie within reach
+    # (1.5 pt): a black or white mark's one rim starts at its edge, a coloured
+    # mark's outer rim one inner rim further out.
     if rgb in ((0.0, 0.0, 0.0), (1.0, 1.0, 1.0)):
+        if linewidth / 2 > 1.5:
+            raise ValueError(
+                f"linewidth / 2 must be at most 1.5 for a black or white mark, got {linewidth!r} / 2"
+            )
         rims = [("white" if rgb == (0.0, 0.0, 0.0) else "black", linewidth + 4 * rim)]
     elif linewidth / 2 + rim > 1.5:
         raise ValueError(

@@ -360,6 +360,36 @@ def test_a_mark_that_vanishes_along_half_its_length_fails(vanish):
         tp.themed_plot(draw)
 
 
+@pytest.mark.parametrize("margin", [-4, 4])
+def test_a_line_may_vanish_for_up_to_twice_the_halos_reach_and_no_more(margin):
+    # A blue line on white crosses a stripe of its own blue, twice the reach a
+    # 1.5 pt halo needs (2 pt, its width and an antialiased pixel: 8.3
+    # check-scale pixels at 100 dpi) plus or minus 4 pixels. Narrower, every
+    # point over the stripe has a pixel of the line over white within reach;
+    # wider, the stripe's middle has none. Computed from the points, not from
+    # tp.HALO: a HALO much larger passes the wider stripe, one much smaller
+    # fails the narrower.
+    def draw(theme):
+        fig = plt.figure(figsize=(3, 2))
+        ax = fig.add_axes((0, 0, 1, 1))
+        scale = fig.dpi * tp.CHECK_SCALE / 72  # check-scale pixels per point
+        across = 3 * 72 * scale
+        width = 2 * 2 * scale + margin
+        ax.set_xlim(0, across)
+        ax.set_ylim(0, 1)
+        x0 = round(across / 2)
+        ax.axvspan(x0, x0 + width, color=theme.colour("blue"), lw=0)
+        ax.plot([0, across], [0.5, 0.5], color=theme.colour("blue"), lw=2, label="crossing")
+        ax.set_axis_off()
+        return fig
+
+    ratio = _measured(draw)["Line2D 'crossing'"]
+    if margin < 0:
+        assert ratio >= tp.AA, ratio
+    else:
+        assert ratio < 1.2, ratio
+
+
 def test_a_thin_antialiased_line_is_not_failed_by_its_fringe():
     # A 1 pt diagonal line (the thinnest that is measured): its antialiased
     # fringe mixes blue with white far under 4.5:1, but the fringe is no
@@ -519,6 +549,10 @@ def test_halo_rejects_a_coloured_mark_too_wide_to_rim_and_non_positive_widths():
     with pytest.raises(ValueError, match=r"rim must be positive and at most 0\.75, got 1"):
         tp.halo("red", 1, rim=1)
     assert len(tp.halo("black", 2)) == 2  # one white rim, then the mark
+    # A black or white mark's middle must be in reach of its one rim: at 4.5 pt
+    # it measured 1.21 on white.
+    with pytest.raises(ValueError, match=r"linewidth / 2 must be at most 1\.5.*got 4\.5 / 2"):
+        tp.halo("white", 4.5)
 
 
 def test_coinciding_lines_rimmed_by_halo_each_show_where_they_lie_on_one_another():
@@ -543,3 +577,25 @@ def test_coinciding_lines_rimmed_by_halo_each_show_where_they_lie_on_one_another
         tp.themed_plot(draw(rimmed=False))
     shown = tp.themed_plot(draw(rimmed=True))
     assert min(shown.lowest.values()) >= tp.AA
+
+
+def test_an_antialiased_edge_lends_no_contrast_to_a_colour_under_aa():
+    # #c90000 on #00ff89 is just under 4.5:1, but the blend at a line's
+    # antialiased edge contrasts more (about 5:1): only fully shown pixels
+    # count, so the line measures its colour's own ratio and fails.
+    red, green = "#c90000", "#00ff89"
+    assert 4.4 < _wcag(red, green) < tp.AA
+
+    def draw(theme):
+        fig = plt.figure(figsize=(3, 2), facecolor=green)
+        ax = fig.add_axes((0, 0, 1, 1), facecolor=green)
+        ax.plot([0, 1], [0.2, 0.8], color=red, lw=2, label="edge")
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        return fig
+
+    assert _measured(draw)["Line2D 'edge'"] == pytest.approx(_wcag(red, green), rel=1e-3)

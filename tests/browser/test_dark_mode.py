@@ -590,3 +590,26 @@ def test_in_print_the_light_thumbnail_shows_in_dark_mode_too(browser: Any, base_
         )
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_without_javascript_each_pair_shows_its_light_image_alone(
+    browser: Any, base_url: str, scheme: str
+) -> None:
+    # The page is written with data-theme="auto", which none of the theme's
+    # only-light / only-dark rules match: without JavaScript (and before the
+    # theme's script runs) conv_explained.css shows the light image alone,
+    # as it shows the light GIFs, whatever the system's scheme.
+    for rel, probe, problems in (
+        (THEMED[0], _THEMED, _themed_problems),
+        (GALLERY, _THUMBNAILS, _thumbnail_problems),
+    ):
+        page = _open(
+            browser, base_url + rel, mode=None, color_scheme=scheme, java_script_enabled=False
+        )
+        try:
+            assert _theme(page) == "auto"
+            found = [p for p in problems(page.evaluate(probe), "light") if "did not load" not in p]
+            site_checks.fail_on(found)
+        finally:
+            page.context.close()
