@@ -143,6 +143,7 @@ def browser(session: nox.Session) -> None:
     _install(session, "test")
     session.install(
         "pytest>=8",
+        "pytest-xdist>=3",
         "playwright>=1.40",
         "axe-playwright-python>=0.1.4",
         "pillow>=10",
@@ -151,7 +152,12 @@ def browser(session: nox.Session) -> None:
     # --confcutdir: tests/conftest.py (torch, hypothesis) is not needed here.
     # `nox -s browser -- tests/browser/test_checkers.py -x` picks tests.
     paths = [] if any(a.startswith("tests/") for a in session.posargs) else ["tests/browser"]
-    session.run("pytest", "--confcutdir=tests/browser", *paths, *session.posargs)
+    # Two workers, each with its own Chromium and server: a page load waits on
+    # the browser's processes as much as on Python. A file's tests stay on one
+    # worker, in order (some sum up what that file's page tests measured).
+    # `-- -n 0` runs them in this process.
+    parallel = ["-n", "2", "--dist", "loadfile", "--durations=15"]
+    session.run("pytest", "--confcutdir=tests/browser", *parallel, *paths, *session.posargs)
 
 
 @nox.session

@@ -10,7 +10,9 @@ Debian's Chromium.
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,42 @@ from site_fixtures import base_url, browser, site  # noqa: F401
 
 SITE = site_checks.SITE
 PDF = site_checks.ROOT / "docs" / "_build" / "pdf" / "conv_explained.pdf"
+#: The second print of the whole guide, compared byte for byte with the first.
+SECOND = PDF.with_name("conv_explained.second.pdf")
+#: The test that compares them; it waits for the second print, so it runs last.
+SAME_BYTES = "test_two_builds_give_the_same_bytes"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put the same-bytes test last: the second print runs while the others do."""
+    items.sort(key=lambda item: item.name == SAME_BYTES)  # stable: the rest keep their order
+
+
+@pytest.fixture(scope="session", autouse=True)
+def second_print(request: pytest.FixtureRequest) -> Iterator[subprocess.Popen[bytes] | None]:
+    """The second print of the guide, started when the session starts, if it is needed.
+
+    Printing the guide again takes minutes; it runs in its own process beside
+    the other tests (each print is its own Chromium), and only the same-bytes
+    test waits for it. A run that does not select that test prints nothing.
+    """
+    if not any(item.name == SAME_BYTES for item in request.session.items):
+        yield None
+        return
+    command = [
+        sys.executable,
+        str(site_checks.ROOT / "tools" / "build_pdf.py"),
+        "--site",
+        str(SITE),
+        "--out",
+        str(SECOND),
+        "--no-copy",
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    yield process
+    if process.poll() is None:  # the session ended early (a failure with -x, ^C)
+        process.kill()
+        process.wait()
 
 
 @pytest.fixture(scope="session")
