@@ -1072,13 +1072,22 @@ def _site_title(site: Path) -> str:
 
 
 def _site_version(site: Path) -> str:
-    text = (site / "index.html").read_text(encoding="utf-8")
-    marker = 'DOCUMENTATION_OPTIONS.VERSION = "'
-    start = text.find(marker)
-    if start < 0:
-        return "unknown"
-    start += len(marker)
-    return text[start : text.index('"', start)]
+    """The version the site was built for, as Sphinx wrote it for the pages' scripts.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = (Path(tmp) / "_static").mkdir()
+    ...     _ = (Path(tmp) / "_static" / "documentation_options.js").write_text(
+    ...         "const DOCUMENTATION_OPTIONS = { VERSION: '1.2.3', LANGUAGE: 'en' };")
+    ...     _site_version(Path(tmp))
+    '1.2.3'
+    """
+    options = site / "_static" / "documentation_options.js"
+    text = options.read_text(encoding="utf-8") if options.is_file() else ""
+    found = re.search(r"""\bVERSION:\s*(['"])([^'"]*)\1""", text)
+    if found is None or not found.group(2):
+        raise BuildError(f"{options}: no VERSION (the title page prints the site's version)")
+    return found.group(2)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,6 +8,7 @@ with their computed numbers, the images' alt text.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import io
 import subprocess
@@ -157,6 +158,19 @@ def test_links_point_inside_the_pdf(pdf: Any, record: dict[str, Any]) -> None:
             if number < record["entries"][0]["first_page"] and "/Dest" in annot:
                 contents_targets.append(index[annot["/Dest"][0].idnum])
     assert sorted(contents_targets) == sorted(starts)
+
+
+def test_title_page_names_the_package_version(pdf: Any) -> None:
+    # The version from the package's source, not from the site the PDF was printed from.
+    source = (ROOT / "conv_explained" / "__init__.py").read_text(encoding="utf-8")
+    version = next(
+        node.value.value
+        for node in ast.parse(source).body
+        if isinstance(node, ast.Assign)
+        and any(getattr(t, "id", None) == "__version__" for t in node.targets)
+    )
+    title_page = pdf.pages[0].extract_text()
+    assert f"Version {version}:" in title_page, f"title page: {title_page!r}"
 
 
 def test_pages_are_numbered_in_the_footer(pdf: Any, record: dict[str, Any]) -> None:
