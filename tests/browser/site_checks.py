@@ -336,6 +336,16 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # The browser hung up mid-download: the player swaps a GIF for its
+        # poster and so cancels the GIF (see cancelled_by_page). Not an error
+        # of the site; anything else is still printed.
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
+
+
 @contextlib.contextmanager
 def serve(root: Path, headers: Mapping[str, str] | None = None) -> Iterator[str]:
     """Serve ``root`` on 127.0.0.1 at a free port; yields the base URL (ending in /).
@@ -344,7 +354,7 @@ def serve(root: Path, headers: Mapping[str, str] | None = None) -> Iterator[str]
     """
     handler_class = type("_Handler", (_QuietHandler,), {"extra_headers": dict(headers or {})})
     handler = functools.partial(handler_class, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
