@@ -317,7 +317,7 @@ def print_page(browser: Any, url: str, style: str, network: Network) -> tuple[by
 
 
 #: At most this many prints of one page before the build gives up on agreement.
-MAX_PRINTS = 5
+MAX_PRINTS = 8
 
 
 def print_key(data: bytes) -> str:
